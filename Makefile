@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both build .venv from pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8765
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint format bench install clean readme-table browsers
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: set everything up and start the main job (the dashboard once it exists)
+demo: $(STAMP)
+	$(BIN)/servicechain run pyramid
+
+## test: set everything up, lint, and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check sim dashboards tests benchmarks
+	$(BIN)/ruff format --check sim dashboards tests benchmarks
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff format sim dashboards tests benchmarks
+	$(BIN)/ruff check --fix sim dashboards tests benchmarks
+
+## bench: run the benchmarks, print a table and write benchmarks/results/latest.json
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+## readme-table: regenerate the "what the model shows" table in README.md
+readme-table: $(STAMP)
+	$(BIN)/servicechain readme-table --write README.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,25 @@
+"""servicechain: an agent-based simulation of internal customer service culture.
+
+Quick use::
+
+    import sim
+    df = sim.run("two_way", weeks=52, seed=1)        # KPI frame, one row per week
+    model = sim.ServiceCultureModel("pyramid", seed=1)
+    model.run(10)
+    model.employee(0).morale
+"""
+
+from sim.model import ServiceCultureModel, run
+from sim.params import ParameterError, Params
+from sim.scenario import ScenarioError, load_scenario, preset_names
+
+__all__ = [
+    "ParameterError",
+    "Params",
+    "ScenarioError",
+    "ServiceCultureModel",
+    "load_scenario",
+    "preset_names",
+    "run",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,223 @@
+"""The ``servicechain`` command.
+
+Every command turns bad input (unknown scenario, unknown parameter, value out of range, missing
+file) into a one-paragraph error on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.params import ParameterError
+
+app = typer.Typer(
+    name="servicechain",
+    help="Simulate internal customer service culture and the service-profit chain.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+CULTURES = {"pyramid": -1.0, "two_way": 0.0, "inverted": 1.0}
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        "-s",
+        help="Override a parameter: section.field=value (repeatable), "
+        "e.g. --set culture.service_direction=0.5. See `servicechain params`.",
+    ),
+]
+CultureOption = Annotated[
+    str | None,
+    typer.Option(
+        "--culture",
+        "-c",
+        help="Run under a culture: pyramid (-1), two_way (0) or inverted (+1).",
+    ),
+]
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported as 'error: ...' with exit code 2."""
+
+
+def parse_sets(sets: list[str] | None, culture: str | None = None) -> dict[str, object]:
+    """Turn ``--set a.b=v`` strings (and ``--culture``) into a validated overrides dict."""
+    from sim.params import parse_value
+
+    overrides: dict[str, object] = {}
+    if culture is not None:
+        if culture not in CULTURES:
+            raise UsageError(
+                f"unknown culture '{culture}'; allowed: {', '.join(CULTURES)} "
+                "(or --set culture.service_direction=VALUE)"
+            )
+        overrides["culture.service_direction"] = CULTURES[culture]
+    for item in sets or []:
+        if "=" not in item:
+            raise UsageError(f"--set {item!r}: expected section.field=value")
+        path, _, value = item.partition("=")
+        overrides[path.strip()] = parse_value(path.strip(), value)
+    return overrides
+
+
+def kpi_table(final: dict[str, float], title: str) -> Table:
+    """A two-column rich table of KPI values with units."""
+    from sim.kpis import KPI_BY_NAME
+
+    table = Table(title=title, show_lines=False)
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    table.add_column("unit", style="dim")
+    for name, value in final.items():
+        kpi = KPI_BY_NAME.get(name)
+        table.add_row(name, format_value(value), kpi.unit if kpi else "")
+    return table
+
+
+def format_value(value: float) -> str:
+    """Compact human formatting: integers plain, large numbers with separators, else 3 digits."""
+    if value != value:  # NaN
+        return "nan"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.3f}"
+
+
+def write_frame(df, out: Path) -> None:
+    """Write a DataFrame as .csv or .parquet (by suffix), creating the folder."""
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise UsageError(f"--out {out}: use a .csv or .parquet file name")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        df.to_csv(out)
+    else:
+        df.to_parquet(out)
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str, typer.Argument(help="Preset name (see `servicechain scenarios`) or TOML path.")
+    ] = "pyramid",
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", "-w", min=0, help="Weeks to simulate.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    sets: SetOption = None,
+    culture: CultureOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the weekly KPIs (.csv/.parquet).")
+    ] = None,
+) -> None:
+    """Run one scenario and print its final KPIs (and the 5-year averages)."""
+    import time
+
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    from sim.model import ServiceCultureModel
+
+    overrides = parse_sets(sets, culture)
+    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
+    n = model.params.weeks if weeks is None else weeks
+    started = time.perf_counter()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        "{task.completed}/{task.total} weeks",
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"{scenario}", total=n)
+        for _ in range(n):
+            model.step()
+            progress.advance(task)
+    elapsed = time.perf_counter() - started
+    df = model.kpis()
+    final = df.iloc[-1].to_dict()
+    console.print(kpi_table(final, f"{scenario}: week {n}, seed {seed}, {model.org.n_seats} seats"))
+    if n > 0:
+        avg = df.iloc[1:][["morale_mean", "turnover_annualized", "customer_satisfaction"]].mean()
+        turnover = df["quits"].iloc[1:].sum() / df["headcount"].iloc[1:].mean() / (n / 52.0)
+        console.print(
+            f"mean over weeks 1-{n}: morale {avg['morale_mean']:.3f}, customer satisfaction "
+            f"{avg['customer_satisfaction']:.3f}, annual turnover {turnover:.1%} "
+            f"(simulated in {elapsed:.2f} s)"
+        )
+    if out is not None:
+        write_frame(df, out)
+        console.print(f"wrote {len(df)} rows to {out}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the preset scenarios with their one-line descriptions."""
+    from sim.scenario import preset_names, scenario_info
+
+    table = Table(title="Preset scenarios")
+    table.add_column("name", style="bold")
+    table.add_column("description")
+    for name in preset_names():
+        table.add_row(name, scenario_info(name)["description"])
+    console.print(table)
+
+
+@app.command()
+def params(
+    section: Annotated[str | None, typer.Argument(help="Only this section, e.g. culture.")] = None,
+) -> None:
+    """List every parameter with its default, range, unit and meaning."""
+    from sim.params import FIELDS, SECTIONS, describe_range
+
+    if section is not None and section not in (*SECTIONS, "weeks"):
+        raise UsageError(f"unknown section '{section}'; sections: {', '.join(SECTIONS)}")
+    table = Table(title="Parameters (use with --set path=value)")
+    table.add_column("path", style="bold")
+    table.add_column("default", justify="right")
+    table.add_column("allowed")
+    table.add_column("unit", style="dim")
+    table.add_column("meaning")
+    for spec in FIELDS.values():
+        if section and not spec.path.startswith(section):
+            continue
+        table.add_row(
+            spec.path, str(spec.default), describe_range(spec), spec.unit, spec.description
+        )
+    console.print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
+
+    Command-line usage errors (unknown option, value out of an option's range) are reported by
+    Typer itself, also with exit code 2.
+    """
+    try:
+        app(args=argv, prog_name="servicechain")
+    except (ParameterError, UsageError, FileNotFoundError) as err:
+        from rich.text import Text
+
+        err_console.print(Text.assemble(("error: ", "bold red"), str(err)), highlight=False)
+        return 2
+    except SystemExit as ex:
+        return ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,870 @@
+"""One parameter schema: validation, scenario files, CLI ``--set``, dashboard sliders, sweep bounds.
+
+Every tunable number of the model lives here, once, with its default, its allowed range, its unit
+and a one-line description. Scenario files, the CLI, the dashboard and the sweep engine all read
+this schema; nothing else declares a parameter.
+
+Parameters are nested in sections (``org``, ``culture``, ``requests``, ``workforce``,
+``behaviour``, ``customers``, ``economics``, ``interventions``, ``events``). A field is addressed
+by its dotted path, e.g. ``culture.service_direction`` or ``interventions.training.enabled``.
+
+Example:
+    >>> from sim.params import Params, apply_overrides
+    >>> p = apply_overrides(Params(), {"culture.service_direction": 0.0})
+    >>> p.culture.service_direction
+    0.0
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ParameterError(ValueError):
+    """A parameter value or key is invalid. The message says which, why and what is allowed."""
+
+
+def _f(default: Any, lo: float | None, hi: float | None, unit: str, description: str, **kw: Any):
+    """Declare a field with range, unit and description (the schema's one idiom)."""
+    extra = {"unit": unit}
+    extra.update(kw.pop("extra", {}))
+    return Field(default, ge=lo, le=hi, description=description, json_schema_extra=extra, **kw)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Organization
+# --------------------------------------------------------------------------------------------
+
+
+class Department(_Section):
+    """A department: a name, its share of headcount and whether it faces external customers."""
+
+    name: str = Field(description="Department name (unique).", min_length=1)
+    share: float = _f(0.25, 0.0, 1.0, "fraction", "Share of headcount in this department.")
+    customer_facing: bool = Field(
+        False, description="Its bottom-level employees serve external customers (frontline)."
+    )
+
+
+DEFAULT_DEPARTMENTS = [
+    Department(name="frontline", share=0.50, customer_facing=True),
+    Department(name="sales", share=0.15, customer_facing=True),
+    Department(name="operations", share=0.20, customer_facing=False),
+    Department(name="support_functions", share=0.15, customer_facing=False),
+]
+
+# Expected weekly requests from one member of department i (row) to department j (column).
+# Frontline and sales lean on operations and support functions; support leans on nobody much.
+DEFAULT_DEPENDENCY = [
+    [0.6, 0.3, 1.0, 0.6],
+    [0.4, 0.4, 0.8, 0.6],
+    [0.5, 0.2, 0.6, 0.5],
+    [0.3, 0.2, 0.4, 0.4],
+]
+
+
+class OrgParams(_Section):
+    """Hierarchy, departments and their internal dependencies."""
+
+    headcount: int = _f(300, 20, 100_000, "seats", "Number of seats (filled or vacant).")
+    levels: int | None = _f(
+        None, 2, 12, "levels", "Hierarchy levels including the top; derived from span if unset."
+    )
+    span: float | None = _f(
+        None, 2, 50, "reports", "Span of control (direct reports per manager); default 7."
+    )
+    departments: list[Department] = Field(
+        default_factory=lambda: [d.model_copy() for d in DEFAULT_DEPARTMENTS],
+        description="Departments with headcount shares (summing to 1) and customer-facing flags.",
+    )
+    dependency: list[list[float]] | None = Field(
+        default=None,
+        description=(
+            "Expected weekly requests from a member of department i (row) to department j "
+            "(column); square, one row per department. Default: a built-in matrix for the "
+            "default departments, else 0.5 everywhere."
+        ),
+    )
+    salary_by_level: list[float] | None = Field(
+        default=None,
+        description=(
+            "Annual salary per level, top first (currency/year). Default: economics.salary_base "
+            "at the bottom, times economics.salary_level_ratio per level up."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _check_departments(self) -> OrgParams:
+        names = [d.name for d in self.departments]
+        if not names:
+            raise ValueError("org.departments: at least one department is required")
+        if len(set(names)) != len(names):
+            raise ValueError(f"org.departments: department names must be unique, got {names}")
+        total = sum(d.share for d in self.departments)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise ValueError(
+                f"org.departments: shares must sum to 1, got {total:.4g} "
+                f"({', '.join(f'{d.name}={d.share:g}' for d in self.departments)})"
+            )
+        if not any(d.customer_facing for d in self.departments):
+            raise ValueError("org.departments: at least one department must be customer_facing")
+        n = len(self.departments)
+        if self.dependency is not None:
+            rows = self.dependency
+            if len(rows) != n or any(len(r) != n for r in rows):
+                shape = f"{len(rows)}x{'/'.join(str(len(r)) for r in rows) or 0}"
+                raise ValueError(
+                    f"org.dependency: must be a {n}x{n} matrix (one row and column per "
+                    f"department: {', '.join(names)}), got {shape}"
+                )
+            for i, r in enumerate(rows):
+                for j, v in enumerate(r):
+                    if not (0.0 <= v <= 50.0) or not math.isfinite(v):
+                        raise ValueError(
+                            f"org.dependency[{i}][{j}] = {v}: must be between 0 and 50 "
+                            "requests per week"
+                        )
+        if self.salary_by_level is not None:
+            if any((not math.isfinite(s)) or s < 0 for s in self.salary_by_level):
+                raise ValueError("org.salary_by_level: salaries must be non-negative numbers")
+        return self
+
+    def dependency_matrix(self) -> list[list[float]]:
+        """The dependency matrix in force (the given one or the default for these departments)."""
+        if self.dependency is not None:
+            return self.dependency
+        default_names = [d.name for d in DEFAULT_DEPARTMENTS]
+        if [d.name for d in self.departments] == default_names:
+            return DEFAULT_DEPENDENCY
+        n = len(self.departments)
+        return [[0.5] * n for _ in range(n)]
+
+
+# --------------------------------------------------------------------------------------------
+# Culture, requests, workforce, behaviour
+# --------------------------------------------------------------------------------------------
+
+
+class CultureParams(_Section):
+    """The service culture: who serves whom first."""
+
+    service_direction: float = _f(
+        -1.0,
+        -1.0,
+        1.0,
+        "index",
+        "Who is served first: -1 top-down pyramid, 0 two-way street, +1 inverted pyramid.",
+        extra={"slider": True},
+    )
+    care_gap: float = _f(
+        0.4,
+        0.0,
+        0.5,
+        "mindset",
+        "How much more (less) care a provider gives to requests the culture favours (disfavours).",
+    )
+
+
+class RequestParams(_Section):
+    """Internal request generation and the service standard."""
+
+    to_manager_rate: float = _f(
+        0.8, 0.0, 20.0, "requests/week", "Requests each employee sends to their manager per week."
+    )
+    to_subordinate_rate: float = _f(
+        0.5,
+        0.0,
+        20.0,
+        "requests/week",
+        "Requests a manager sends to each direct report per week.",
+    )
+    lateral_scale: float = _f(
+        1.0, 0.0, 10.0, "multiplier", "Multiplier on the department dependency matrix."
+    )
+    mean_hours: float = _f(1.5, 0.1, 20.0, "hours", "Mean size of one internal request.")
+    encounter_input_share: float = _f(
+        0.12,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of customer encounters that need an internal input (information, approval).",
+    )
+    manager_input_share: float = _f(
+        0.25,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of those encounter inputs that must come from the frontline employee's manager.",
+    )
+    service_standard_weeks: int = _f(
+        2, 1, 12, "weeks", "A request served within this many weeks counts as on time."
+    )
+    expiry_weeks: int = _f(
+        4, 1, 26, "weeks", "Unserved requests are abandoned after this many weeks."
+    )
+
+
+class WorkforceParams(_Section):
+    """Hours, effort, quits, hiring and onboarding."""
+
+    weekly_hours: float = _f(40.0, 10.0, 80.0, "hours/week", "Contracted hours per employee.")
+    internal_share_frontline: float = _f(
+        0.18,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of a frontline (bottom-level) employee's hours available for internal requests.",
+    )
+    internal_share_support: float = _f(
+        0.4,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of a support employee's hours (bottom level, not customer-facing) for requests.",
+    )
+    internal_share_manager: float = _f(
+        0.5,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of a manager's hours available for internal requests.",
+    )
+    effort_min: float = _f(
+        0.8, 0.0, 2.0, "multiplier", "Discretionary effort at morale 0 ('as well as necessary')."
+    )
+    effort_max: float = _f(
+        1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
+    )
+    quit_base_weekly: float = _f(
+        0.0045, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
+    )
+    quit_morale_sensitivity: float = _f(
+        5.0, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
+    )
+    quit_pressure_sensitivity: float = _f(
+        1.0, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
+    )
+    morale_reference: float = _f(
+        0.55, 0.0, 1.0, "morale", "Morale at which the quit hazard equals its base."
+    )
+    time_to_fill_weeks: float = _f(
+        6.0, 0.0, 52.0, "weeks", "Mean weeks to fill a vacancy at average employer reputation."
+    )
+    reputation_effect: float = _f(
+        1.0, 0.0, 5.0, "multiplier", "How much poor morale (reputation) lengthens time-to-fill."
+    )
+    hire_morale: float = _f(0.72, 0.0, 1.0, "morale", "Morale of a new hire.")
+    hire_skill: float = _f(0.35, 0.0, 1.0, "skill", "Skill of a new hire.")
+    pool_mindset_mean: float = _f(0.55, 0.0, 1.0, "mindset", "Mean mindset of the hiring pool.")
+    pool_mindset_sd: float = _f(0.12, 0.0, 0.5, "mindset", "Spread of the hiring pool's mindset.")
+    onboarding_weeks: int = _f(8, 0, 52, "weeks", "Weeks a new hire needs onboarding.")
+    onboarding_hours: float = _f(
+        3.0, 0.0, 40.0, "hours/week", "Manager hours per week each onboarding hire takes."
+    )
+    initial_morale: float = _f(0.62, 0.0, 1.0, "morale", "Mean morale at start.")
+    initial_mindset: float = _f(0.55, 0.0, 1.0, "mindset", "Mean service mindset at start.")
+    initial_skill: float = _f(0.6, 0.0, 1.0, "skill", "Mean skill at start.")
+    initial_sd: float = _f(0.1, 0.0, 0.5, "fraction", "Spread of initial morale, mindset, skill.")
+
+    @model_validator(mode="after")
+    def _check_effort(self) -> WorkforceParams:
+        if self.effort_max < self.effort_min:
+            raise ValueError(
+                f"workforce.effort_max ({self.effort_max}) must be >= workforce.effort_min "
+                f"({self.effort_min})"
+            )
+        return self
+
+
+class BehaviourParams(_Section):
+    """Morale, mindset and skill dynamics."""
+
+    morale_adjust_rate: float = _f(
+        0.08, 0.0, 1.0, "1/week", "Speed at which morale moves toward its target."
+    )
+    morale_base: float = _f(0.6, 0.0, 1.0, "morale", "Morale target with average conditions.")
+    service_weight: float = _f(
+        0.9, 0.0, 3.0, "morale", "Morale gained per unit of internal service received above 0.5."
+    )
+    pressure_weight: float = _f(
+        0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure (overload share)."
+    )
+    feedback_weight: float = _f(
+        0.35,
+        0.0,
+        3.0,
+        "morale",
+        "Morale gained (lost) per unit of customer encounter quality above (below) 0.6.",
+    )
+    contagion_rate: float = _f(
+        0.06, 0.0, 1.0, "1/week", "Pull of morale toward the team's (manager and peers) mean."
+    )
+    reciprocity_rate: float = _f(
+        0.05, 0.0, 1.0, "1/week", "Pull of mindset toward the service one receives (pay forward)."
+    )
+    manager_example_rate: float = _f(
+        0.02, 0.0, 1.0, "1/week", "Pull of mindset toward one's manager's mindset."
+    )
+    internal_weight_skill: float = _f(
+        0.35, 0.0, 1.0, "weight", "Weight of the provider's skill in internal service quality."
+    )
+    internal_weight_morale: float = _f(
+        0.25, 0.0, 1.0, "weight", "Weight of the provider's morale in internal service quality."
+    )
+    internal_weight_care: float = _f(
+        0.4, 0.0, 1.0, "weight", "Weight of the provider's care (mindset) in service quality."
+    )
+    late_credit: float = _f(
+        0.5, 0.0, 1.0, "fraction", "Share of a request's quality still felt when it is late."
+    )
+    learning_rate: float = _f(
+        0.012, 0.0, 1.0, "1/week", "Skill learning-curve rate toward 1 (on-the-job learning)."
+    )
+    noise: float = _f(0.015, 0.0, 0.2, "fraction", "Weekly random shock to morale and mindset.")
+    received_memory: float = _f(
+        0.25, 0.01, 1.0, "1/week", "Weight of this week in the remembered service received."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Customers and economics
+# --------------------------------------------------------------------------------------------
+
+
+class CustomerParams(_Section):
+    """External customers: occasions, encounter quality, satisfaction, churn, word of mouth."""
+
+    per_frontline: float = _f(
+        30.0, 1.0, 500.0, "customers", "Active customers per frontline employee at start."
+    )
+    market_multiple: float = _f(
+        2.0, 1.0, 20.0, "multiplier", "Addressable market as a multiple of the starting base."
+    )
+    occasion_rate: float = _f(
+        0.5, 0.0, 10.0, "occasions/week", "Purchase or service occasions per customer per week."
+    )
+    satisfaction_purchase_effect: float = _f(
+        0.8, 0.0, 3.0, "multiplier", "How much more often satisfied customers buy."
+    )
+    encounter_hours: float = _f(0.6, 0.05, 10.0, "hours", "Frontline hours per encounter.")
+    weight_skill: float = _f(0.4, 0.0, 1.0, "weight", "Weight of skill in encounter quality.")
+    weight_morale: float = _f(0.35, 0.0, 1.0, "weight", "Weight of morale in encounter quality.")
+    weight_mindset: float = _f(0.25, 0.0, 1.0, "weight", "Weight of mindset in encounter quality.")
+    input_weight: float = _f(
+        0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
+    )
+    vacancy_quality: float = _f(
+        0.3, 0.0, 1.0, "quality", "Encounter quality at a vacant seat (covered by strangers)."
+    )
+    overload_penalty: float = _f(
+        0.6, 0.0, 5.0, "quality", "Quality lost per unit of encounter overload."
+    )
+    quality_noise: float = _f(0.08, 0.0, 0.5, "quality", "Spread of single encounter quality.")
+    satisfaction_rate: float = _f(
+        0.25, 0.0, 1.0, "fraction", "Pull of satisfaction toward an encounter's quality."
+    )
+    initial_satisfaction: float = _f(
+        0.7, 0.0, 1.0, "satisfaction", "Satisfaction of customers at start and new customers."
+    )
+    churn_base_weekly: float = _f(
+        0.004, 0.0, 0.5, "1/week", "Weekly churn hazard at reference satisfaction."
+    )
+    churn_sensitivity: float = _f(
+        8.0, 0.0, 40.0, "1/satisfaction", "How steeply churn rises as satisfaction falls."
+    )
+    satisfaction_reference: float = _f(
+        0.62, 0.0, 1.0, "satisfaction", "Satisfaction at which churn equals its base."
+    )
+    referral_threshold: float = _f(
+        0.75, 0.0, 1.0, "satisfaction", "Customers above this satisfaction recommend you."
+    )
+    referral_rate: float = _f(
+        0.01, 0.0, 1.0, "1/week", "Referrals per fully delighted customer per week."
+    )
+    warning_threshold: float = _f(
+        0.45, 0.0, 1.0, "satisfaction", "Customers below this satisfaction warn others off."
+    )
+    warning_rate: float = _f(
+        0.01, 0.0, 1.0, "1/week", "Warnings per fully dissatisfied customer per week."
+    )
+    social_amplification: float = _f(
+        2.0, 0.0, 20.0, "multiplier", "Reach of a warning relative to a referral (social media)."
+    )
+    acquisition_rate: float = _f(
+        0.003, 0.0, 0.5, "1/week", "Share of prospects won each week through marketing alone."
+    )
+
+
+class EconomicsParams(_Section):
+    """Revenue, salaries, turnover and intervention costs."""
+
+    revenue_per_occasion: float = _f(
+        130.0, 0.0, 1e6, "currency", "Gross margin per purchase or service occasion."
+    )
+    salary_base: float = _f(
+        42_000.0, 0.0, 1e7, "currency/year", "Annual salary at the bottom level."
+    )
+    salary_level_ratio: float = _f(
+        1.35, 1.0, 5.0, "multiplier", "Salary multiplier per level up the hierarchy."
+    )
+    replacement_cost_share: float = _f(
+        0.2, 0.0, 3.0, "fraction", "Cost of replacing an employee as a share of annual salary."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Interventions: levers with a cost, each off by default
+# --------------------------------------------------------------------------------------------
+
+
+class _Lever(_Section):
+    enabled: bool = Field(False, description="Switch the lever on.")
+    cost_per_employee_week: float = _f(
+        0.0, 0.0, 1e5, "currency/employee/week", "Running cost per filled seat per week."
+    )
+
+
+class ServiceStandards(_Lever):
+    """Published internal response targets: waiting requests gain priority as they age."""
+
+    cost_per_employee_week: float = _f(2.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    age_priority: float = _f(
+        0.5, 0.0, 1.0, "priority", "Priority a request gains per week of waiting."
+    )
+
+
+class Training(_Lever):
+    """Skill and service training: faster learning and a mindset boost."""
+
+    cost_per_employee_week: float = _f(15.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    learning_boost: float = _f(
+        1.0, 0.0, 10.0, "multiplier", "Extra learning rate, as a multiple of the base rate."
+    )
+    mindset_boost: float = _f(
+        0.004, 0.0, 0.1, "mindset/week", "Weekly push of service mindset toward 1."
+    )
+    hours: float = _f(1.0, 0.0, 20.0, "hours/week", "Hours per week spent in training.")
+
+
+class Recognition(_Lever):
+    """Recognition of good internal service: morale target rises with the service one gives."""
+
+    cost_per_employee_week: float = _f(5.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    strength: float = _f(
+        0.12, 0.0, 1.0, "morale", "Morale target gain for an employee whose service is excellent."
+    )
+
+
+class JobSwap(_Lever):
+    """Job swap across departments: more care for other departments, smaller lateral requests."""
+
+    cost_per_employee_week: float = _f(3.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    lateral_care: float = _f(0.1, 0.0, 0.5, "mindset", "Extra care for lateral requests.")
+    lateral_size_cut: float = _f(
+        0.15, 0.0, 0.9, "fraction", "Cut in lateral request hours (people know what to ask)."
+    )
+    hours: float = _f(0.5, 0.0, 20.0, "hours/week", "Hours per week spent in another job.")
+
+
+class ProcessImprovement(_Lever):
+    """Process improvement teams: request hours shrink over time."""
+
+    cost_per_employee_week: float = _f(4.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    size_cut: float = _f(
+        0.2, 0.0, 0.9, "fraction", "Eventual cut in the hours an internal request takes."
+    )
+    ramp_weeks: float = _f(26.0, 1.0, 520.0, "weeks", "Weeks until half the cut is reached.")
+    hours: float = _f(0.5, 0.0, 20.0, "hours/week", "Hours per week spent in improvement teams.")
+
+
+class CloseTheLoop(_Lever):
+    """Keep requesters informed: a waiting request still counts partly as service received."""
+
+    cost_per_employee_week: float = _f(1.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    informed_credit: float = _f(
+        0.35, 0.0, 1.0, "quality", "Service credit for a request that waits but is explained."
+    )
+
+
+class ClearExpectations(_Lever):
+    """Set clear expectations: fewer rework and clarifying requests."""
+
+    cost_per_employee_week: float = _f(1.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    request_cut: float = _f(
+        0.15, 0.0, 0.9, "fraction", "Cut in the number of internal requests (less rework)."
+    )
+
+
+class PerformanceManagement(_Lever):
+    """Performance management: low-morale effort is held closer to standard, at some pressure."""
+
+    cost_per_employee_week: float = _f(3.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    effort_floor_lift: float = _f(
+        0.1, 0.0, 1.0, "multiplier", "Lift of the minimum discretionary effort."
+    )
+    pressure: float = _f(0.05, 0.0, 1.0, "pressure", "Extra felt pressure from being managed.")
+
+
+class InterventionParams(_Section):
+    """The levers the sources name, each with a cost and off by default."""
+
+    service_standards: ServiceStandards = Field(default_factory=ServiceStandards)
+    training: Training = Field(default_factory=Training)
+    recognition: Recognition = Field(default_factory=Recognition)
+    job_swap: JobSwap = Field(default_factory=JobSwap)
+    process_improvement: ProcessImprovement = Field(default_factory=ProcessImprovement)
+    close_the_loop: CloseTheLoop = Field(default_factory=CloseTheLoop)
+    clear_expectations: ClearExpectations = Field(default_factory=ClearExpectations)
+    performance_management: PerformanceManagement = Field(default_factory=PerformanceManagement)
+
+
+LEVERS = tuple(InterventionParams.model_fields)
+
+
+# --------------------------------------------------------------------------------------------
+# Timeline events
+# --------------------------------------------------------------------------------------------
+
+
+class _Event(_Section):
+    week: int = _f(1, 1, 10_000, "week", "Week the event starts.")
+
+
+class DemandSurge(_Event):
+    """Customer occasions rise by ``size`` (fraction) for ``weeks`` weeks."""
+
+    type: Literal["demand_surge"] = "demand_surge"
+    size: float = _f(0.3, -0.9, 5.0, "fraction", "Change in customer occasions (0.3 = +30%).")
+    weeks: int = _f(8, 1, 520, "weeks", "Duration.")
+
+
+class HiringFreeze(_Event):
+    """No vacancy is filled for ``weeks`` weeks."""
+
+    type: Literal["hiring_freeze"] = "hiring_freeze"
+    weeks: int = _f(12, 1, 520, "weeks", "Duration.")
+
+
+class LeadershipChange(_Event):
+    """A new leadership sets a new culture from ``week`` on."""
+
+    type: Literal["leadership_change"] = "leadership_change"
+    service_direction: float = _f(0.0, -1.0, 1.0, "index", "The new culture's direction.")
+
+
+class KeyPersonLeaves(_Event):
+    """The most senior (or a chosen) employee leaves; with ``level`` set, one at that level."""
+
+    type: Literal["key_person_leaves"] = "key_person_leaves"
+    level: int = _f(1, 0, 11, "level", "Level of the person who leaves (0 = top).")
+    count: int = _f(1, 1, 10_000, "people", "How many people at that level leave.")
+
+
+class Layoffs(_Event):
+    """A share of filled seats is cut (the seats stay vacant until hiring refills them)."""
+
+    type: Literal["layoffs"] = "layoffs"
+    share: float = _f(0.1, 0.0, 0.9, "fraction", "Share of employees laid off.")
+
+
+Event = Annotated[
+    Union[DemandSurge, HiringFreeze, LeadershipChange, KeyPersonLeaves, Layoffs],  # noqa: UP007
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("demand_surge", "hiring_freeze", "leadership_change", "key_person_leaves", "layoffs")
+
+
+# --------------------------------------------------------------------------------------------
+# The whole parameter set
+# --------------------------------------------------------------------------------------------
+
+
+class Params(_Section):
+    """All parameters of a scenario. Defaults give the top-down pyramid reference organization."""
+
+    weeks: int = _f(260, 1, 5200, "weeks", "Default horizon of a run (5 years).")
+    org: OrgParams = Field(default_factory=OrgParams)
+    culture: CultureParams = Field(default_factory=CultureParams)
+    requests: RequestParams = Field(default_factory=RequestParams)
+    workforce: WorkforceParams = Field(default_factory=WorkforceParams)
+    behaviour: BehaviourParams = Field(default_factory=BehaviourParams)
+    customers: CustomerParams = Field(default_factory=CustomerParams)
+    economics: EconomicsParams = Field(default_factory=EconomicsParams)
+    interventions: InterventionParams = Field(default_factory=InterventionParams)
+    events: list[Event] = Field(default_factory=list, description="Timeline events by week.")
+
+    @model_validator(mode="after")
+    def _check_events(self) -> Params:
+        for i, ev in enumerate(self.events):
+            if ev.week > self.weeks:
+                raise ValueError(
+                    f"events[{i}] ({ev.type}) starts in week {ev.week}, after the horizon of "
+                    f"{self.weeks} weeks; move it to week 1-{self.weeks} or raise 'weeks'"
+                )
+        return self
+
+
+SECTIONS = tuple(f for f in Params.model_fields if f not in ("weeks", "events"))
+
+
+# --------------------------------------------------------------------------------------------
+# Introspection: the flat list of scalar fields (CLI --set, sliders, sweep bounds)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One scalar parameter: dotted path, type, default, bounds, unit and description."""
+
+    path: str
+    kind: str  # "float" | "int" | "bool" | "optional_int" | "optional_float"
+    default: Any
+    low: float | None
+    high: float | None
+    unit: str
+    description: str
+
+
+def _bounds(info) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for m in info.metadata:
+        lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
+        hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
+    return lo, hi
+
+
+def _kind(annotation: Any) -> str | None:
+    text = str(annotation)
+    if annotation is bool:
+        return "bool"
+    if annotation is int:
+        return "int"
+    if annotation is float:
+        return "float"
+    if text in ("int | None", "typing.Optional[int]"):
+        return "optional_int"
+    if text in ("float | None", "typing.Optional[float]"):
+        return "optional_float"
+    return None
+
+
+def iter_fields(model: type[BaseModel] = Params, prefix: str = "") -> Iterator[FieldSpec]:
+    """Yield every scalar parameter of the schema as a :class:`FieldSpec`, in schema order."""
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from iter_fields(ann, path + ".")
+            continue
+        kind = _kind(ann)
+        if kind is None:
+            continue
+        lo, hi = _bounds(info)
+        extra = info.json_schema_extra or {}
+        default = info.default if info.default_factory is None else info.default_factory()
+        yield FieldSpec(
+            path=path,
+            kind=kind,
+            default=default,
+            low=lo,
+            high=hi,
+            unit=str(extra.get("unit", "")) if isinstance(extra, dict) else "",
+            description=info.description or "",
+        )
+
+
+FIELDS: dict[str, FieldSpec] = {f.path: f for f in iter_fields()}
+
+
+def field_spec(path: str) -> FieldSpec:
+    """The :class:`FieldSpec` for a dotted path, or a :class:`ParameterError` with suggestions."""
+    if path in FIELDS:
+        return FIELDS[path]
+    close = difflib.get_close_matches(path, FIELDS, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    section = path.split(".")[0]
+    if not close and section in SECTIONS:
+        options = [p for p in FIELDS if p.startswith(section + ".")]
+        hint = f" Fields of '{section}': {', '.join(options[:12])}" + (
+            ", ..." if len(options) > 12 else ""
+        )
+    elif not close:
+        hint = f" Sections are: {', '.join(SECTIONS)}."
+    raise ParameterError(f"unknown parameter '{path}'.{hint}")
+
+
+def describe_range(spec: FieldSpec) -> str:
+    """Human text for what a field allows, e.g. 'a number from -1 to 1'."""
+    if spec.kind == "bool":
+        return "true or false"
+    what = "a whole number" if "int" in spec.kind else "a number"
+    if spec.low is not None and spec.high is not None:
+        rng = f"{what} from {spec.low:g} to {spec.high:g}"
+    elif spec.low is not None:
+        rng = f"{what} >= {spec.low:g}"
+    elif spec.high is not None:
+        rng = f"{what} <= {spec.high:g}"
+    else:
+        rng = what
+    if spec.kind.startswith("optional"):
+        rng += " (or unset)"
+    return rng
+
+
+def parse_value(path: str, text: str) -> Any:
+    """Parse a CLI string (``--set path=text``) into the field's type, with a clear error."""
+    spec = field_spec(path)
+    t = text.strip()
+    try:
+        if spec.kind == "bool":
+            low = t.lower()
+            if low in ("true", "1", "yes", "on"):
+                return True
+            if low in ("false", "0", "no", "off"):
+                return False
+            raise ValueError
+        if spec.kind.startswith("optional") and t.lower() in ("none", "null", ""):
+            return None
+        if "int" in spec.kind:
+            v = float(t)
+            if not v.is_integer():
+                raise ValueError
+            return int(v)
+        return float(t)
+    except ValueError:
+        raise ParameterError(
+            f"{path} = {text!r}: not valid; {path} takes {describe_range(spec)}"
+        ) from None
+
+
+def format_validation_error(err: ValidationError, where: str = "") -> str:
+    """Turn a pydantic error into short lines: key path, value, what is wrong, what is allowed."""
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p in EVENT_TYPES))
+        msg = e["msg"].removeprefix("Value error, ")
+        kind = e["type"]
+        val = e.get("input")
+        spec = FIELDS.get(loc)
+        if kind == "extra_forbidden":
+            parent, _, key = loc.rpartition(".")
+            allowed = _allowed_keys(parent)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            lines.append(
+                f"unknown key '{loc}'.{hint} Allowed here: {', '.join(allowed)}"
+                if allowed
+                else f"unknown key '{loc}'.{hint}"
+            )
+        elif spec is not None and kind in (
+            "greater_than_equal",
+            "less_than_equal",
+            "int_parsing",
+            "float_parsing",
+            "bool_parsing",
+            "int_from_float",
+            "int_type",
+            "float_type",
+            "bool_type",
+        ):
+            lines.append(f"{loc} = {val!r}: {msg.lower()}; allowed: {describe_range(spec)}")
+        elif kind == "union_tag_invalid":
+            lines.append(
+                f"{loc}: unknown event type {e.get('ctx', {}).get('tag')!r}; allowed: "
+                f"{', '.join(EVENT_TYPES)}"
+            )
+        elif kind == "union_tag_not_found":
+            lines.append(f"{loc}: an event needs a 'type', one of {', '.join(EVENT_TYPES)}")
+        else:
+            prefix = f"{loc}: " if loc and not msg.startswith(loc.split(".")[0]) else ""
+            shown = f" (got {val!r})" if val is not None and not isinstance(val, dict) else ""
+            lines.append(f"{prefix}{msg}{shown if kind != 'value_error' else ''}")
+    head = f"{where}: " if where else ""
+    if len(lines) == 1:
+        return head + lines[0]
+    return head + "invalid parameters:\n  - " + "\n  - ".join(lines)
+
+
+def _allowed_keys(parent: str) -> list[str]:
+    model: Any = Params
+    for part in [p for p in parent.split(".") if p]:
+        if part.isdigit():
+            continue
+        info = getattr(model, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        elif part == "departments":
+            model = Department
+        else:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def build_params(data: Mapping[str, Any] | None = None, where: str = "") -> Params:
+    """Validate a nested dict into :class:`Params`, raising :class:`ParameterError` on problems."""
+    try:
+        return Params.model_validate(dict(data or {}))
+    except ValidationError as err:
+        raise ParameterError(format_validation_error(err, where)) from None
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path in a nested dict, creating sections as needed."""
+    parts = path.split(".")
+    node = data
+    for part in parts[:-1]:
+        nxt = node.get(part)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[part] = nxt
+        node = nxt
+    node[parts[-1]] = value
+
+
+def apply_overrides(
+    params: Params, overrides: Mapping[str, Any] | None, where: str = "overrides"
+) -> Params:
+    """Return a new validated :class:`Params` with dotted-path overrides applied.
+
+    Args:
+        params: The base parameters.
+        overrides: Mapping of dotted path to value, e.g. ``{"culture.service_direction": 0.5}``.
+            Scalar paths must exist in the schema; structured fields (``org.departments``,
+            ``org.dependency``, ``events``) take whole values.
+        where: Label for error messages.
+
+    Raises:
+        ParameterError: on an unknown path or an invalid value.
+    """
+    if not overrides:
+        return params
+    data = params.model_dump()
+    structured = {"org.departments", "org.dependency", "org.salary_by_level", "events"}
+    for path, value in overrides.items():
+        if path not in structured:
+            spec = field_spec(path)
+            if (isinstance(value, str) and spec.kind != "bool") or isinstance(value, str):
+                value = parse_value(path, value)
+        set_path(data, path, value)
+    return build_params(data, where)
+
+
+def get_path(params: Params, path: str) -> Any:
+    """Read a dotted path from a :class:`Params`."""
+    node: Any = params
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node

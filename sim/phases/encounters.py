@@ -1,0 +1,85 @@
+"""Phase 4, customer encounters: the frontline serves external customers.
+
+Rules (DESIGN.md §2-3, phase 4; Heskett et al. 1994; the weakest link):
+- Seat quality = the weighted mean of the frontline employee's skill, morale and mindset, times
+  ``1 - input_weight x (1 - weakest input)``, where the weakest input is the lowest remembered
+  on-time share among the departments (and the manager) this employee's encounters depend on:
+  a chain is only as strong as its weakest link.
+- Overload: encounter hours beyond the employee's own-work hours (contracted hours not reserved
+  for internal work, times effort) cost ``overload_penalty`` quality per unit of overload.
+- A vacant seat's customers are covered by strangers at ``vacancy_quality``.
+- Each customer's encounters this week have quality seat quality + noise (sd ``quality_noise``,
+  averaged over the customer's occasions); satisfaction moves toward it by ``satisfaction_rate``
+  per encounter.
+- Customer feedback (the encounter quality the employee saw) is remembered per frontline seat and
+  feeds morale in phase 5: happy and angry customers both reach the frontline (emotional
+  contagion).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.org import Organization
+from sim.params import Params
+from sim.phases.service import role_internal_share
+from sim.state import State, Week
+
+
+def needed_inputs(org: Organization, params: Params) -> np.ndarray:
+    """Boolean (departments x departments+1): which suppliers each department's encounters need."""
+    need = np.zeros((org.n_depts, org.n_depts + 1), dtype=bool)
+    need[:, : org.n_depts] = org.dependency > 0
+    need[:, org.n_depts] = params.requests.manager_input_share > 0
+    if params.requests.encounter_input_share <= 0:
+        need[:] = False
+    return need
+
+
+def weakest_input(state: State, org: Organization, params: Params) -> np.ndarray:
+    """Per seat, the lowest remembered on-time share among the inputs its encounters need."""
+    need = needed_inputs(org, params)[org.dept]
+    return np.where(need, state.input_supply, 1.0).min(axis=1)
+
+
+def seat_quality(state: State, org: Organization, params: Params, wk: Week) -> np.ndarray:
+    """Expected encounter quality at each seat this week (0-1), and records overload in ``wk``."""
+    c = params.customers
+    wsum = max(c.weight_skill + c.weight_morale + c.weight_mindset, 1e-9)
+    base = (
+        c.weight_skill * state.skill
+        + c.weight_morale * state.morale
+        + c.weight_mindset * state.mindset
+    ) / wsum
+    quality = base * (1.0 - c.input_weight * (1.0 - weakest_input(state, org, params)))
+    own_hours = params.workforce.weekly_hours * (1.0 - role_internal_share(org, params)) * wk.effort
+    overload = np.where(
+        org.frontline,
+        np.maximum(0.0, wk.encounters * c.encounter_hours / np.maximum(own_hours, 1e-9) - 1.0),
+        0.0,
+    )
+    wk.overload = overload
+    quality = quality - c.overload_penalty * overload
+    return np.clip(np.where(state.filled, quality, c.vacancy_quality), 0.0, 1.0)
+
+
+def encounters(state: State, org: Organization, params: Params, wk: Week, rng) -> None:
+    """Serve this week's occasions; move satisfaction; record frontline feedback."""
+    c = params.customers
+    q_seat = seat_quality(state, org, params, wk)
+    who = np.flatnonzero(wk.occasions)
+    k = wk.occasions[who].astype(float)
+    seat = state.c_employee[who]
+    q = np.clip(q_seat[seat] + rng.normal(0.0, c.quality_noise, who.size) / np.sqrt(k), 0.0, 1.0)
+    pull = 1.0 - (1.0 - c.satisfaction_rate) ** k
+    sat = state.c_satisfaction
+    sat[who] += pull * (q - sat[who])
+    n = org.n_seats
+    cnt = np.bincount(seat, weights=k, minlength=n)
+    qsum = np.bincount(seat, weights=k * q, minlength=n)
+    hit = state.filled & (cnt > 0)
+    state.feedback[hit] += params.behaviour.received_memory * (
+        qsum[hit] / cnt[hit] - state.feedback[hit]
+    )
+    wk.encounter_quality_sum = float(qsum.sum())
+    wk.encounter_count = float(cnt.sum())

@@ -1,0 +1,115 @@
+"""Phase 2, request generation: who asks whom for what this week.
+
+Rules (DESIGN.md §2-3, the internal customer): anyone who depends on another member to do their
+job is that member's internal customer, in any direction.
+- To the manager: each employee sends Poisson(``to_manager_rate``) requests a week to their
+  manager (information, guidance, resources, approvals owed to subordinates).
+- To reports: each manager sends Poisson(``to_subordinate_rate``) requests a week to each report.
+- Lateral: each member of department i sends Poisson(``lateral_scale`` x sum_j D[i, j]) requests
+  a week, each to department j with probability D[i, j] / sum_j D[i, j], to a random worker
+  (non-manager) of j
+  (Juran's internal customer: situational dependencies across departments).
+- Encounter inputs: a share ``encounter_input_share`` of a frontline employee's customer
+  encounters needs an internal input; a share ``manager_input_share`` of those goes to the
+  manager (approvals), the rest to departments by the dependency row (the weakest-link inputs).
+Sizes are exponential with mean ``mean_hours``. Clear expectations cut the counts; process
+improvement and job swap cut the hours (sim.interventions). Vacant seats make no requests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.interventions import LeverEffects
+from sim.org import Organization
+from sim.params import Params
+from sim.state import DOWN, LATERAL, UP, Requests, State, Week
+
+
+def _pick_department(cdf: np.ndarray, from_dept: np.ndarray, rng) -> np.ndarray:
+    """Target department per request by inverse CDF of the requester department's row."""
+    u = rng.random(from_dept.size)
+    return (u[:, None] >= cdf[from_dept]).sum(axis=1).astype(np.int64).clip(0, cdf.shape[1] - 1)
+
+
+def _pick_member(org: Organization, dept: np.ndarray, rng) -> np.ndarray:
+    """A uniformly random worker (non-manager) of each given department (-1 if it has none)."""
+    counts = np.array([s.size for s in org.dept_workers])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    by_dept = np.concatenate(org.dept_workers)
+    n = counts[dept]
+    offset = (rng.random(dept.size) * np.maximum(n, 1)).astype(np.int64)
+    seat = by_dept[np.minimum(starts[dept] + offset, by_dept.size - 1)]
+    return np.where(n > 0, seat, -1)
+
+
+def directions(org: Organization, requester: np.ndarray, provider: np.ndarray) -> np.ndarray:
+    """Direction of the service flow: UP if the provider is below the requester, DOWN if above."""
+    lr = org.level[requester]
+    lp = org.level[provider]
+    return np.where(lp > lr, UP, np.where(lp < lr, DOWN, LATERAL)).astype(np.int8)
+
+
+def generate_requests(
+    state: State, org: Organization, params: Params, levers: LeverEffects, wk: Week, rng
+) -> Requests:
+    """Draw this week's new internal requests (age 0) as one columnar batch."""
+    r = params.requests
+    mult = levers.request_rate
+    filled = state.filled
+    has_mgr = org.manager >= 0
+    mgr_filled = np.zeros(org.n_seats, dtype=bool)
+    mgr_filled[has_mgr] = filled[org.manager[has_mgr]]
+
+    # To the manager (the requester is the report).
+    askers = np.flatnonzero(filled & has_mgr)
+    req_up = np.repeat(askers, rng.poisson(r.to_manager_rate * mult, askers.size))
+    prov_up = org.manager[req_up]
+
+    # To reports (the requester is the manager); a vacant report's work falls back on the
+    # manager, so only filled reports are asked.
+    reports = np.flatnonzero(filled & mgr_filled)
+    prov_down = np.repeat(reports, rng.poisson(r.to_subordinate_rate * mult, reports.size))
+    req_down = org.manager[prov_down]
+
+    # Lateral, by the department dependency matrix.
+    dep = org.dependency * r.lateral_scale
+    row_sum = dep.sum(axis=1)
+    cdf = np.cumsum(dep / np.where(row_sum > 0, row_sum, 1.0)[:, None], axis=1)
+    members = np.flatnonzero(filled)
+    req_lat = np.repeat(members, rng.poisson(row_sum[org.dept[members]] * mult))
+    prov_lat = _pick_member(org, _pick_department(cdf, org.dept[req_lat], rng), rng)
+    keep = (prov_lat >= 0) & (prov_lat != req_lat)
+    req_lat, prov_lat = req_lat[keep], prov_lat[keep]
+
+    # Inputs that customer encounters need (frontline only).
+    front = np.flatnonzero(filled & org.frontline & (wk.encounters > 0))
+    k_in = rng.poisson(wk.encounters[front] * r.encounter_input_share * mult)
+    req_in = np.repeat(front, k_in)
+    to_mgr = (rng.random(req_in.size) < r.manager_input_share) & (org.manager[req_in] >= 0)
+    col_in = np.where(to_mgr, org.n_depts, _pick_department(cdf, org.dept[req_in], rng))
+    prov_in = np.where(to_mgr, org.manager[req_in], -1)
+    need_member = ~to_mgr
+    prov_in[need_member] = _pick_member(org, col_in[need_member], rng)
+    keep = (prov_in >= 0) & (prov_in != req_in)
+    req_in, prov_in, col_in = req_in[keep], prov_in[keep], col_in[keep]
+
+    requester = np.concatenate([req_up, req_down, req_lat, req_in]).astype(np.int64)
+    provider = np.concatenate([prov_up, prov_down, prov_lat, prov_in]).astype(np.int64)
+    customer = np.zeros(requester.size, dtype=bool)
+    customer[requester.size - req_in.size :] = True
+    column = np.full(requester.size, -1, dtype=np.int16)
+    column[requester.size - req_in.size :] = col_in
+    hours = rng.exponential(r.mean_hours * levers.request_hours, requester.size)
+    if levers.lateral_hours != 1.0:
+        cross = org.dept[requester] != org.dept[provider]
+        hours = np.where(cross, hours * levers.lateral_hours, hours)
+    return Requests(
+        requester=requester,
+        provider=provider,
+        direction=directions(org, requester, provider),
+        hours=hours,
+        age=np.zeros(requester.size, dtype=np.int16),
+        customer=customer,
+        column=column,
+    )

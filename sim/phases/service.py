@@ -1,0 +1,213 @@
+"""Phase 3, internal service: providers spend their internal hours in the culture's order.
+
+Rules (DESIGN.md §3, phase 3):
+- Capacity. A provider's hours for internal work are ``weekly_hours`` x the share of their role
+  (frontline, support or manager) x discretionary effort, minus hours spent onboarding new reports
+  and in lever activities; new hires work at half capacity while onboarding. Discretionary effort
+  rises linearly with morale from ``effort_min`` to ``effort_max``: low-morale employees "perform
+  as well as necessary to keep their jobs" (DESIGN.md §2; Harter et al. 2002).
+- Priority (the culture, ``service_direction`` d): requests are served in order of
+  ``max(-d, 0) x rank + max(d, 0) x closeness + (1 - |d|) x need + age_priority x age``, where rank
+  is the requester's height in the hierarchy (top = 1), closeness their closeness to the external
+  customer (customer inputs = 1, frontline high, top low) and need mixes customer urgency and
+  waiting time. d = -1 is the top-down pyramid (higher levels first), 0 the two-way street (need
+  and age decide), +1 the inverted pyramid (those nearest the customer first).
+- Hours run out: requests are served in priority order while the provider's cumulative hours
+  stay within capacity; the rest wait (age + 1) or lapse after ``expiry_weeks``.
+- Quality of a served request: weighted skill, morale and care of the provider, where care is the
+  provider's mindset, minus ``care_gap`` x |d| in a top-down culture (d < 0) for requests from
+  below (served "last and with less care"), plus job-swap care for other departments.
+- Service received: each requester remembers (exponential memory) the score of their resolved
+  requests: quality when on time, ``late_credit`` x quality when late, and 0 when lapsed (or the
+  close-the-loop credit when the provider kept them informed).
+A vacant provider's requests fall to their manager (one hop).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.interventions import LeverEffects
+from sim.org import Organization
+from sim.params import Params
+from sim.state import DOWN, LATERAL, UP, Requests, State, Week
+
+
+def role_internal_share(org: Organization, params: Params) -> np.ndarray:
+    """Share of contracted hours each seat has for internal requests, by role."""
+    wf = params.workforce
+    return np.where(
+        org.is_manager,
+        wf.internal_share_manager,
+        np.where(org.frontline, wf.internal_share_frontline, wf.internal_share_support),
+    )
+
+
+def discretionary_effort(morale: np.ndarray, params: Params, levers: LeverEffects) -> np.ndarray:
+    """Effort multiplier: linear in morale from effort_min (lifted by performance management)."""
+    wf = params.workforce
+    low = min(wf.effort_min + levers.effort_floor_lift, wf.effort_max)
+    return low + (wf.effort_max - low) * morale
+
+
+def capacity_hours(
+    state: State, org: Organization, params: Params, levers: LeverEffects, effort: np.ndarray
+) -> np.ndarray:
+    """Hours each filled seat has for internal service this week (0 for vacant seats)."""
+    wf = params.workforce
+    cap = wf.weekly_hours * role_internal_share(org, params) * effort - levers.hours_off
+    onboarding = state.filled & (state.onboarding_left > 0)
+    cap = np.where(onboarding, 0.5 * cap, cap)
+    has_mgr = org.manager >= 0
+    n_onboarding = np.bincount(org.manager[has_mgr & onboarding], minlength=org.n_seats)
+    cap = cap - wf.onboarding_hours * n_onboarding
+    return np.where(state.filled, np.maximum(cap, 0.0), 0.0)
+
+
+def priority(
+    reqs: Requests, org: Organization, params: Params, levers: LeverEffects, direction: float
+) -> np.ndarray:
+    """The culture's priority score of each request (higher is served first)."""
+    top = max(org.n_levels - 1, 1)
+    lvl = org.level[reqs.requester].astype(float)
+    rank = (top - lvl) / top
+    closeness = np.where(
+        reqs.customer, 1.0, 0.8 * lvl / top + 0.2 * org.customer_facing[org.dept[reqs.requester]]
+    )
+    # Earliest deadline first: urgency grows as the service standard approaches; a request that
+    # is already late keeps a middling urgency so that it is not starved until it lapses.
+    standard = params.requests.service_standard_weeks
+    urgency = np.where(reqs.age < standard, (reqs.age + 1.0) / standard, 0.5)
+    need = 0.5 * reqs.customer + 0.5 * urgency
+    return (
+        max(-direction, 0.0) * rank
+        + max(direction, 0.0) * closeness
+        + (1.0 - abs(direction)) * need
+        + levers.age_priority * reqs.age
+    )
+
+
+def _ema(memory: np.ndarray, now: np.ndarray, count: np.ndarray, weight: float) -> None:
+    """Exponential memory update in place, only where something happened (count > 0)."""
+    hit = count > 0
+    memory[hit] += weight * (now[hit] / count[hit] - memory[hit])
+
+
+def internal_service(
+    state: State,
+    org: Organization,
+    params: Params,
+    levers: LeverEffects,
+    wk: Week,
+    new: Requests,
+    rng,
+) -> None:
+    """Serve pending and new requests; update memories, backlog and this week's service stats."""
+    n = org.n_seats
+    r = params.requests
+    b = params.behaviour
+    reqs = Requests.concat([state.pending, new])
+    # Nobody waits on a request whose requester has left.
+    reqs = reqs.take(state.filled[reqs.requester])
+    provider = reqs.provider
+    mgr = org.manager[provider]
+    redirect = ~state.filled[provider] & (mgr >= 0)
+    provider = np.where(redirect, mgr, provider)
+    servable = state.filled[provider]
+
+    cap = wk.capacity
+    d = state.service_direction
+    prio = priority(reqs, org, params, levers, d) + 0.02 * rng.random(len(reqs))
+    prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
+    order = np.argsort(provider + 0.999 * (1.0 - prio_n), kind="stable")
+    p_sorted = provider[order]
+    h_sorted = np.where(servable[order], reqs.hours[order], 0.0)
+    cum = np.cumsum(h_sorted)
+    group_start = np.searchsorted(p_sorted, p_sorted, side="left")
+    within = cum - (cum - h_sorted)[group_start]
+    served_sorted = servable[order] & (within <= cap[p_sorted])
+    served = np.empty(len(reqs), dtype=bool)
+    served[order] = served_sorted
+
+    # Quality of each request if served, from the (redirected) provider's traits and care.
+    # A top-down culture serves requests from below "last and with less care" (DESIGN.md §3).
+    # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
+    # from above ("at least a two way street, if not opposite"): favour shows in the order.
+    disfavoured = np.where(reqs.direction == DOWN, max(-d, 0.0), 0.0)
+    care = state.mindset[provider] - params.culture.care_gap * disfavoured
+    if levers.lateral_care:
+        care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])
+    wsum = b.internal_weight_skill + b.internal_weight_morale + b.internal_weight_care
+    quality = (
+        b.internal_weight_skill * state.skill[provider]
+        + b.internal_weight_morale * state.morale[provider]
+        + b.internal_weight_care * np.clip(care, 0.0, 1.0)
+    ) / max(wsum, 1e-9)
+    quality = np.clip(quality, 0.0, 1.0)
+
+    age = reqs.age
+    on_time = served & (age < r.service_standard_weeks)
+    late = served & ~on_time
+    lapsed = ~served & (age + 1 >= r.expiry_weeks)
+    resolved = served | lapsed
+    score = np.where(
+        on_time, quality, np.where(late, b.late_credit * quality, levers.informed_credit)
+    )
+
+    # Memories of service received, on-time supply, service given.
+    rq = reqs.requester[resolved]
+    cnt = np.bincount(rq, minlength=n).astype(float)
+    _ema(
+        state.received,
+        np.bincount(rq, weights=score[resolved], minlength=n),
+        cnt,
+        b.received_memory,
+    )
+    _ema(
+        state.supplied,
+        np.bincount(rq, weights=on_time[resolved], minlength=n),
+        cnt,
+        b.received_memory,
+    )
+    pv = provider[resolved]
+    given_score = np.where(served, quality, 0.0)[resolved]
+    _ema(
+        state.given,
+        np.bincount(pv, weights=given_score, minlength=n),
+        np.bincount(pv, minlength=n).astype(float),
+        b.received_memory,
+    )
+    # Encounter inputs: on-time share per (frontline employee, supplying department / manager).
+    cust = resolved & reqs.customer
+    if cust.any():
+        width = org.n_depts + 1
+        idx = reqs.requester[cust] * width + reqs.column[cust]
+        c_cnt = np.bincount(idx, minlength=n * width).astype(float).reshape(n, width)
+        c_ok = np.bincount(idx, weights=on_time[cust], minlength=n * width).reshape(n, width)
+        _ema(state.input_supply, c_ok, c_cnt, b.received_memory)
+
+    # Workload: hours asked of each provider against capacity; the rest waits.
+    asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
+    state.workload = np.where(cap > 0, asked / np.maximum(cap, 1e-9), np.where(asked > 0, 3.0, 0.0))
+    carry = ~resolved
+    waiting = reqs.take(carry)
+    waiting.age = (waiting.age + 1).astype(np.int16)
+    state.pending = waiting
+    state.backlog_hours = np.bincount(waiting.provider, weights=waiting.hours, minlength=n)
+
+    def level(sel: np.ndarray) -> float:
+        res = int(np.count_nonzero(resolved & sel))
+        return float(np.count_nonzero(on_time & sel)) / res if res else 1.0
+
+    all_ = np.ones(len(reqs), dtype=bool)
+    n_served = int(served.sum())
+    wk.stats.update(
+        internal_requests=float(len(new)),
+        internal_on_time=level(all_),
+        service_level_up=level(reqs.direction == UP),
+        service_level_down=level(reqs.direction == DOWN),
+        service_level_lateral=level(reqs.direction == LATERAL),
+        internal_quality=float(quality[served].mean()) if n_served else 0.0,
+        internal_lapsed=float(lapsed.sum()),
+        backlog_hours=float(waiting.hours.sum()),
+    )

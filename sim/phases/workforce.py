@@ -1,0 +1,80 @@
+"""Phase 6, workforce: quits, vacancies, time-to-fill, hiring and onboarding.
+
+Rules (DESIGN.md §2-3, phase 6):
+- Quit hazard per week = ``quit_base_weekly`` x exp(``quit_morale_sensitivity`` x
+  (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure), capped at 1: low
+  morale and overload drive voluntary turnover (Harter et al. 2002: engagement and turnover
+  correlate at about -0.36; companies with outstanding internal service keep good people).
+- A quit leaves a vacancy. Its time-to-fill is exponential with mean ``time_to_fill_weeks`` x
+  exp(``reputation_effect`` x (0.6 - mean morale)): an employer with unhappy staff is slower to
+  hire (outstanding internal service attracts good people).
+- A hire starts with ``hire_morale``, ``hire_skill``, a mindset drawn from the hiring pool
+  (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), and ``onboarding_weeks`` of onboarding
+  that halve their own capacity and take ``onboarding_hours`` a week of their manager's time.
+- Each hire costs ``replacement_cost_share`` of the seat's annual salary (economics, phase 8).
+No vacancy fills during a hiring freeze.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.events import vacate
+from sim.org import Organization
+from sim.params import Params
+from sim.state import State, Week
+
+
+def quit_hazard(morale: np.ndarray, pressure: np.ndarray, params: Params) -> np.ndarray:
+    """Weekly probability of quitting for the given morale and pressure."""
+    wf = params.workforce
+    return np.minimum(
+        wf.quit_base_weekly
+        * np.exp(
+            wf.quit_morale_sensitivity * (wf.morale_reference - morale)
+            + wf.quit_pressure_sensitivity * pressure
+        ),
+        1.0,
+    )
+
+
+def mean_time_to_fill(state: State, params: Params) -> float:
+    """Mean weeks to fill a vacancy, lengthened by a poor reputation (low mean morale)."""
+    wf = params.workforce
+    morale = float(state.morale[state.filled].mean()) if state.filled.any() else 0.0
+    return wf.time_to_fill_weeks * math.exp(wf.reputation_effect * (0.6 - morale))
+
+
+def workforce(state: State, org: Organization, params: Params, wk: Week, rng) -> None:
+    """Fill vacancies whose wait is over, then draw this week's quits."""
+    wf = params.workforce
+    vacant = ~state.filled
+    state.vacancy_wait[vacant] -= 1.0
+    if not wk.hiring_frozen:
+        hire = np.flatnonzero(vacant & (state.vacancy_wait <= 0.0))
+        if hire.size:
+            state.filled[hire] = True
+            state.morale[hire] = wf.hire_morale
+            state.skill[hire] = wf.hire_skill
+            state.mindset[hire] = np.clip(
+                rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, hire.size), 0.0, 1.0
+            )
+            state.tenure[hire] = 0
+            state.onboarding_left[hire] = wf.onboarding_weeks
+            state.received[hire] = 0.6
+            state.given[hire] = 0.6
+            state.supplied[hire] = 0.8
+            state.feedback[hire] = 0.6
+            state.input_supply[hire] = 1.0
+            state.person_id[hire] = state.next_person_id + np.arange(hire.size)
+            state.next_person_id += int(hire.size)
+            wk.hires += int(hire.size)
+            wk.hire_cost += float(
+                params.economics.replacement_cost_share * 52.0 * org.salary_week[hire].sum()
+            )
+    hazard = quit_hazard(state.morale, state.pressure, params)
+    quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
+    vacate(state, quits, mean_time_to_fill(state, params), rng)
+    wk.quits += int(quits.size)

@@ -1,0 +1,211 @@
+"""Columnar state: one NumPy row per seat, per customer and per waiting request.
+
+The model's whole mutable state lives here as a struct of arrays (DESIGN.md §4). Phases read and
+write these arrays in place; agents are thin views over seat rows. Vacant seats keep their last
+values in the arrays but are masked out by ``filled`` everywhere they would count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.org import Organization
+from sim.params import Params
+
+# Direction codes of a request, named by the way the *service* flows (provider -> requester):
+# UP: a lower-level provider serves a higher-level requester (a manager's request to a report);
+# DOWN: a higher-level provider serves a lower-level requester (a report's request to a manager);
+# LATERAL: provider and requester on the same level.
+UP, DOWN, LATERAL = 0, 1, 2
+DIRECTION_NAMES = ("up", "down", "lateral")
+
+
+@dataclass
+class Requests:
+    """A batch of internal requests (columnar). Empty batches have zero-length arrays.
+
+    Attributes:
+        requester: Seat index of the internal customer.
+        provider: Seat index asked to serve.
+        direction: UP, DOWN or LATERAL (see module docstring).
+        hours: Size in hours.
+        age: Weeks waited so far (0 = made this week).
+        customer: True when the request is an input a customer encounter needs.
+        column: For customer inputs, the department supplying it (D = the manager); else -1.
+    """
+
+    requester: np.ndarray
+    provider: np.ndarray
+    direction: np.ndarray
+    hours: np.ndarray
+    age: np.ndarray
+    customer: np.ndarray
+    column: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Requests:
+        i = np.empty(0, dtype=np.int64)
+        return cls(
+            requester=i,
+            provider=i.copy(),
+            direction=np.empty(0, dtype=np.int8),
+            hours=np.empty(0, dtype=float),
+            age=np.empty(0, dtype=np.int16),
+            customer=np.empty(0, dtype=bool),
+            column=np.empty(0, dtype=np.int16),
+        )
+
+    def __len__(self) -> int:
+        return int(self.requester.size)
+
+    def take(self, mask_or_index: np.ndarray) -> Requests:
+        return Requests(
+            requester=self.requester[mask_or_index],
+            provider=self.provider[mask_or_index],
+            direction=self.direction[mask_or_index],
+            hours=self.hours[mask_or_index],
+            age=self.age[mask_or_index],
+            customer=self.customer[mask_or_index],
+            column=self.column[mask_or_index],
+        )
+
+    @staticmethod
+    def concat(parts: list[Requests]) -> Requests:
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return Requests.empty()
+        if len(parts) == 1:
+            return parts[0]
+        return Requests(
+            requester=np.concatenate([p.requester for p in parts]),
+            provider=np.concatenate([p.provider for p in parts]),
+            direction=np.concatenate([p.direction for p in parts]),
+            hours=np.concatenate([p.hours for p in parts]),
+            age=np.concatenate([p.age for p in parts]),
+            customer=np.concatenate([p.customer for p in parts]),
+            column=np.concatenate([p.column for p in parts]),
+        )
+
+
+@dataclass
+class Week:
+    """Transient per-step quantities passed between phases (reset every step)."""
+
+    occasions: np.ndarray | None = None  # per customer, this week's occasions
+    encounters: np.ndarray | None = None  # per seat, customer encounters this week
+    demand_multiplier: float = 1.0
+    hiring_frozen: bool = False
+    capacity: np.ndarray | None = None  # per seat, hours for internal service
+    effort: np.ndarray | None = None  # per seat, discretionary effort multiplier
+    overload: np.ndarray | float = 0.0  # per seat, encounter overload share (frontline)
+    quits: int = 0
+    hires: int = 0
+    layoffs: int = 0
+    hire_cost: float = 0.0
+    customers_acquired: int = 0
+    customers_lost: int = 0
+    referrals: int = 0
+    warnings: float = 0.0
+    revenue: float = 0.0
+    encounter_quality_sum: float = 0.0
+    encounter_count: float = 0.0
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    """All mutable arrays of the model.
+
+    Seat arrays (length ``n_seats``): ``filled``, ``morale``, ``mindset``, ``skill`` (all in
+    [0, 1]), ``tenure`` (weeks), ``person_id``, ``vacancy_wait`` (weeks until a vacant seat is
+    filled), ``onboarding_left`` (weeks), ``received`` (remembered quality of internal service
+    received, 0-1), ``given`` (remembered quality of internal service given, 0-1), ``supplied``
+    (remembered on-time share of one's own requests), ``feedback`` (remembered customer encounter
+    quality, frontline), ``pressure`` (overload share, >= 0), ``workload`` (demand / capacity),
+    ``backlog_hours``, ``input_supply`` (seats x departments+1: remembered on-time share of the
+    encounter inputs each department and the manager delivered).
+
+    Customer arrays (length ``n_customers``, the addressable market): ``c_active``,
+    ``c_satisfaction`` (0-1), ``c_tenure`` (weeks), ``c_employee`` (usual frontline seat).
+    """
+
+    filled: np.ndarray
+    morale: np.ndarray
+    mindset: np.ndarray
+    skill: np.ndarray
+    tenure: np.ndarray
+    person_id: np.ndarray
+    vacancy_wait: np.ndarray
+    onboarding_left: np.ndarray
+    received: np.ndarray
+    given: np.ndarray
+    supplied: np.ndarray
+    feedback: np.ndarray
+    pressure: np.ndarray
+    workload: np.ndarray
+    backlog_hours: np.ndarray
+    input_supply: np.ndarray
+    c_active: np.ndarray
+    c_satisfaction: np.ndarray
+    c_tenure: np.ndarray
+    c_employee: np.ndarray
+    pending: Requests
+    service_direction: float
+    next_person_id: int
+    quit_history: list[int] = field(default_factory=list)
+    headcount_history: list[int] = field(default_factory=list)
+    churn_rate_memory: float = 0.004
+
+
+def initial_state(org: Organization, params: Params, rng: np.random.Generator) -> State:
+    """Initialization (ODD §5): every seat filled, traits drawn around the configured means.
+
+    Morale, mindset and skill start from clipped normal draws around ``workforce.initial_*``;
+    tenure is uniform over 0-5 years. The customer market has ``customers.market_multiple`` times
+    the starting base; the starting base (``customers.per_frontline`` per frontline seat) is
+    active and assigned evenly to frontline seats.
+    """
+    n = org.n_seats
+    wf = params.workforce
+
+    def draw(mean: float) -> np.ndarray:
+        return np.clip(rng.normal(mean, wf.initial_sd, n), 0.0, 1.0)
+
+    frontline_seats = np.flatnonzero(org.frontline)
+    n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
+    n_market = max(n_active + 1, round(n_active * params.customers.market_multiple))
+    c_employee = np.empty(n_market, dtype=np.int64)
+    c_employee[:n_active] = frontline_seats[np.arange(n_active) % frontline_seats.size]
+    c_employee[n_active:] = frontline_seats[
+        rng.integers(0, frontline_seats.size, n_market - n_active)
+    ]
+    c_active = np.zeros(n_market, dtype=bool)
+    c_active[:n_active] = True
+    return State(
+        filled=np.ones(n, dtype=bool),
+        morale=draw(wf.initial_morale),
+        mindset=draw(wf.initial_mindset),
+        skill=draw(wf.initial_skill),
+        tenure=rng.integers(0, 260, n).astype(np.int32),
+        person_id=np.arange(n, dtype=np.int64),
+        vacancy_wait=np.zeros(n),
+        onboarding_left=np.zeros(n, dtype=np.int16),
+        received=np.full(n, 0.6),
+        given=np.full(n, 0.6),
+        supplied=np.full(n, 0.8),
+        feedback=np.full(n, 0.6),
+        pressure=np.zeros(n),
+        workload=np.zeros(n),
+        backlog_hours=np.zeros(n),
+        input_supply=np.ones((n, org.n_depts + 1)),
+        c_active=c_active,
+        c_satisfaction=np.full(n_market, params.customers.initial_satisfaction),
+        c_tenure=np.where(c_active, rng.integers(0, 260, n_market), 0).astype(np.int32),
+        c_employee=c_employee,
+        pending=Requests.empty(),
+        service_direction=params.culture.service_direction,
+        next_person_id=n,
+        churn_rate_memory=params.customers.churn_base_weekly,
+    )
