@@ -1,0 +1,131 @@
+"""Time per phase of one week, and the dashboard's step + KPI time.
+
+The per-phase timer is benchmark-side: it temporarily wraps the phase functions that
+``sim.model`` calls (the names ``ServiceCultureModel.step`` looks up in its module) with timers,
+so the real ``step()`` runs unchanged, in its own order, and the model needs no timing hook.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+import sim.model as model_module
+
+# (label, names in sim.model that ServiceCultureModel.step calls), in the order of one week.
+PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("levers + events", ("lever_effects", "apply_events")),
+    ("effort + capacity", ("discretionary_effort", "capacity_hours")),
+    ("1 demand", ("demand",)),
+    ("2 request generation", ("generate_requests",)),
+    ("3 internal service", ("internal_service",)),
+    ("4 customer encounters", ("encounters",)),
+    ("5 employees update", ("update_people",)),
+    ("6 workforce", ("workforce",)),
+    ("7 customers update", ("update_customers",)),
+    ("8 economics + KPIs", ("compute_kpis",)),
+)
+COLLECT = "Mesa DataCollector.collect"
+OTHER = "other (step bookkeeping)"
+
+
+def _timed(fn: Callable, label: str, totals: dict[str, float]) -> Callable:
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[label] += time.perf_counter() - t0
+
+    return wrapper
+
+
+@contextmanager
+def phase_timers(totals: dict[str, float]) -> Iterator[None]:
+    """Wrap the phase functions of ``sim.model`` with timers that add seconds into ``totals``."""
+    saved: dict[str, Callable] = {}
+    try:
+        for label, names in PHASES:
+            totals.setdefault(label, 0.0)
+            for name in names:
+                fn = getattr(model_module, name)
+                saved[name] = fn
+                setattr(model_module, name, _timed(fn, label, totals))
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(model_module, name, fn)
+
+
+def phase_profile(headcount: int, weeks: int, seed: int = 1) -> dict[str, object]:
+    """Seconds per week spent in each phase of ``step()`` for one organization size.
+
+    Args:
+        headcount: ``org.headcount``.
+        weeks: Weeks to time (after 4 warm-up weeks, so caches and backlogs are realistic).
+        seed: Model seed.
+
+    Returns:
+        ``{"headcount", "weeks", "total_ms_per_week", "phases": {label: ms per week}}``.
+    """
+    model = model_module.ServiceCultureModel(
+        "pyramid", overrides={"org.headcount": headcount}, seed=seed
+    )
+    for _ in range(4):
+        model.step()
+    totals: dict[str, float] = {COLLECT: 0.0}
+    collect = model.datacollector.collect
+    model.datacollector.collect = _timed(collect, COLLECT, totals)  # type: ignore[method-assign]
+    with phase_timers(totals):
+        t0 = time.perf_counter()
+        for _ in range(weeks):
+            model.step()
+        total = time.perf_counter() - t0
+    totals[OTHER] = max(total - sum(totals.values()), 0.0)
+    labels = [label for label, _ in PHASES] + [COLLECT, OTHER]
+    return {
+        "headcount": headcount,
+        "weeks": weeks,
+        "total_ms_per_week": 1000.0 * total / weeks,
+        "phases": {label: 1000.0 * totals[label] / weeks for label in labels},
+    }
+
+
+def dashboard_step(weeks: int = 260, seed: int = 1) -> dict[str, object]:
+    """Milliseconds for one dashboard tick on the default organization: ``step()`` + KPIs.
+
+    Uses ``dashboards.bench.step_and_render(model)`` when the dashboard exposes it (the whole
+    tick the browser waits for); otherwise times ``model.step()`` plus reading
+    ``model.current``, the part of a tick the simulation owns.
+    """
+    tick, source = _dashboard_tick()
+    model = model_module.ServiceCultureModel("pyramid", seed=seed)
+    times = np.empty(weeks)
+    for i in range(weeks):
+        t0 = time.perf_counter()
+        tick(model)
+        times[i] = time.perf_counter() - t0
+    return {
+        "headcount": model.org.n_seats,
+        "weeks": weeks,
+        "source": source,
+        "mean_ms": 1000.0 * float(times.mean()),
+        "p95_ms": 1000.0 * float(np.percentile(times, 95)),
+        "max_ms": 1000.0 * float(times.max()),
+    }
+
+
+def _dashboard_tick() -> tuple[Callable, str]:
+    try:
+        from dashboards.bench import step_and_render  # type: ignore[import-not-found]
+    except ImportError:
+
+        def tick(model) -> None:
+            model.step()
+            _ = model.current
+
+        return tick, "model.step() + model.current"
+    return step_and_render, "dashboards.bench.step_and_render"
