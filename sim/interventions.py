@@ -22,7 +22,7 @@ class LeverEffects:
         request_rate: Multiplier on internal request counts (clear expectations: less rework).
         request_hours: Multiplier on every request's hours (process improvement).
         lateral_hours: Extra multiplier on lateral request hours (job swap).
-        age_priority: Priority gained per week a request waits (service standards).
+        age_priority: Priority weight of deadline urgency (service standards).
         learning: Multiplier on the skill learning rate (training).
         mindset_push: Weekly push of mindset toward 1 (training).
         recognition: Morale-target gain for excellent internal service given (recognition).

@@ -233,7 +233,7 @@ class WorkforceParams(_Section):
         "Share of a support employee's hours (bottom level, not customer-facing) for requests.",
     )
     internal_share_manager: float = _f(
-        0.5,
+        0.52,
         0.0,
         1.0,
         "fraction",
@@ -435,11 +435,11 @@ class _Lever(_Section):
 
 
 class ServiceStandards(_Lever):
-    """Published internal response targets: waiting requests gain priority as they age."""
+    """Published internal response targets: requests near their deadline are served first."""
 
     cost_per_employee_week: float = _f(2.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
     age_priority: float = _f(
-        0.5, 0.0, 1.0, "priority", "Priority a request gains per week of waiting."
+        0.5, 0.0, 1.0, "priority", "Priority a request gains as its response deadline nears."
     )
 
 

@@ -7,19 +7,22 @@ Rules (DESIGN.md §3, phase 3):
   rises linearly with morale from ``effort_min`` to ``effort_max``: low-morale employees "perform
   as well as necessary to keep their jobs" (DESIGN.md §2; Harter et al. 2002).
 - Priority (the culture, ``service_direction`` d): requests are served in order of
-  ``max(-d, 0) x rank + max(d, 0) x closeness + (1 - |d|) x need + age_priority x age``, where rank
-  is the requester's height in the hierarchy (top = 1), closeness their closeness to the external
-  customer (customer inputs = 1, frontline high, top low) and need mixes customer urgency and
-  waiting time. d = -1 is the top-down pyramid (higher levels first), 0 the two-way street (need
-  and age decide), +1 the inverted pyramid (those nearest the customer first).
+  ``max(-d, 0) x rank + max(d, 0) x closeness + (1 - |d|) x need + age_priority x urgency``,
+  where rank is the requester's height in the hierarchy (top = 1), closeness their closeness to
+  the external customer (customer inputs = 1, frontline high, top low), urgency the nearness of
+  the service standard's deadline (earliest deadline first) and need = half customer input, half
+  urgency. ``age_priority`` is zero unless service standards are published. d = -1 is the
+  top-down pyramid (higher levels first), 0 the two-way street (need and deadlines decide), +1
+  the inverted pyramid (those nearest the customer first).
 - Hours run out: requests are served in priority order while the provider's cumulative hours
   stay within capacity; the rest wait (age + 1) or lapse after ``expiry_weeks``.
 - Quality of a served request: weighted skill, morale and care of the provider, where care is the
   provider's mindset, minus ``care_gap`` x |d| in a top-down culture (d < 0) for requests from
   below (served "last and with less care"), plus job-swap care for other departments.
 - Service received: each requester remembers (exponential memory) the score of their resolved
-  requests: quality when on time, ``late_credit`` x quality when late, and 0 when lapsed (or the
-  close-the-loop credit when the provider kept them informed).
+  requests: quality when on time, ``late_credit`` x quality when late, and 0 when lapsed; closing
+  the loop (keeping the requester informed) adds ``informed_credit`` to a lapsed request and
+  raises a late one's credit by the same share of the missing part.
 A vacant provider's requests fall to their manager (one hop).
 """
 
@@ -83,7 +86,7 @@ def priority(
         max(-direction, 0.0) * rank
         + max(direction, 0.0) * closeness
         + (1.0 - abs(direction)) * need
-        + levers.age_priority * reqs.age
+        + levers.age_priority * urgency
     )
 
 
@@ -150,8 +153,11 @@ def internal_service(
     late = served & ~on_time
     lapsed = ~served & (age + 1 >= r.expiry_weeks)
     resolved = served | lapsed
+    # Close the loop: a requester kept informed feels part of the service even when it is late
+    # or never comes.
+    late_credit = b.late_credit + (1.0 - b.late_credit) * levers.informed_credit
     score = np.where(
-        on_time, quality, np.where(late, b.late_credit * quality, levers.informed_credit)
+        on_time, quality, np.where(late, late_credit * quality, levers.informed_credit)
     )
 
     # Memories of service received, on-time supply, service given.

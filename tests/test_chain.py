@@ -1,0 +1,129 @@
+"""One test per link of the service-profit chain (issue 3 acceptance)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.events import vacate
+from sim.interventions import LeverEffects
+from sim.model import ServiceCultureModel
+from sim.phases.customers import churn_hazard, referral_intensity
+from sim.phases.encounters import seat_quality
+from sim.phases.people import update_people
+from sim.phases.service import discretionary_effort
+from sim.state import Week
+
+
+def _week(model: ServiceCultureModel) -> Week:
+    wk = Week()
+    wk.effort = discretionary_effort(model.state.morale, model.params, LeverEffects())
+    wk.encounters = np.zeros(model.org.n_seats)
+    return wk
+
+
+def test_higher_frontline_morale_gives_higher_encounter_quality():
+    model = ServiceCultureModel("pyramid", seed=0)
+    s = model.state
+    s.morale[:] = 0.3
+    low = seat_quality(s, model.org, model.params, _week(model))
+    s.morale[:] = 0.9
+    high = seat_quality(s, model.org, model.params, _week(model))
+    front = model.org.frontline
+    assert (high[front] > low[front]).all()
+
+
+def _three_departments(support_share: float) -> dict:
+    return {
+        "org.departments": [
+            {"name": "frontline", "share": 0.6, "customer_facing": True},
+            {"name": "sales", "share": 0.2, "customer_facing": True},
+            {"name": "operations", "share": 0.2, "customer_facing": False},
+        ],
+        "org.dependency": [[0.5, 0.3, 1.2], [0.3, 0.3, 1.0], [0.4, 0.2, 0.5]],
+        "workforce.internal_share_support": support_share,
+    }
+
+
+def test_withholding_one_support_departments_service_lowers_satisfaction():
+    """Weakest link: operations stops serving (no hours for requests) -> customers suffer."""
+    sat = {}
+    for label, share in (("serving", 0.4), ("withheld", 0.0)):
+        runs = [
+            ServiceCultureModel("two_way", overrides=_three_departments(share), seed=seed)
+            .run(26)["customer_satisfaction"]
+            .iloc[-1]
+            for seed in range(2)
+        ]
+        sat[label] = float(np.mean(runs))
+    print(
+        f"customer satisfaction: operations serving {sat['serving']:.3f}, "
+        f"withheld {sat['withheld']:.3f}"
+    )
+    assert sat["withheld"] < sat["serving"] - 0.03
+
+
+def test_a_frontline_employee_quitting_lowers_their_customers_satisfaction():
+    model = ServiceCultureModel("two_way", seed=4)
+    model.run(20)
+    s = model.state
+    counts = np.bincount(s.c_employee[s.c_active], minlength=model.org.n_seats)
+    seat = int(np.argmax(np.where(model.org.frontline & s.filled, counts, -1)))
+    theirs = s.c_active & (s.c_employee == seat)
+    others = s.c_active & (s.c_employee != seat)
+    before_theirs = s.c_satisfaction[theirs].mean()
+    before_others = s.c_satisfaction[others].mean()
+    vacate(s, np.array([seat]), mean_wait=1000.0, rng=model.rng)
+    model.run(6)
+    still = theirs & s.c_active
+    drop_theirs = before_theirs - s.c_satisfaction[still].mean()
+    drop_others = before_others - s.c_satisfaction[others & s.c_active].mean()
+    print(f"satisfaction drop: the leaver's customers {drop_theirs:.3f}, others {drop_others:.3f}")
+    assert drop_theirs > 0.1
+    assert drop_theirs > drop_others + 0.08
+
+
+def test_lower_satisfaction_raises_churn():
+    model = ServiceCultureModel("pyramid", seed=0)
+    sat = np.linspace(0, 1, 21)
+    assert np.all(np.diff(churn_hazard(sat, model.params)) <= 0)
+    lost = {}
+    for label, s0 in (("unhappy", 0.35), ("happy", 0.85)):
+        m = ServiceCultureModel("pyramid", overrides={"customers.initial_satisfaction": s0}, seed=1)
+        lost[label] = m.run(4)["customers_lost"].iloc[1:].sum()
+    assert lost["unhappy"] > 2 * lost["happy"]
+
+
+def test_referrals_rise_with_satisfaction():
+    model = ServiceCultureModel("pyramid", seed=0)
+    sat = np.linspace(0, 1, 21)
+    intensity = referral_intensity(sat, model.params)
+    assert np.all(np.diff(intensity) >= 0) and intensity[-1] > intensity[0]
+    refs = {}
+    for label, s0 in (("lukewarm", 0.7), ("delighted", 0.95)):
+        m = ServiceCultureModel("pyramid", overrides={"customers.initial_satisfaction": s0}, seed=1)
+        refs[label] = m.run(4)["referrals"].iloc[1:].sum()
+    assert refs["delighted"] > refs["lukewarm"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_angry_customers_lower_frontline_morale(seed):
+    deltas = {}
+    for label, feedback in (("angry", 0.1), ("happy", 0.95)):
+        model = ServiceCultureModel("pyramid", overrides={"behaviour.noise": 0.0}, seed=seed)
+        s = model.state
+        s.feedback[:] = feedback
+        wk = _week(model)
+        wk.overload = np.zeros(model.org.n_seats)
+        before = s.morale.copy()
+        update_people(s, model.org, model.params, LeverEffects(), wk, model.rng)
+        deltas[label] = (s.morale - before)[model.org.frontline]
+    assert (deltas["angry"] < deltas["happy"]).all()
+
+
+def test_satisfied_customers_buy_more_so_revenue_follows_satisfaction():
+    rev = {}
+    for label, s0 in (("unhappy", 0.4), ("happy", 0.9)):
+        m = ServiceCultureModel("pyramid", overrides={"customers.initial_satisfaction": s0}, seed=2)
+        rev[label] = m.run(1)["revenue"].iloc[1]
+    assert rev["happy"] > 1.2 * rev["unhappy"]

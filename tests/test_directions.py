@@ -1,0 +1,112 @@
+"""Direction-of-effect tests for the internal half of the model (issue 2 acceptance)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.interventions import LeverEffects
+from sim.model import ServiceCultureModel
+from sim.phases.people import update_people
+from sim.phases.workforce import quit_hazard
+from sim.state import Week
+
+
+def service_levels(direction: float, seeds=range(3), weeks=104) -> tuple[float, float, float]:
+    up, down, lateral = [], [], []
+    for seed in seeds:
+        df = ServiceCultureModel(
+            "pyramid", overrides={"culture.service_direction": direction}, seed=seed
+        ).run(weeks)
+        df = df.iloc[1:]
+        up.append(df["service_level_up"].mean())
+        down.append(df["service_level_down"].mean())
+        lateral.append(df["service_level_lateral"].mean())
+    return float(np.mean(up)), float(np.mean(down)), float(np.mean(lateral))
+
+
+def test_pyramid_serves_upward_flow_first():
+    up, down, _ = service_levels(-1.0)
+    print(f"pyramid: on-time up {up:.3f}, down {down:.3f}")
+    assert up - down > 0.04
+
+
+def test_inverted_serves_downward_flow_first():
+    up, down, _ = service_levels(1.0)
+    print(f"inverted: on-time up {up:.3f}, down {down:.3f}")
+    assert down - up > 0.03
+
+
+def test_two_way_serves_both_directions_about_equally():
+    up, down, _ = service_levels(0.0)
+    print(f"two-way: on-time up {up:.3f}, down {down:.3f}")
+    assert abs(up - down) < 0.03
+
+
+def _people_after(received: float, feedback: float | None = None) -> np.ndarray:
+    model = ServiceCultureModel("pyramid", overrides={"behaviour.noise": 0.0}, seed=0)
+    s = model.state
+    s.received[:] = received
+    if feedback is not None:
+        s.feedback[:] = feedback
+    wk = Week()
+    wk.overload = np.zeros(model.org.n_seats)
+    before = s.morale.copy()
+    update_people(s, model.org, model.params, LeverEffects(), wk, model.rng)
+    return s.morale - before
+
+
+def test_better_service_received_raises_morale():
+    worse = _people_after(received=0.3)
+    better = _people_after(received=0.9)
+    assert (better > worse).all()
+
+
+def test_lower_morale_raises_quits():
+    model = ServiceCultureModel("pyramid", seed=0)
+    morale = np.linspace(0.0, 1.0, 11)
+    hazard = quit_hazard(morale, np.zeros_like(morale), model.params)
+    assert np.all(np.diff(hazard) < 0)
+    # And in the model: a demoralized organization loses more people in its first 8 weeks.
+    quits = {}
+    for label, morale0 in (("low", 0.3), ("high", 0.8)):
+        totals = []
+        for seed in range(3):
+            m = ServiceCultureModel(
+                "pyramid", overrides={"workforce.initial_morale": morale0}, seed=seed
+            )
+            totals.append(m.run(8)["quits"].sum())
+        quits[label] = np.mean(totals)
+    print(f"quits in 8 weeks: low morale {quits['low']:.1f}, high morale {quits['high']:.1f}")
+    assert quits["low"] > 1.5 * quits["high"]
+
+
+@pytest.fixture(scope="module")
+def turnover_by_culture() -> dict[str, list[float]]:
+    """Annual turnover (quits per mean headcount per year) over 5 years, 8 seeds per culture."""
+    out: dict[str, list[float]] = {}
+    for name in ("pyramid", "two_way"):
+        values = []
+        for seed in range(8):
+            df = ServiceCultureModel(name, seed=seed).run(260).iloc[1:]
+            values.append(df["quits"].sum() / df["headcount"].mean() / 5.0)
+        out[name] = values
+    return out
+
+
+def test_pyramid_turnover_in_service_industry_band(turnover_by_culture):
+    pyramid = float(np.mean(turnover_by_culture["pyramid"]))
+    two_way = float(np.mean(turnover_by_culture["two_way"]))
+    print(f"annual turnover: pyramid {pyramid:.1%}, two-way {two_way:.1%}")
+    assert 0.25 <= pyramid <= 0.45
+
+
+def test_two_way_turnover_clearly_lower(turnover_by_culture):
+    pyramid = turnover_by_culture["pyramid"]
+    two_way = turnover_by_culture["two_way"]
+    # A visible margin (5 points of annual turnover) and a clear statistical separation.
+    diff = np.mean(pyramid) - np.mean(two_way)
+    se = np.sqrt(np.var(pyramid, ddof=1) / len(pyramid) + np.var(two_way, ddof=1) / len(two_way))
+    print(f"turnover difference {diff:.3f} (Welch t = {diff / se:.1f})")
+    assert diff > 0.05
+    assert diff / se > 3.0

@@ -1,0 +1,191 @@
+"""Each lever moves its named mechanism in the documented direction, and its cost shows in `cost`.
+Timeline events act as documented."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.interventions import lever_effects
+from sim.model import ServiceCultureModel
+from sim.params import LEVERS, Params, apply_overrides
+from sim.phases.requests import generate_requests
+from sim.phases.service import priority
+from sim.state import Requests, Week
+
+SEEDS = (0, 1)
+
+
+def mean_kpi(overrides: dict, kpi: str, weeks: int = 26, scenario: str = "pyramid") -> float:
+    values = []
+    for seed in SEEDS:
+        df = ServiceCultureModel(scenario, overrides=overrides, seed=seed).run(weeks)
+        values.append(df[kpi].iloc[1:].mean())
+    return float(np.mean(values))
+
+
+def on(lever: str, **extra) -> dict:
+    return {
+        f"interventions.{lever}.enabled": True,
+        **{f"interventions.{lever}.{k}": v for k, v in extra.items()},
+    }
+
+
+def test_all_levers_off_by_default_and_neutral():
+    p = Params()
+    assert all(not getattr(p.interventions, name).enabled for name in LEVERS)
+    effects = lever_effects(p.interventions, 10)
+    assert effects.cost_per_employee_week == 0 and effects.hours_off == 0
+
+
+@pytest.mark.parametrize("lever", LEVERS)
+def test_lever_cost_shows_in_cost(lever):
+    model = ServiceCultureModel("pyramid", overrides=on(lever), seed=0)
+    model.step()
+    s, wk = model.state, model.last_week
+    salaries = float(model.org.salary_week[s.filled].sum())
+    lever_cost = model.current["cost"] - salaries - wk.hire_cost
+    per_seat = getattr(model.params.interventions, lever).cost_per_employee_week
+    assert per_seat > 0
+    assert lever_cost == pytest.approx(per_seat * s.filled.sum())
+
+
+def _requests(ages: list[int]) -> Requests:
+    n = len(ages)
+    return Requests(
+        requester=np.full(n, 10),
+        provider=np.full(n, 1),
+        direction=np.zeros(n, dtype=np.int8),
+        hours=np.ones(n),
+        age=np.asarray(ages, dtype=np.int16),
+        customer=np.zeros(n, dtype=bool),
+        column=np.full(n, -1, dtype=np.int16),
+    )
+
+
+def test_service_standards_raise_priority_of_waiting_requests():
+    model = ServiceCultureModel("pyramid", seed=0)
+    reqs = _requests([0, 1, 2, 3])
+    without = priority(
+        reqs, model.org, model.params, lever_effects(model.params.interventions, 1), -1.0
+    )
+    params = apply_overrides(model.params, on("service_standards"))
+    with_ = priority(reqs, model.org, params, lever_effects(params.interventions, 1), -1.0)
+    gain = with_ - without
+    standard = model.params.requests.service_standard_weeks
+    assert gain[0] > 0 and np.all(np.diff(gain[:standard]) > 0)  # nearer the deadline, sooner
+    # In the model: the top-down organization serves more requests within the standard.
+    assert mean_kpi(on("service_standards"), "internal_on_time") > mean_kpi({}, "internal_on_time")
+
+
+def test_training_speeds_learning_and_lifts_mindset():
+    assert mean_kpi(on("training"), "skill_mean") > mean_kpi({}, "skill_mean") + 0.01
+    assert mean_kpi(on("training"), "mindset_mean") > mean_kpi({}, "mindset_mean")
+
+
+def test_recognition_lifts_morale():
+    assert mean_kpi(on("recognition"), "morale_mean") > mean_kpi({}, "morale_mean") + 0.01
+
+
+def test_job_swap_shrinks_lateral_requests():
+    model = ServiceCultureModel("pyramid", seed=0)
+    params = apply_overrides(model.params, on("job_swap"))
+    wk = Week()
+    wk.encounters = np.zeros(model.org.n_seats)
+    sizes = {}
+    for label, p in (("off", model.params), ("on", params)):
+        rng = np.random.default_rng(5)
+        reqs = generate_requests(
+            model.state, model.org, p, lever_effects(p.interventions, 1), wk, rng
+        )
+        cross = model.org.dept[reqs.requester] != model.org.dept[reqs.provider]
+        sizes[label] = reqs.hours[cross].mean()
+    assert sizes["on"] == pytest.approx(
+        sizes["off"] * (1 - params.interventions.job_swap.lateral_size_cut)
+    )
+    # And more care across departments shows as better internal quality.
+    assert mean_kpi(on("job_swap"), "internal_quality") > mean_kpi({}, "internal_quality")
+
+
+def test_process_improvement_cuts_request_hours_over_time():
+    params = apply_overrides(Params(), on("process_improvement"))
+    early = lever_effects(params.interventions, 1).request_hours
+    late = lever_effects(params.interventions, 200).request_hours
+    assert 1.0 > early > late > 1.0 - params.interventions.process_improvement.size_cut
+    assert mean_kpi(on("process_improvement"), "backlog_hours", weeks=52) < mean_kpi(
+        {}, "backlog_hours", weeks=52
+    )
+
+
+def test_close_the_loop_softens_waiting():
+    received = {}
+    for label, overrides in (("off", {}), ("on", on("close_the_loop"))):
+        model = ServiceCultureModel("pyramid", overrides=overrides, seed=0)
+        model.run(12)
+        received[label] = model.state.received[model.state.filled].mean()
+    assert received["on"] > received["off"]
+
+
+def test_clear_expectations_cut_request_counts():
+    off = mean_kpi({}, "internal_requests", weeks=8)
+    with_ = mean_kpi(on("clear_expectations"), "internal_requests", weeks=8)
+    cut = Params().interventions.clear_expectations.request_cut
+    assert with_ == pytest.approx(off * (1 - cut), rel=0.05)
+
+
+def test_performance_management_lifts_effort_floor_and_pressure():
+    lift = {"workforce.initial_morale": 0.2}
+    assert mean_kpi({**lift, **on("performance_management")}, "productivity", weeks=4) > mean_kpi(
+        lift, "productivity", weeks=4
+    )
+    assert mean_kpi(on("performance_management"), "pressure_mean", weeks=4) > mean_kpi(
+        {}, "pressure_mean", weeks=4
+    )
+
+
+# ---------------------------------------------------------------------------- events
+
+
+def test_demand_surge_raises_workload_and_backlog_while_it_lasts():
+    surge = {"events": [{"type": "demand_surge", "week": 20, "weeks": 8, "size": 0.8}]}
+    calm = [ServiceCultureModel("pyramid", seed=s).run(40) for s in SEEDS]
+    hot = [ServiceCultureModel("pyramid", overrides=surge, seed=s).run(40) for s in SEEDS]
+    window = slice(21, 28)
+
+    def avg(frames, col, rows=window):
+        return float(np.mean([f[col].iloc[rows].mean() for f in frames]))
+
+    assert avg(hot, "pressure_mean") > avg(calm, "pressure_mean") + 0.05
+    assert avg(hot, "backlog_hours") > avg(calm, "backlog_hours") * 1.2
+    assert avg(hot, "internal_requests") > avg(calm, "internal_requests")
+    # Before the surge the two runs are identical (same seed, event not yet active).
+    assert hot[0].iloc[:20].equals(calm[0].iloc[:20])
+
+
+def test_hiring_freeze_stops_hiring():
+    freeze = {"events": [{"type": "hiring_freeze", "week": 5, "weeks": 10}]}
+    df = ServiceCultureModel("pyramid", overrides=freeze, seed=0).run(20)
+    assert df["hires"].iloc[5:15].sum() == 0
+    assert df["vacancies"].iloc[14] > df["vacancies"].iloc[4]
+
+
+def test_leadership_change_sets_new_culture():
+    change = {"events": [{"type": "leadership_change", "week": 10, "service_direction": 0.0}]}
+    df = ServiceCultureModel("pyramid", overrides=change, seed=0).run(15)
+    assert (df["service_direction"].iloc[:10] == -1.0).all()
+    assert (df["service_direction"].iloc[10:] == 0.0).all()
+
+
+def test_key_person_leaving_and_layoffs_open_vacancies():
+    events = {
+        "events": [
+            {"type": "key_person_leaves", "week": 3, "level": 0},
+            {"type": "layoffs", "week": 6, "share": 0.2},
+        ]
+    }
+    m = ServiceCultureModel("pyramid", overrides=events, seed=0)
+    m.run(3)
+    assert not m.state.filled[0]
+    before = m.current["headcount"]
+    m.run(3)
+    assert m.current["headcount"] < before - 0.15 * m.org.n_seats

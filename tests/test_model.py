@@ -1,0 +1,147 @@
+"""ServiceCultureModel: API, reproducibility, Mesa integration."""
+
+from __future__ import annotations
+
+import itertools
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.kpis import KPI_NAMES
+from sim.model import ServiceCultureModel
+
+REQUIRED = [
+    "morale_mean",
+    "mindset_mean",
+    "skill_mean",
+    "headcount",
+    "vacancies",
+    "quits",
+    "turnover_annualized",
+    "internal_requests",
+    "internal_on_time",
+    "service_level_up",
+    "service_level_down",
+    "service_level_lateral",
+    "internal_quality",
+    "productivity",
+    "customers_active",
+    "customer_satisfaction",
+    "customers_acquired",
+    "customers_lost",
+    "referrals",
+    "revenue",
+    "cost",
+    "profit",
+    "customer_lifetime_value",
+]
+
+
+def test_kpi_frame_has_one_row_per_step_including_step_zero():
+    df = sim.run("pyramid", weeks=12, seed=1)
+    assert list(df.index) == list(range(13))
+    assert df.index.name == "step"
+    for name in REQUIRED:
+        assert name in df.columns, name
+    assert list(df.columns) == list(KPI_NAMES)
+    assert df["week"].tolist() == list(range(13))
+
+
+def test_same_seed_identical_frames():
+    a = sim.run("two_way", weeks=30, seed=7)
+    b = sim.run("two_way", weeks=30, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_different_seeds_differ():
+    a = sim.run("pyramid", weeks=30, seed=1)
+    b = sim.run("pyramid", weeks=30, seed=2)
+    assert not a.equals(b)
+    assert (a["morale_mean"] != b["morale_mean"]).iloc[1:].any()
+
+
+def test_overrides_reach_the_model():
+    m = ServiceCultureModel("pyramid", overrides={"org.headcount": 57}, seed=0)
+    assert m.org.n_seats == 57
+    assert m.params.org.headcount == 57
+    assert m.current["headcount"] == 57
+
+
+def test_run_returns_kpis_and_steps_count():
+    m = ServiceCultureModel("inverted", seed=3)
+    df = m.run(5)
+    assert m.steps == 5
+    assert len(df) == 6
+    assert df["service_direction"].iloc[-1] == 1.0
+
+
+def test_agents_are_views_over_the_arrays():
+    m = ServiceCultureModel("pyramid", overrides={"org.headcount": 40}, seed=0)
+    m.run(3)
+    assert len(m.agents) == 40
+    e = m.employee(5)
+    assert isinstance(e, mesa.Agent)
+    assert e.morale == pytest.approx(m.state.morale[5])
+    e.morale = 0.25
+    assert m.state.morale[5] == 0.25
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        e.morale = 1.5
+    assert e.manager is not None and e.manager.level == e.level - 1
+    assert m.employee(0).manager is None
+    snapshot = e.as_dict()
+    assert snapshot["seat"] == 5 and 0 <= snapshot["skill"] <= 1
+    # model.agents works as in any Mesa model.
+    morale = m.agents.get("morale")
+    assert np.allclose(morale, m.state.morale)
+
+
+def test_mesa_batch_run_returns_rows():
+    rows = mesa.batch_run(
+        ServiceCultureModel,
+        parameters={"scenario": ["pyramid", "two_way"], "seed": [1]},
+        max_steps=10,
+        display_progress=False,
+    )
+    assert len(rows) == 2
+    assert {r["scenario"] for r in rows} == {"pyramid", "two_way"}
+    assert all("morale_mean" in r and r["Step"] == 10 for r in rows)
+
+
+def test_unknown_scenario_is_a_clear_error():
+    with pytest.raises(
+        sim.ScenarioError, match=r"unknown scenario 'piramid'.*Did you mean 'pyramid'"
+    ):
+        ServiceCultureModel("piramid")
+
+
+def test_bad_override_is_a_clear_error():
+    with pytest.raises(sim.ParameterError, match="org.headcount"):
+        ServiceCultureModel("pyramid", overrides={"org.headcount": 5})
+
+
+def test_organization_sizes_span_and_levels():
+    from sim.org import level_sizes
+
+    for n in (20, 300, 1000, 100_000):
+        sizes = level_sizes(n)
+        assert sum(sizes) == n and sizes[0] == 1
+        assert all(b >= a for a, b in itertools.pairwise(sizes))
+    assert len(level_sizes(1000, levels=5)) == 5
+    assert level_sizes(300, levels=3, span=10) == [1, 10, 289]
+    with pytest.raises(sim.ParameterError, match="needs more than"):
+        level_sizes(30, levels=5, span=10)
+
+
+def test_every_seat_has_a_manager_one_level_up():
+    m = ServiceCultureModel("pyramid", overrides={"org.headcount": 1000}, seed=0)
+    o = m.org
+    below = o.level > 0
+    assert (o.manager[~below] == -1).all()
+    assert (o.level[o.manager[below]] == o.level[below] - 1).all()
+    # Teams sit inside departments (contiguous blocks): almost every report shares a department.
+    same = o.dept[o.manager[below]] == o.dept[below]
+    assert same.mean() > 0.95
+    assert o.frontline.sum() > 0 and not o.frontline[o.is_manager].any()
