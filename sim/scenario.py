@@ -3,19 +3,43 @@
 A scenario file holds parameter sections (``[org]``, ``[culture]``, ``[interventions.training]``,
 ``[[events]]`` ...) plus three optional top-level keys: ``description`` (one line), ``narrative``
 (what to watch) and ``extends`` (the name or path of a scenario to inherit from; this file's
-values override it, section by section). Anything left out takes the schema default.
+values override it, section by section; lists such as ``org.departments`` are replaced whole).
+Anything left out takes the schema default.
+
+A scenario *spec* may carry a culture: ``airline@two_way`` is the ``airline`` preset run under the
+two-way culture (``pyramid``, ``two_way``, ``inverted`` or a number from -1 to 1 for
+``culture.service_direction``).
+
+Every error names the file, the key path, what was wrong and what is allowed.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.params import ParameterError, Params, build_params
+from sim.params import (
+    DemandSurge,
+    HiringFreeze,
+    KeyPersonLeaves,
+    Layoffs,
+    LeadershipChange,
+    ParameterError,
+    Params,
+    apply_overrides,
+    build_params,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "narrative", "extends")
+# The presets that define a culture; their culture.service_direction is what `NAME@culture` means.
+CULTURE_PRESETS = ("pyramid", "two_way", "inverted")
+_EVENT_FIELDS = {
+    cls.model_fields["type"].default: list(cls.model_fields)
+    for cls in (DemandSurge, HiringFreeze, LeadershipChange, KeyPersonLeaves, Layoffs)
+}
 
 
 class ScenarioError(ParameterError):
@@ -25,6 +49,15 @@ class ScenarioError(ParameterError):
 def preset_names() -> list[str]:
     """Names of the shipped presets (files in ``scenarios/``), sorted."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def _unknown_preset(text: str) -> ScenarioError:
+    names = preset_names()
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return ScenarioError(
+        f"unknown scenario '{text}'.{hint} Presets: {', '.join(names)} (or a path to a .toml file)"
+    )
 
 
 def resolve_path(name_or_path: str | Path) -> Path:
@@ -38,12 +71,39 @@ def resolve_path(name_or_path: str | Path) -> Path:
     candidate = SCENARIO_DIR / f"{text}.toml"
     if candidate.is_file():
         return candidate
-    import difflib
+    raise _unknown_preset(text)
 
-    names = preset_names()
-    close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    raise ScenarioError(f"unknown scenario '{text}'.{hint} Presets: {', '.join(names)}")
+
+def split_spec(spec: str | Path) -> tuple[str | Path, str | None]:
+    """Split ``NAME@culture`` into the scenario and the culture (None when there is none).
+
+    A path that exists is never split, so files whose names contain ``@`` still load.
+    """
+    text = str(spec)
+    if isinstance(spec, Path) or "@" not in text or Path(text).exists():
+        return spec, None
+    name, _, culture = text.rpartition("@")
+    return name, culture
+
+
+def culture_direction(culture: str) -> float:
+    """``culture.service_direction`` for a culture name (a culture preset) or a number.
+
+    Raises:
+        ScenarioError: when the culture is neither a culture preset nor a number in [-1, 1].
+    """
+    if culture in CULTURE_PRESETS:
+        return load_scenario(culture).culture.service_direction
+    try:
+        value = float(culture)
+    except ValueError:
+        value = float("nan")
+    if not -1.0 <= value <= 1.0:
+        raise ScenarioError(
+            f"unknown culture '{culture}'; allowed after '@': {', '.join(CULTURE_PRESETS)} "
+            "or a number from -1 (pyramid) to 1 (inverted)"
+        )
+    return value
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -67,56 +127,146 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_file(path: Path, data: dict[str, Any]) -> None:
+    """Checks the schema cannot make with the file's name: metadata types and event keys."""
+    for key in ("description", "narrative"):
+        if key in data and not isinstance(data[key], str):
+            raise ScenarioError(f"{path}: {key} = {data[key]!r}: must be a text string (in quotes)")
+    events = data.get("events", [])
+    if not isinstance(events, list):
+        raise ScenarioError(
+            f"{path}: events must be a list of tables ([[events]] blocks), got {events!r}"
+        )
+    for i, ev in enumerate(events):
+        allowed = _EVENT_FIELDS.get(ev.get("type")) if isinstance(ev, dict) else None
+        if allowed is None:
+            continue  # a missing or unknown type is reported by the schema
+        for key in ev:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                raise ScenarioError(
+                    f"{path}: unknown key 'events[{i}].{key}' for a {ev['type']} event.{hint} "
+                    f"Allowed here: {', '.join(allowed)}"
+                )
+
+
+def _parent_path(path: Path, parent: str) -> str:
+    """What ``extends = parent`` in ``path`` refers to: a preset name, else a sibling file."""
+    if "/" in parent or parent.endswith(".toml"):
+        return str((path.parent / parent).resolve())
+    if (SCENARIO_DIR / f"{parent}.toml").is_file():
+        return parent
+    sibling = path.parent / f"{parent}.toml"
+    return str(sibling.resolve()) if sibling.is_file() else parent
+
+
 def scenario_data(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
     """The merged raw data of a scenario after following ``extends`` (metadata included)."""
     path = resolve_path(name_or_path)
     key = str(path.resolve())
     if key in _chain:
         cycle = " -> ".join(Path(c).stem for c in (*_chain, key))
-        raise ScenarioError(f"{path}: 'extends' forms a cycle: {cycle}")
+        raise ScenarioError(
+            f"{path}: 'extends' forms a cycle: {cycle}; a scenario cannot inherit from itself"
+        )
     data = read_toml(path)
+    _check_file(path, data)
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):
-            raise ScenarioError(f"{path}: extends must be a scenario name or path (a string)")
-        if not ("/" in parent or parent.endswith(".toml")):
-            target = parent
-        else:
-            target = str((path.parent / parent).resolve())
+            raise ScenarioError(
+                f"{path}: extends = {parent!r}: must be a scenario name or a path (a string)"
+            )
         try:
-            base = scenario_data(target, (*_chain, key))
+            base = scenario_data(_parent_path(path, parent), (*_chain, key))
         except ScenarioError as err:
-            if str(err).startswith("unknown scenario") or "not found" in str(err):
+            if str(err).startswith(("unknown scenario", "scenario file not found")):
                 raise ScenarioError(f"{path}: extends = '{parent}': {err}") from None
             raise
         base = {k: v for k, v in base.items() if k not in ("description", "narrative")}
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
+        data["_lineage"] = [parent, *base.get("_lineage", [])]
     return data
 
 
+def _label(path: Path) -> str:
+    """How errors name a file: presets by name, other files by the path given."""
+    return path.stem if path.parent == SCENARIO_DIR else str(path)
+
+
 def load_scenario(name_or_path: str | Path) -> Params:
-    """Load a preset name or a TOML path into validated :class:`~sim.params.Params`.
+    """Load a preset name, a TOML path or a ``NAME@culture`` spec into validated Params.
+
+    Args:
+        name_or_path: A preset name (``servicechain scenarios``), a path to a TOML file, or
+            either followed by ``@culture`` (``pyramid``, ``two_way``, ``inverted`` or a number
+            from -1 to 1) to run it under that culture.
 
     Raises:
         ScenarioError: unknown preset, missing file, invalid TOML, a cycle of ``extends``, or
             an invalid parameter (the message names the file and key path).
     """
-    path = resolve_path(name_or_path)
+    spec, culture = split_spec(name_or_path)
+    path = resolve_path(spec)
     data = scenario_data(path)
-    body = {k: v for k, v in data.items() if k not in META_KEYS}
+    lineage = data.get("_lineage", [])
+    where = _label(path) + (f" (extends {' -> '.join(lineage)})" if lineage else "")
+    body = {k: v for k, v in data.items() if k not in (*META_KEYS, "_lineage")}
     try:
-        return build_params(body, where=str(path if path.parent != SCENARIO_DIR else path.stem))
+        params = build_params(body, where=where)
+        _check_buildable(params)
+        if culture is not None:
+            params = apply_overrides(
+                params, {"culture.service_direction": culture_direction(culture)}, where=where
+            )
     except ScenarioError:
         raise
     except ParameterError as err:
-        raise ScenarioError(str(err)) from None
+        text = str(err)
+        raise ScenarioError(text if text.startswith(where) else f"{where}: {text}") from None
+    return params
+
+
+def _check_buildable(params: Params) -> None:
+    """Build the seat tree once so that structural errors (levels vs salaries) name the file."""
+    from sim.org import build_organization
+
+    build_organization(
+        params.org, params.economics.salary_base, params.economics.salary_level_ratio
+    )
 
 
 def scenario_info(name_or_path: str | Path) -> dict[str, str]:
-    """Description and narrative of a scenario (empty strings when absent)."""
-    data = scenario_data(name_or_path)
+    """Name, description and narrative of a scenario (empty strings when absent)."""
+    spec, culture = split_spec(name_or_path)
+    data = scenario_data(spec)
+    description = str(data.get("description", ""))
+    if culture is not None:
+        description = f"{description} Run under the {culture} culture.".strip()
     return {
-        "name": Path(str(name_or_path)).stem,
-        "description": str(data.get("description", "")),
-        "narrative": str(data.get("narrative", "")),
+        "name": str(name_or_path) if culture else Path(str(spec)).stem,
+        "description": description,
+        "narrative": str(data.get("narrative", "")).strip(),
     }
+
+
+def scenario_toml(name_or_path: str | Path, params: Params | None = None) -> str:
+    """The resolved scenario as TOML text that loads back to the same parameters.
+
+    Args:
+        name_or_path: The scenario spec (its description and narrative head the text).
+        params: The parameters to print (default: the scenario's own, loaded).
+    """
+    import tomli_w
+
+    info = scenario_info(name_or_path)
+    params = params if params is not None else load_scenario(name_or_path)
+    doc: dict[str, Any] = {}
+    if info["description"]:
+        doc["description"] = info["description"]
+    if info["narrative"]:
+        doc["narrative"] = info["narrative"]
+    # TOML has no null: unset optional fields are dropped (they load back as unset).
+    doc.update(params.model_dump(exclude_none=True, mode="json"))
+    return tomli_w.dumps(doc, multiline_strings=True)
