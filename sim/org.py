@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -136,6 +137,17 @@ class Organization:
     @property
     def n_depts(self) -> int:
         return len(self.dept_names)
+
+    @cached_property
+    def dept_worker_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``dept_workers`` flattened once: (count per department, start offset, seats).
+
+        Built on first use and cached (the organization is static), so that drawing random
+        workers of departments each week does not rebuild the concatenation.
+        """
+        counts = np.array([s.size for s in self.dept_workers])
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        return counts, starts, np.concatenate(self.dept_workers)
 
     @property
     def span(self) -> float:

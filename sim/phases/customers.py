@@ -57,8 +57,9 @@ def update_customers(state: State, org: Organization, params: Params, wk: Week, 
     lost = active[rng.random(active.size) < churn_hazard(sat, params)]
     referrals = int(rng.poisson(referral_intensity(sat, params).sum()))
     warnings = int(rng.poisson(warning_intensity(sat, params).sum()))
+    was_active = state.c_active.copy()
     state.c_active[lost] = False
-    state.c_tenure[active] += 1
+    state.c_tenure += was_active  # + 1 week for everyone active at the start of the week
 
     prospects = np.flatnonzero(~state.c_active)
     won = (

@@ -31,8 +31,7 @@ def demand(state: State, org: Organization, params: Params, wk: Week, rng) -> No
         * purchase_propensity(state.c_satisfaction[active], c.satisfaction_purchase_effect)
     )
     occ = np.zeros(state.c_active.size, dtype=np.int32)
-    occ[active] = rng.poisson(lam)
+    occ_active = rng.poisson(lam)
+    occ[active] = occ_active
     wk.occasions = occ
-    wk.encounters = np.bincount(
-        state.c_employee[active], weights=occ[active], minlength=org.n_seats
-    )
+    wk.encounters = np.bincount(state.c_employee[active], weights=occ_active, minlength=org.n_seats)

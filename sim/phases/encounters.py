@@ -38,8 +38,14 @@ def needed_inputs(org: Organization, params: Params) -> np.ndarray:
 
 def weakest_input(state: State, org: Organization, params: Params) -> np.ndarray:
     """Per seat, the lowest remembered on-time share among the inputs its encounters need."""
-    need = needed_inputs(org, params)[org.dept]
-    return np.where(need, state.input_supply, 1.0).min(axis=1)
+    # Column by column (departments + manager) rather than a row-wise min over a seats x columns
+    # temporary: same minimum, a fraction of the time.
+    need = needed_inputs(org, params).T
+    supply = state.input_supply
+    weakest = np.where(need[0][org.dept], supply[:, 0], 1.0)
+    for j in range(1, need.shape[0]):
+        np.minimum(weakest, np.where(need[j][org.dept], supply[:, j], 1.0), out=weakest)
+    return weakest
 
 
 def seat_quality(state: State, org: Organization, params: Params, wk: Week) -> np.ndarray:
@@ -67,7 +73,7 @@ def encounters(state: State, org: Organization, params: Params, wk: Week, rng) -
     """Serve this week's occasions; move satisfaction; record frontline feedback."""
     c = params.customers
     q_seat = seat_quality(state, org, params, wk)
-    who = np.flatnonzero(wk.occasions)
+    who = np.flatnonzero(wk.occasions > 0)  # a boolean scan is much faster than an int one
     k = wk.occasions[who].astype(float)
     seat = state.c_employee[who]
     q = np.clip(q_seat[seat] + rng.normal(0.0, c.quality_noise, who.size) / np.sqrt(k), 0.0, 1.0)

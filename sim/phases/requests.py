@@ -29,14 +29,17 @@ from sim.state import DOWN, LATERAL, UP, Requests, State, Week
 def _pick_department(cdf: np.ndarray, from_dept: np.ndarray, rng) -> np.ndarray:
     """Target department per request by inverse CDF of the requester department's row."""
     u = rng.random(from_dept.size)
-    return (u[:, None] >= cdf[from_dept]).sum(axis=1).astype(np.int64).clip(0, cdf.shape[1] - 1)
+    # Count the CDF entries <= u one column at a time: the same count as comparing the whole
+    # (requests x departments) block, without building it.
+    pick = np.zeros(from_dept.size, dtype=np.int64)
+    for col in cdf.T:
+        pick += u >= col[from_dept]
+    return np.minimum(pick, cdf.shape[1] - 1)
 
 
 def _pick_member(org: Organization, dept: np.ndarray, rng) -> np.ndarray:
     """A uniformly random worker (non-manager) of each given department (-1 if it has none)."""
-    counts = np.array([s.size for s in org.dept_workers])
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    by_dept = np.concatenate(org.dept_workers)
+    counts, starts, by_dept = org.dept_worker_index
     n = counts[dept]
     offset = (rng.random(dept.size) * np.maximum(n, 1)).astype(np.int64)
     seat = by_dept[np.minimum(starts[dept] + offset, by_dept.size - 1)]
