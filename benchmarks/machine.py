@@ -47,4 +47,6 @@ def machine_info() -> dict[str, object]:
         "numpy": np.__version__,
         "pandas": pd.__version__,
         "mesa": mesa.__version__,
+        # Other work on the machine inflates wall times; the CPU-time columns are robust to it.
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }

@@ -26,9 +26,13 @@ def measure(headcount: int, weeks: int, seed: int = 1, scenario: str = "pyramid"
     t0 = time.perf_counter()
     model = sim.ServiceCultureModel(scenario, overrides={"org.headcount": headcount}, seed=seed)
     t1 = time.perf_counter()
+    c1 = time.process_time()
     for _ in range(weeks):
         model.step()
     t2 = time.perf_counter()
+    # CPU seconds of this process: robust to other work on a shared machine (NumPy runs these
+    # kernels on one thread, so CPU time is the one-core time).
+    cpu_s = time.process_time() - c1
     frame = model.kpis()
     run_s = t2 - t1
     return {
@@ -39,6 +43,8 @@ def measure(headcount: int, weeks: int, seed: int = 1, scenario: str = "pyramid"
         "build_s": t1 - t0,
         "run_s": run_s,
         "employee_weeks_per_s": headcount * weeks / run_s if run_s > 0 else float("inf"),
+        "cpu_s": cpu_s,
+        "employee_weeks_per_cpu_s": headcount * weeks / cpu_s if cpu_s > 0 else float("inf"),
         "ms_per_week": 1000.0 * run_s / max(weeks, 1),
         "customer_rows": int(model.state.c_active.size),
         "customers_active_end": int(model.state.c_active.sum()),
