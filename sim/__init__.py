@@ -9,6 +9,7 @@ Quick use::
     model.employee(0).morale
 """
 
+from sim import sweep  # callable module: sim.sweep(experiment, ...) -> runs DataFrame
 from sim.model import ServiceCultureModel, run
 from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError, load_scenario, preset_names
@@ -21,5 +22,6 @@ __all__ = [
     "load_scenario",
     "preset_names",
     "run",
+    "sweep",
 ]
 __version__ = "0.1.0"

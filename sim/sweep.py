@@ -1,0 +1,556 @@
+"""Sweep engine: an experiment's design x replications, run on any executor, streamed to parquet.
+
+``sim.sweep(...)`` (this module is callable) or :func:`sweep` runs an experiment (see
+:mod:`sim.experiment`):
+
+- **Runs**: every design point x every replication. ``run_id = point_id * replications + rep``.
+- **Seeds**: the root seed's :class:`numpy.random.SeedSequence` spawns two children; child 0
+  seeds the design sampler, child 1 spawns one child per replication. Replication ``r`` uses the
+  same seed at every design point (common random numbers), so differences between points are
+  not sampling noise of different streams, and a run's seed never depends on how or where the
+  sweep is executed. Every row records its seed, point id and replication.
+- **Execution**: through any :class:`concurrent.futures.Executor`: in-process for
+  ``workers=1``, a spawn-based :class:`~concurrent.futures.ProcessPoolExecutor` by default
+  (``workers`` = all cores), or a Dask cluster (``scheduler="tcp://host:8786"``, via
+  ``dask.distributed.Client(address).get_executor()``). Runs travel in batches so the per-task
+  overhead (pickling, scheduling) stays small next to the simulation; at most two batches per
+  worker slot are in flight, so memory stays flat however long the sweep.
+- **Output** (under ``out``): ``manifest.json`` (experiment, root seed, total runs, parameter
+  names, package version, fingerprint), ``design.parquet`` (one row per design point),
+  ``runs/part-NNNNN.parquet`` (one file per finished batch, written atomically by the driving
+  process; ``pandas.read_parquet(out / "runs")`` reads them all) and, when asked,
+  ``timeseries/part-NNNNN.parquet`` (every week of every run).
+- **Rows** of ``runs``: ``run_id``, ``point_id``, ``rep``, ``seed``, one column per varied
+  parameter (dotted path), ``final.<kpi>`` (value in the last week) and ``window.<kpi>`` (mean
+  over the last ``window`` weeks) per chosen KPI, ``status`` ("ok" or "error"), ``error``
+  (exception text, "" when ok) and ``seconds`` (wall time of the run).
+- **Robustness**: a run that raises is recorded with ``status="error"`` and the sweep goes on;
+  a killed sweep loses only the batches in flight; ``resume=True`` skips every run_id already on
+  disk (failed runs included: they are deterministic and would fail again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import time
+import types
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment import Experiment, ExperimentError, design_points, load_experiment
+from sim.params import ParameterError, Params, field_spec
+
+MAX_BATCH = 64  # runs per task: bounds what a crash loses and keeps part files few
+
+
+class SweepError(ParameterError):
+    """A sweep cannot start or continue (output folder conflict, unreachable scheduler...)."""
+
+
+# ------------------------------------------------------------------------------------ seeds
+def replication_seeds(root: int, replications: int) -> list[int]:
+    """The seed of each replication: child 1 of the root spawns one child per replication.
+
+    Args:
+        root: The experiment's root seed.
+        replications: Number of replications.
+
+    Returns:
+        One non-negative 63-bit integer per replication (fits parquet int64).
+    """
+    reps = np.random.SeedSequence(root).spawn(2)[1]
+    return [
+        int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in reps.spawn(replications)
+    ]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One simulation of a sweep: a design point under one replication's seed."""
+
+    run_id: int
+    point_id: int
+    rep: int
+    seed: int
+    values: dict[str, Any]
+
+
+def plan_runs(exp: Experiment, points: pd.DataFrame | None = None) -> Iterator[Run]:
+    """Yield every run of the experiment in run_id order (points outer, replications inner)."""
+    points = design_points(exp) if points is None else points
+    seeds = replication_seeds(exp.seed, exp.replications)
+    names = exp.parameter_names
+    for pid, row in zip(points.index, points[names].itertuples(index=False), strict=True):
+        values = {n: _py(v) for n, v in zip(names, row, strict=True)}
+        for rep, seed in enumerate(seeds):
+            yield Run(int(pid) * exp.replications + rep, int(pid), rep, seed, values)
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+# ------------------------------------------------------------------------------------ workers
+@dataclass(frozen=True)
+class Batch:
+    """The payload of one task: shared settings plus a list of runs (pickled to the worker)."""
+
+    number: int
+    base: Params
+    weeks: int
+    kpis: tuple[str, ...]
+    window: int
+    timeseries: bool
+    runs: tuple[Run, ...]
+
+
+def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | None]:
+    """Execute a batch (in a worker): one result row per run, errors caught per run.
+
+    Returns:
+        ``(batch number, rows, time-series frame or None)``.
+    """
+    from sim.model import ServiceCultureModel
+
+    rows: list[dict[str, Any]] = []
+    series: list[pd.DataFrame] = []
+    for run in batch.runs:
+        row: dict[str, Any] = {
+            "run_id": run.run_id,
+            "point_id": run.point_id,
+            "rep": run.rep,
+            "seed": run.seed,
+            **run.values,
+        }
+        started = time.perf_counter()
+        try:
+            model = ServiceCultureModel(scenario=batch.base, overrides=run.values, seed=run.seed)
+            df = model.run(batch.weeks)
+            cols = list(batch.kpis)
+            final = df[cols].iloc[-1]
+            mean = df[cols].iloc[-batch.window :].mean()
+            for k in cols:
+                row[f"final.{k}"] = float(final[k])
+                row[f"window.{k}"] = float(mean[k])
+            row["status"], row["error"] = "ok", ""
+            if batch.timeseries:
+                ts = df[cols].reset_index()
+                ts.insert(0, "rep", run.rep)
+                ts.insert(0, "point_id", run.point_id)
+                ts.insert(0, "run_id", run.run_id)
+                series.append(ts)
+        except Exception as err:  # a failing run is data, not the end of the sweep
+            for k in batch.kpis:
+                row[f"final.{k}"] = math.nan
+                row[f"window.{k}"] = math.nan
+            row["status"] = "error"
+            row["error"] = f"{type(err).__name__}: {err}"
+        row["seconds"] = time.perf_counter() - started
+        rows.append(row)
+    return batch.number, rows, (pd.concat(series, ignore_index=True) if series else None)
+
+
+class InlineExecutor(Executor):
+    """Runs each task at submission, in this process (``workers=1``: no start-up, easy debug)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as err:
+            fut.set_exception(err)
+        return fut
+
+
+# ------------------------------------------------------------------------------------ output
+def _columns(exp: Experiment) -> dict[str, str]:
+    """The runs table's column -> dtype, so every part file has the same schema."""
+    cols = {"run_id": "int64", "point_id": "int64", "rep": "int64", "seed": "int64"}
+    for path in exp.parameter_names:
+        kind = field_spec(path).kind
+        cols[path] = "bool" if kind == "bool" else ("int64" if "int" in kind else "float64")
+    for k in exp.kpis:
+        cols[f"final.{k}"] = "float64"
+        cols[f"window.{k}"] = "float64"
+    cols.update(status="object", error="object", seconds="float64")
+    return cols
+
+
+def _write_part(folder: Path, number: int, df: pd.DataFrame) -> None:
+    # Write to a hidden temp name, then rename: readers (and resume) never see half a file,
+    # and pyarrow skips names starting with '.'.
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".part-{number:05d}.parquet.tmp"
+    df.to_parquet(tmp, index=False)
+    os.replace(tmp, folder / f"part-{number:05d}.parquet")
+
+
+def _part_numbers(folder: Path) -> set[int]:
+    return {int(p.stem.split("-")[1]) for p in folder.glob("part-*.parquet")}
+
+
+def finished_run_ids(out: Path) -> set[int]:
+    """run_ids already written under ``out/runs`` (empty when there are none)."""
+    runs = Path(out) / "runs"
+    if not runs.is_dir() or not any(runs.glob("part-*.parquet")):
+        return set()
+    return set(pd.read_parquet(runs, columns=["run_id"])["run_id"].tolist())
+
+
+def fingerprint(exp: Experiment) -> str:
+    """A hash of everything that determines the sweep's rows (not the output folder)."""
+    doc = {
+        "base": exp.base_params().model_dump(mode="json"),
+        "seed": exp.seed,
+        "replications": exp.replications,
+        "kind": exp.kind,
+        "parameters": exp.parameters,
+        "samples": exp.samples,
+        "second_order": exp.second_order,
+        "levels": exp.levels,
+        "kpis": list(exp.kpis),
+        "window": exp.window,
+        "timeseries": exp.timeseries,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
+    from sim import __version__
+
+    return {
+        "experiment": exp.name,
+        "description": exp.description,
+        "source": exp.source,
+        "scenario": exp.scenario,
+        "weeks": exp.weeks,
+        "replications": exp.replications,
+        "root_seed": exp.seed,
+        "design": {
+            "kind": exp.kind,
+            "samples": exp.samples,
+            "second_order": exp.second_order,
+            "levels": exp.levels,
+            "parameters": exp.parameters,
+        },
+        "parameter_names": exp.parameter_names,
+        "kpis": list(exp.kpis),
+        "window": exp.window,
+        "timeseries": exp.timeseries,
+        "points": n_points,
+        "total_runs": total,
+        "fingerprint": fingerprint(exp),
+        "package_version": __version__,
+        "python": sys.version.split()[0],
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
+    """Check the output folder against the experiment; return the run_ids already done."""
+    manifest = out / "manifest.json"
+    done = finished_run_ids(out)
+    if manifest.is_file():
+        try:
+            old = json.loads(manifest.read_text())
+        except (OSError, ValueError) as err:
+            raise SweepError(
+                f"{manifest}: unreadable manifest ({err}); use another --out"
+            ) from None
+        if old.get("fingerprint") != fingerprint(exp):
+            raise SweepError(
+                f"{out} holds results of a different experiment ('{old.get('experiment')}', "
+                "other parameters, seed, design or outputs); choose another --out or delete it"
+            )
+    if done and not resume:
+        raise SweepError(
+            f"{out} already holds {len(done)} finished runs of this sweep; pass --resume "
+            "(resume=True) to continue it, or choose another --out"
+        )
+    for stale in (*out.glob("runs/.part-*"), *out.glob("timeseries/.part-*")):
+        stale.unlink()
+    # A time-series part whose runs part never landed belongs to runs that will be redone.
+    runs_parts = _part_numbers(out / "runs")
+    for n in _part_numbers(out / "timeseries") - runs_parts:
+        (out / "timeseries" / f"part-{n:05d}.parquet").unlink()
+    return done
+
+
+# ------------------------------------------------------------------------------------ executors
+def _open_executor(
+    workers: int | None, scheduler: Any, executor: Executor | None
+) -> tuple[Executor, int, Any]:
+    """(executor, worker slots, object to close afterwards or None)."""
+    if executor is not None:
+        return executor, max(1, workers or 1), None
+    if scheduler is not None:
+        try:
+            from dask.distributed import Client
+        except ImportError:  # pragma: no cover - dask is in the sweep extra
+            raise SweepError(
+                "--scheduler needs dask.distributed: pip install 'servicechain[sweep]'"
+            ) from None
+        try:
+            client = Client(scheduler, timeout="15s")
+        except (OSError, TimeoutError) as err:
+            raise SweepError(
+                f"cannot reach the Dask scheduler at {scheduler!r} ({err}); start one with "
+                "`dask scheduler` and give its tcp://host:port address"
+            ) from None
+        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+        return client.get_executor(), max(1, slots), client
+    n = (os.cpu_count() or 1) if workers is None else workers
+    if n < 1:
+        raise SweepError(f"workers must be 1 or more, got {n}")
+    if n == 1:
+        return InlineExecutor(), 1, None
+    import multiprocessing
+
+    # Spawn explicitly: mesa switches to it anyway, and forking a process with numpy threads
+    # is unsafe on some platforms. Workers import sim once (about 2 s) and then run many batches.
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    return pool, n, pool
+
+
+def _batch_size(n_todo: int, slots: int) -> int:
+    # About eight batches per slot balances load and keeps the bar moving; MAX_BATCH bounds
+    # what a killed sweep loses.
+    return max(1, min(MAX_BATCH, math.ceil(n_todo / (slots * 8))))
+
+
+# ------------------------------------------------------------------------------------ driver
+def sweep(
+    experiment: str | Path | Experiment,
+    workers: int | None = None,
+    scheduler: Any = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    executor: Executor | None = None,
+    batch_size: int | None = None,
+) -> pd.DataFrame:
+    """Run an experiment and return all its runs (one row per run, sorted by run_id).
+
+    Args:
+        experiment: An :class:`~sim.experiment.Experiment`, an experiment TOML path, or the name
+            of a shipped experiment in ``experiments/``.
+        workers: Worker processes (default: all cores); 1 runs in this process.
+        scheduler: A Dask scheduler address (``"tcp://host:8786"``) or a ``LocalCluster``;
+            overrides ``workers``.
+        out: Output folder (default: the experiment's ``outputs.out``).
+        resume: Continue a sweep in ``out``, skipping runs already on disk.
+        progress: Show a progress bar (runs done, rate, ETA) on stderr.
+        executor: Any :class:`concurrent.futures.Executor` to use instead (``workers`` then
+            only sizes the batches).
+        batch_size: Runs per task (default: about eight tasks per worker, at most 64).
+
+    Returns:
+        The ``runs`` table (see the module docstring); ``df.attrs["sweep"]`` holds counts
+        (total, executed, skipped, failed) and the wall time in seconds.
+
+    Raises:
+        ExperimentError: invalid experiment file.
+        SweepError: the output folder holds another experiment, or finished runs without
+            ``resume``; an unreachable scheduler; a worker crash (finished runs stay on disk).
+    """
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    folder = Path(out) if out is not None else exp.out
+    points = design_points(exp)
+    total = len(points) * exp.replications
+    folder.mkdir(parents=True, exist_ok=True)
+    done = _prepare_folder(folder, exp, resume)
+    if not (folder / "manifest.json").is_file():
+        (folder / "manifest.json").write_text(
+            json.dumps(_manifest(exp, total, len(points)), indent=2, default=str)
+        )
+        points.reset_index().to_parquet(folder / "design.parquet", index=False)
+    todo = (r for r in plan_runs(exp, points) if r.run_id not in done)
+    n_todo = total - len(done & set(range(total)))
+    started = time.perf_counter()
+    stats = {"total": total, "skipped": total - n_todo, "executed": 0, "failed": 0}
+    if n_todo > 0:
+        _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats)
+    stats["seconds"] = time.perf_counter() - started
+    df = pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True)
+    stats["failed_total"] = int((df["status"] != "ok").sum())
+    df.attrs["sweep"] = stats
+    df.attrs["out"] = str(folder)
+    return df
+
+
+def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats):
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    ex, slots, closer = _open_executor(workers, scheduler, executor)
+    size = batch_size or _batch_size(n_todo, slots)
+    base = exp.base_params()
+    columns = _columns(exp)
+    used = _part_numbers(folder / "runs") | _part_numbers(folder / "timeseries")
+    next_number = max(used, default=-1) + 1
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs  {task.fields[rate]}  {task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not progress,
+    )
+    inflight: set[Future] = set()
+    t0 = time.perf_counter()
+
+    def batches() -> Iterator[Batch]:
+        nonlocal next_number
+        chunk: list[Run] = []
+        for run in todo:
+            chunk.append(run)
+            if len(chunk) == size:
+                yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
+                            tuple(chunk))  # fmt: skip
+                next_number += 1
+                chunk = []
+        if chunk:
+            yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
+                        tuple(chunk))  # fmt: skip
+            next_number += 1
+
+    source = batches()
+    try:
+        with bar:
+            task = bar.add_task(exp.name, total=n_todo, rate="", failed=0)
+            exhausted = False
+            while True:
+                while not exhausted and len(inflight) < 2 * slots:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                    else:
+                        inflight.add(ex.submit(run_batch, nxt))
+                if not inflight:
+                    break
+                finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    try:
+                        number, rows, ts = fut.result()
+                    except Exception as err:
+                        raise SweepError(
+                            f"a worker failed ({type(err).__name__}: {err}); the "
+                            f"{stats['executed'] + stats['skipped']} finished runs are saved in "
+                            f"{folder}; rerun with --resume to continue"
+                        ) from err
+                    frame = pd.DataFrame(rows, columns=list(columns)).astype(columns)
+                    if ts is not None:  # time series first: a runs part implies its series
+                        _write_part(folder / "timeseries", number, ts)
+                    _write_part(folder / "runs", number, frame)
+                    failed = int((frame["status"] != "ok").sum())
+                    stats["executed"] += len(frame)
+                    stats["failed"] += failed
+                    rate = stats["executed"] / max(time.perf_counter() - t0, 1e-9)
+                    bar.update(
+                        task,
+                        advance=len(frame),
+                        rate=f"{rate:.2f}/s",
+                        failed=stats["failed"],
+                    )
+    except BaseException:
+        for fut in inflight:
+            fut.cancel()
+        raise
+    finally:
+        if closer is not None:
+            if isinstance(closer, ProcessPoolExecutor):
+                closer.shutdown(wait=True, cancel_futures=True)
+            else:
+                closer.close()
+
+
+# ------------------------------------------------------------------------------------ benchmark
+def throughput(
+    n_runs: int, workers: int, weeks: int, scheduler: Any = None
+) -> dict[str, float | int | str | None]:
+    """Measure sweep throughput on the default organization (hook for ``benchmarks/``).
+
+    Runs ``n_runs`` replications of the default ``pyramid`` scenario for ``weeks`` weeks into a
+    temporary folder, timing the whole sweep (pool or cluster start-up included).
+
+    Args:
+        n_runs: Number of runs.
+        workers: Worker processes (1 = in-process); ignored when ``scheduler`` is given.
+        weeks: Weeks per run.
+        scheduler: Optional Dask scheduler address or LocalCluster.
+
+    Returns:
+        ``runs``, ``workers``, ``weeks``, ``executor`` ("inline", "processes" or "dask"),
+        ``seconds`` (wall time), ``runs_per_s``, ``seconds_per_run`` (mean time inside one
+        run, excluding overhead) and ``failed``.
+    """
+    import tempfile
+
+    from sim.experiment import experiment_from_dict
+
+    exp = experiment_from_dict(
+        {"scenario": "pyramid", "weeks": weeks, "replications": n_runs, "seed": 0},
+        where="throughput",
+        name="throughput",
+    )
+    with tempfile.TemporaryDirectory(prefix="servicechain-throughput-") as tmp:
+        t = time.perf_counter()
+        df = sweep(exp, workers=workers, scheduler=scheduler, out=tmp, progress=False)
+        seconds = time.perf_counter() - t
+    scheduler_address = getattr(scheduler, "scheduler_address", scheduler)
+    kind = "dask" if scheduler is not None else ("inline" if workers == 1 else "processes")
+    return {
+        "runs": n_runs,
+        "workers": workers,
+        "weeks": weeks,
+        "executor": kind,
+        "scheduler": None if scheduler is None else str(scheduler_address),
+        "seconds": seconds,
+        "runs_per_s": n_runs / seconds,
+        "seconds_per_run": float(df["seconds"].mean()),
+        "failed": int((df["status"] != "ok").sum()),
+    }
+
+
+# ``sim.sweep`` is this module; calling it runs a sweep, so ``sim.sweep(path)`` and
+# ``sim.sweep.throughput(...)`` both work.
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        return sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+
+__all__ = [
+    "ExperimentError",
+    "InlineExecutor",
+    "Run",
+    "SweepError",
+    "finished_run_ids",
+    "plan_runs",
+    "replication_seeds",
+    "run_batch",
+    "sweep",
+    "throughput",
+]
