@@ -269,4 +269,15 @@ def scenario_toml(name_or_path: str | Path, params: Params | None = None) -> str
         doc["narrative"] = info["narrative"]
     # TOML has no null: unset optional fields are dropped (they load back as unset).
     doc.update(params.model_dump(exclude_none=True, mode="json"))
-    return tomli_w.dumps(doc, multiline_strings=True)
+    return _compact_number_arrays(tomli_w.dumps(doc, multiline_strings=True))
+
+
+def _compact_number_arrays(text: str) -> str:
+    """Put arrays of plain numbers on one line (tomli_w writes one number per line)."""
+    import re
+
+    number = r"-?[0-9][0-9_.eE+-]*"
+    pattern = re.compile(rf"\[\n((?:[ ]+{number},\n)+)[ ]*\]")
+    return pattern.sub(
+        lambda m: "[" + ", ".join(m.group(1).split()).replace(",,", ",")[:-1] + "]", text
+    )

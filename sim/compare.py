@@ -1,0 +1,291 @@
+"""Compare scenarios over seeded replications with common random numbers and 95% CIs.
+
+Replication ``i`` of every scenario uses the SAME seed (common random numbers, CRN): the seeds are
+spawned from the root seed with :class:`numpy.random.SeedSequence`, so scenario differences are
+estimated from paired replications and comparing a scenario with itself gives exactly zero.
+Confidence intervals are Student-t intervals over replications (for differences: over the paired
+per-replication differences).
+
+Example:
+    >>> import sim
+    >>> res = sim.compare(["pyramid", "two_way"], reps=3, weeks=26, seed=1)
+    >>> res.summary.query("kpi == 'morale_mean' and stat == 'mean'")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.kpis import KPI_NAMES
+from sim.params import ParameterError
+from sim.scenario import load_scenario, scenario_info
+
+STATS = ("final", "mean")
+# Columns that describe the run rather than measure it: not summarized.
+_NOT_SUMMARIZED = ("week", "service_direction")
+
+
+@dataclass
+class CompareResult:
+    """Replicated runs of several scenarios and their summary.
+
+    Attributes:
+        scenarios: Scenario labels in the order given (the first is the reference).
+        reps: Replications per scenario.
+        weeks: Weeks per run.
+        seed: The root seed.
+        seeds: Seed of each replication (the same for every scenario: CRN).
+        timeseries: Tidy frame, one row per (scenario, rep, step): columns ``scenario``,
+            ``rep``, ``seed``, ``step`` and the KPI columns of ``model.kpis()``.
+        summary: Tidy frame, one row per (scenario, kpi, stat): ``stat`` is ``final`` (the last
+            week) or ``mean`` (the mean over weeks 1..N, step 0 excluded); columns ``mean``,
+            ``ci_low``, ``ci_high`` (95% t-interval over replications) and ``diff``,
+            ``diff_ci_low``, ``diff_ci_high`` (paired difference to the first scenario).
+        info: Per scenario label, its description and narrative.
+        elapsed: Wall-clock seconds for all runs.
+    """
+
+    scenarios: list[str]
+    reps: int
+    weeks: int
+    seed: int
+    seeds: list[int]
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    info: dict[str, dict[str, str]] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    def table(self, stat: str = "mean") -> pd.DataFrame:
+        """Wide view of the summary: rows KPIs, columns (scenario, mean/ci/diff)."""
+        if stat not in STATS:
+            raise ParameterError(f"stat '{stat}': allowed {', '.join(STATS)}")
+        s = self.summary[self.summary["stat"] == stat]
+        return s.pivot(index="kpi", columns="scenario").reindex(
+            columns=self.scenarios, level="scenario"
+        )
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Quantile of Student's t distribution with ``df`` (integer) degrees of freedom.
+
+    Uses the exact closed-form CDF for integer degrees of freedom (Abramowitz & Stegun 26.7.3-4)
+    and bisection, so the package needs no SciPy.
+
+    Args:
+        p: Probability in (0, 1), e.g. 0.975 for a two-sided 95% interval.
+        df: Degrees of freedom (>= 1).
+    """
+    if df < 1:
+        raise ValueError("t_quantile: df must be >= 1")
+    if not 0.0 < p < 1.0:
+        raise ValueError("t_quantile: p must be in (0, 1)")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+
+    def central(t: float) -> float:  # P(|T| < t)
+        theta = math.atan(t / math.sqrt(df))
+        s, c = math.sin(theta), math.cos(theta)
+        if df % 2 == 1:
+            total, term = 0.0, c
+            for k in range(1, (df - 1) // 2 + 1):
+                if k > 1:
+                    term *= c * c * (2 * k - 2) / (2 * k - 1)
+                total += term
+            return (2.0 / math.pi) * (theta + s * total) if df > 1 else 2.0 * theta / math.pi
+        total, term = 1.0, 1.0
+        for k in range(1, (df - 2) // 2 + 1):
+            term *= c * c * (2 * k - 1) / (2 * k)
+            total += term
+        return s * total
+
+    target = 2.0 * p - 1.0
+    lo, hi = 0.0, 1.0
+    while central(hi) < target:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if central(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12 * max(1.0, hi):
+            break
+    return 0.5 * (lo + hi)
+
+
+def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t confidence interval of a sample (NaN interval for n < 2)."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    m = float(x.mean()) if n else float("nan")
+    if n < 2:
+        return m, float("nan"), float("nan")
+    sd = float(x.std(ddof=1))
+    half = t_quantile(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n)
+    return m, m - half, m + half
+
+
+def replication_seeds(seed: int, reps: int) -> list[int]:
+    """Seeds of replications 0..reps-1, spawned from the root seed (the same for every scenario)."""
+    children = np.random.SeedSequence(seed).spawn(reps)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def unique_labels(specs: Sequence[str]) -> list[str]:
+    """Scenario labels, made unique by a ``#2``, ``#3`` suffix when a spec repeats."""
+    labels: list[str] = []
+    for spec in specs:
+        label, k = str(spec), 2
+        while label in labels:
+            label = f"{spec}#{k}"
+            k += 1
+        labels.append(label)
+    return labels
+
+
+def compare(
+    scenarios: Sequence[str],
+    reps: int = 5,
+    weeks: int | None = None,
+    seed: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> CompareResult:
+    """Run every scenario ``reps`` times with common random numbers and summarize the KPIs.
+
+    Args:
+        scenarios: Scenario specs: preset names, TOML paths, or ``NAME@culture``
+            (e.g. ``airline@two_way``). At least one; the first is the reference for differences.
+        reps: Replications per scenario (>= 1; confidence intervals need >= 2).
+        weeks: Weeks per run (None = the first scenario's ``weeks``, default 260).
+        seed: Root seed; replication seeds are spawned from it.
+        overrides: Dotted-path overrides applied to every scenario (a ``@culture`` in a spec
+            wins over ``culture.service_direction`` here).
+        progress: Called as ``progress(label, rep)`` after each finished run.
+
+    Returns:
+        A :class:`CompareResult` with tidy ``timeseries`` and ``summary`` frames.
+
+    Raises:
+        ParameterError: an unknown scenario, an invalid override, or bad reps/weeks (all
+            scenarios are validated before the first run starts).
+    """
+    import time
+
+    from sim.model import ServiceCultureModel
+    from sim.params import apply_overrides
+    from sim.scenario import culture_direction, split_spec
+
+    specs = [str(s) for s in scenarios]
+    if not specs:
+        raise ParameterError("compare: give at least one scenario")
+    if reps < 1:
+        raise ParameterError(f"compare: reps = {reps}; allowed: a whole number >= 1")
+    labels = unique_labels(specs)
+    # Validate everything before running anything: a typo in the last scenario must not cost
+    # the runs of the first ones.
+    resolved = []
+    for spec in specs:
+        name, culture = split_spec(spec)
+        params = apply_overrides(load_scenario(name), overrides, where=f"{spec}: --set")
+        if culture is not None:
+            params = apply_overrides(
+                params, {"culture.service_direction": culture_direction(culture)}, where=spec
+            )
+        resolved.append(params)
+    n_weeks = resolved[0].weeks if weeks is None else int(weeks)
+    if n_weeks < 1:
+        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number >= 1")
+    seeds = replication_seeds(seed, reps)
+
+    started = time.perf_counter()
+    frames = []
+    for label, params in zip(labels, resolved, strict=True):
+        for rep, rep_seed in enumerate(seeds):
+            model = ServiceCultureModel(params, seed=rep_seed)
+            model.run(n_weeks)
+            df = model.kpis().reset_index()
+            df.insert(0, "seed", rep_seed)
+            df.insert(0, "rep", rep)
+            df.insert(0, "scenario", label)
+            frames.append(df)
+            if progress is not None:
+                progress(label, rep)
+    elapsed = time.perf_counter() - started
+    ts = pd.concat(frames, ignore_index=True)
+    ts["scenario"] = pd.Categorical(ts["scenario"], categories=labels, ordered=True)
+    info = {}
+    for label, spec in zip(labels, specs, strict=True):
+        info[label] = scenario_info(spec)
+    return CompareResult(
+        scenarios=labels,
+        reps=reps,
+        weeks=n_weeks,
+        seed=seed,
+        seeds=seeds,
+        timeseries=ts,
+        summary=summarize(ts, labels),
+        info=info,
+        elapsed=elapsed,
+    )
+
+
+def per_rep(ts: pd.DataFrame, stat: str) -> pd.DataFrame:
+    """One row per (scenario, rep): the final-week values or the means over weeks 1..N."""
+    if stat == "final":
+        last = ts["step"] == ts["step"].max()
+        out = ts[last]
+    elif stat == "mean":
+        out = ts[ts["step"] > 0].groupby(["scenario", "rep"], observed=True).mean(numeric_only=True)
+        return out.reset_index().set_index(["scenario", "rep"])
+    else:
+        raise ParameterError(f"stat '{stat}': allowed {', '.join(STATS)}")
+    return out.set_index(["scenario", "rep"])
+
+
+def summarize(
+    ts: pd.DataFrame, labels: Sequence[str], kpis: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The tidy summary of a replicated time series (see :class:`CompareResult`)."""
+    names = [k for k in (kpis or KPI_NAMES) if k not in _NOT_SUMMARIZED and k in ts.columns]
+    rows = []
+    for stat in STATS:
+        table = per_rep(ts, stat)
+        ref = table.loc[labels[0], names]
+        for label in labels:
+            own = table.loc[label, names]
+            diff = own - ref  # paired by replication (CRN): same rep index, same seed
+            for kpi in names:
+                m, lo, hi = mean_ci(own[kpi].to_numpy())
+                d, dlo, dhi = mean_ci(diff[kpi].to_numpy())
+                rows.append((label, kpi, stat, m, lo, hi, d, dlo, dhi))
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "scenario",
+            "kpi",
+            "stat",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "diff",
+            "diff_ci_low",
+            "diff_ci_high",
+        ],
+    )
+    out["scenario"] = pd.Categorical(out["scenario"], categories=list(labels), ordered=True)
+    return out
+
+
+def annual_turnover(ts: pd.DataFrame) -> pd.Series:
+    """Whole-run annual turnover per (scenario, rep): quits per year over mean headcount."""
+    d = ts[ts["step"] > 0]
+    g = d.groupby(["scenario", "rep"], observed=True)
+    years = g["step"].count() / 52.0
+    return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
