@@ -9,7 +9,10 @@ Quick use::
     model.employee(0).morale
 """
 
-from sim import sweep  # callable module: sim.sweep(experiment, ...) -> runs DataFrame
+from sim import (
+    compare,  # callable module: sim.compare([...], reps=, weeks=) -> CompareResult
+    sweep,  # callable module: sim.sweep(experiment, ...) -> runs DataFrame
+)
 from sim.model import ServiceCultureModel, run
 from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError, load_scenario, preset_names
@@ -19,6 +22,7 @@ __all__ = [
     "Params",
     "ScenarioError",
     "ServiceCultureModel",
+    "compare",
     "load_scenario",
     "preset_names",
     "run",

@@ -201,6 +201,69 @@ def params(
     console.print(table)
 
 
+@app.command()
+def show(
+    scenario: Annotated[
+        str, typer.Argument(help="Preset name, TOML path, or NAME@culture (e.g. airline@two_way).")
+    ],
+    sets: SetOption = None,
+    culture: CultureOption = None,
+) -> None:
+    """Print a scenario's resolved parameters as TOML (a valid scenario file)."""
+    from sim.params import apply_overrides
+    from sim.scenario import load_scenario, scenario_toml
+
+    overrides = parse_sets(sets, culture)
+    params = apply_overrides(load_scenario(scenario), overrides, where=f"{scenario}: --set")
+    typer.echo(scenario_toml(scenario, params), nl=False)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more scenarios: preset names, TOML paths, or NAME@culture where culture "
+            "is pyramid, two_way, inverted or a number in [-1, 1] (e.g. airline@two_way). "
+            "The first is the reference for differences."
+        ),
+    ],
+    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications.")] = 5,
+    weeks: Annotated[
+        int | None, typer.Option("--weeks", "-w", min=1, help="Weeks per run (default 260).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed of the replications.")] = 0,
+    sets: SetOption = None,
+    culture: CultureOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the offline HTML report here.")
+    ] = None,
+) -> None:
+    """Compare scenarios over replications with common random numbers (95% CIs, HTML report).
+
+    --set and --culture apply to every scenario; NAME@culture applies to one.
+    """
+    from sim.report import run_compare
+
+    overrides = parse_sets(sets, culture)
+    run_compare(scenarios, reps, weeks, seed, overrides, out, console, err_console)
+
+
+@app.command("readme-table")
+def readme_table(
+    reps: Annotated[int, typer.Option("--reps", "-r", min=2, help="Replications.")] = 10,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, help="Weeks per run.")] = 260,
+    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 0,
+    write: Annotated[
+        Path | None, typer.Option("--write", help="Update the table between markers in this file.")
+    ] = None,
+) -> None:
+    """Regenerate the README's "What the model shows" table (pyramid vs two_way vs inverted)."""
+    from sim.report import run_readme_table
+
+    run_readme_table(reps, weeks, seed, write, console, err_console)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
 

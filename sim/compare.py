@@ -15,6 +15,8 @@ Example:
 from __future__ import annotations
 
 import math
+import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -289,3 +291,13 @@ def annual_turnover(ts: pd.DataFrame) -> pd.Series:
     g = d.groupby(["scenario", "rep"], observed=True)
     years = g["step"].count() / 52.0
     return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``sim.compare(...)`` call :func:`compare` while ``sim.compare`` stays this module."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> CompareResult:
+        return compare(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

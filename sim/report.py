@@ -378,7 +378,13 @@ def print_summary(result: CompareResult, console, kpis: tuple[str, ...] = TIMESE
                 for lbl in result.scenarios[1:]
             ]
             table.add_row(kpi, *cells)
-        console.print(table)
+        target = console
+        if not console.is_terminal:
+            # Piped or captured output is not squeezed into 80 columns: one row per line.
+            from rich.console import Console
+
+            target = Console(file=console.file, width=max(console.width, 240), no_color=True)
+        target.print(table)
 
 
 def run_compare(
@@ -435,7 +441,7 @@ def run_readme_table(
 
     result = compare(["pyramid", "two_way", "inverted"], reps=reps, weeks=weeks, seed=seed)
     table = readme_table(result)
-    console.print(table, markup=False, highlight=False)
+    print(table)  # plain text: Markdown must not be re-wrapped or styled
     if write is not None:
         if not write.is_file():
             raise ParameterError(f"--write {write}: file not found")
