@@ -246,13 +246,20 @@ class WorkforceParams(_Section):
         1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
     )
     quit_base_weekly: float = _f(
-        0.0045, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
+        0.007, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
     )
     quit_morale_sensitivity: float = _f(
         5.0, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
     )
     quit_pressure_sensitivity: float = _f(
         1.0, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
+    )
+    quit_propensity_sd: float = _f(
+        0.9,
+        0.0,
+        2.0,
+        "log-multiplier",
+        "Spread between people of a personal factor in the quit hazard (log sd; mean factor 1).",
     )
     morale_reference: float = _f(
         0.55, 0.0, 1.0, "morale", "Morale at which the quit hazard equals its base."
@@ -300,7 +307,7 @@ class BehaviourParams(_Section):
         0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure (overload share)."
     )
     feedback_weight: float = _f(
-        0.35,
+        0.1,
         0.0,
         3.0,
         "morale",
@@ -362,6 +369,13 @@ class CustomerParams(_Section):
     weight_mindset: float = _f(0.25, 0.0, 1.0, "weight", "Weight of mindset in encounter quality.")
     input_weight: float = _f(
         0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
+    )
+    local_conditions_sd: float = _f(
+        0.22,
+        0.0,
+        0.5,
+        "quality",
+        "Spread of business units' local conditions (location, customer mix) in encounter quality.",
     )
     vacancy_quality: float = _f(
         0.3, 0.0, 1.0, "quality", "Encounter quality at a vacant seat (covered by strangers)."

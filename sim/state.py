@@ -132,6 +132,11 @@ class State:
     ``backlog_hours``, ``input_supply`` (seats x departments+1: remembered on-time share of the
     encounter inputs each department and the manager delivered).
 
+    ``seat_quits`` counts the quits from each seat since the start (for unit-level turnover);
+    ``local_quality`` is the static effect of the seat's business unit's local conditions on
+    encounter quality and ``quit_propensity`` the occupant's personal log-multiplier of the quit
+    hazard (see :func:`initial_state`).
+
     Customer arrays (length ``n_customers``, the addressable market): ``c_active``,
     ``c_satisfaction`` (0-1), ``c_tenure`` (weeks), ``c_employee`` (usual frontline seat).
     """
@@ -156,12 +161,21 @@ class State:
     c_satisfaction: np.ndarray
     c_tenure: np.ndarray
     c_employee: np.ndarray
+    seat_quits: np.ndarray
+    local_quality: np.ndarray
+    quit_propensity: np.ndarray
     pending: Requests
     service_direction: float
     next_person_id: int
     quit_history: list[int] = field(default_factory=list)
     headcount_history: list[int] = field(default_factory=list)
     churn_rate_memory: float = 0.004
+
+
+def draw_quit_propensity(params: Params, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Personal log-multipliers of the quit hazard, centred so that exp() has mean 1."""
+    sd = params.workforce.quit_propensity_sd
+    return rng.normal(-0.5 * sd**2, sd, n)
 
 
 def initial_state(org: Organization, params: Params, rng: np.random.Generator) -> State:
@@ -171,6 +185,14 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     tenure is uniform over 0-5 years. The customer market has ``customers.market_multiple`` times
     the starting base; the starting base (``customers.per_frontline`` per frontline seat) is
     active and assigned evenly to frontline seats.
+
+    Local conditions: every business unit (a manager's team) gets a static effect on encounter
+    quality drawn once, normal with sd ``customers.local_conditions_sd``: location, customer mix
+    and product differ between units, so customer satisfaction varies between units for reasons
+    morale does not explain (which is why Harter et al. 2002 find unit-level correlations of about
+    0.3, not 1). Likewise people differ in their readiness to leave for reasons morale does not
+    capture (life events, outside offers): each person's quit hazard carries a personal lognormal
+    factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire.
     """
     n = org.n_seats
     wf = params.workforce
@@ -186,6 +208,8 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     c_employee[n_active:] = frontline_seats[
         rng.integers(0, frontline_seats.size, n_market - n_active)
     ]
+    unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
+    local_quality = np.where(org.manager >= 0, unit_effect[np.maximum(org.manager, 0)], 0.0)
     c_active = np.zeros(n_market, dtype=bool)
     c_active[:n_active] = True
     return State(
@@ -209,6 +233,9 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         c_satisfaction=np.full(n_market, params.customers.initial_satisfaction),
         c_tenure=np.where(c_active, rng.integers(0, 260, n_market), 0).astype(np.int32),
         c_employee=c_employee,
+        seat_quits=np.zeros(n, dtype=np.int32),
+        local_quality=local_quality,
+        quit_propensity=draw_quit_propensity(params, n, rng),
         pending=Requests.empty(),
         service_direction=params.culture.service_direction,
         next_person_id=n,

@@ -7,6 +7,7 @@ Rules (DESIGN.md §2-3, phase 4; Heskett et al. 1994; the weakest link):
   a chain is only as strong as its weakest link.
 - Overload: encounter hours beyond the employee's own-work hours (contracted hours not reserved
   for internal work, times effort) cost ``overload_penalty`` quality per unit of overload.
+- Local conditions: each business unit's static effect (``state.local_quality``) is added.
 - A vacant seat's customers are covered by strangers at ``vacancy_quality``.
 - Each customer's encounters this week have quality seat quality + noise (sd ``quality_noise``,
   averaged over the customer's occasions); satisfaction moves toward it by ``satisfaction_rate``
@@ -65,7 +66,7 @@ def seat_quality(state: State, org: Organization, params: Params, wk: Week) -> n
         0.0,
     )
     wk.overload = overload
-    quality = quality - c.overload_penalty * overload
+    quality = quality - c.overload_penalty * overload + state.local_quality
     return np.clip(np.where(state.filled, quality, c.vacancy_quality), 0.0, 1.0)
 
 

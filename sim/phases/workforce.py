@@ -2,12 +2,16 @@
 
 Rules (DESIGN.md §2-3, phase 6):
 - Quit hazard per week = ``quit_base_weekly`` x exp(``quit_morale_sensitivity`` x
-  (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure), capped at 1: low
+  (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure + the person's
+  propensity), capped at 1: low
   morale and overload drive voluntary turnover (Harter et al. 2002: engagement and turnover
   correlate at about -0.36; companies with outstanding internal service keep good people).
 - A quit leaves a vacancy. Its time-to-fill is exponential with mean ``time_to_fill_weeks`` x
   exp(``reputation_effect`` x (0.6 - mean morale)): an employer with unhappy staff is slower to
   hire (outstanding internal service attracts good people).
+- People differ in readiness to leave: a personal lognormal factor (mean 1, log-sd
+  ``quit_propensity_sd``) multiplies each person's hazard; this is what keeps unit-level morale
+  and turnover correlated at about -0.36 rather than -1 (Harter et al. 2002).
 - A hire starts with ``hire_morale``, ``hire_skill``, a mindset drawn from the hiring pool
   (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), and ``onboarding_weeks`` of onboarding
   that halve their own capacity and take ``onboarding_hours`` a week of their manager's time.
@@ -24,17 +28,20 @@ import numpy as np
 from sim.events import vacate
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State, Week
+from sim.state import State, Week, draw_quit_propensity
 
 
-def quit_hazard(morale: np.ndarray, pressure: np.ndarray, params: Params) -> np.ndarray:
-    """Weekly probability of quitting for the given morale and pressure."""
+def quit_hazard(
+    morale: np.ndarray, pressure: np.ndarray, params: Params, local: np.ndarray | float = 0.0
+) -> np.ndarray:
+    """Weekly probability of quitting for the given morale, pressure and personal propensity."""
     wf = params.workforce
     return np.minimum(
         wf.quit_base_weekly
         * np.exp(
             wf.quit_morale_sensitivity * (wf.morale_reference - morale)
             + wf.quit_pressure_sensitivity * pressure
+            + local
         ),
         1.0,
     )
@@ -62,6 +69,7 @@ def workforce(state: State, org: Organization, params: Params, wk: Week, rng) ->
                 rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, hire.size), 0.0, 1.0
             )
             state.tenure[hire] = 0
+            state.quit_propensity[hire] = draw_quit_propensity(params, hire.size, rng)
             state.onboarding_left[hire] = wf.onboarding_weeks
             state.received[hire] = 0.6
             state.given[hire] = 0.6
@@ -74,7 +82,8 @@ def workforce(state: State, org: Organization, params: Params, wk: Week, rng) ->
             wk.hire_cost += float(
                 params.economics.replacement_cost_share * 52.0 * org.salary_week[hire].sum()
             )
-    hazard = quit_hazard(state.morale, state.pressure, params)
+    hazard = quit_hazard(state.morale, state.pressure, params, state.quit_propensity)
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
     vacate(state, quits, mean_time_to_fill(state, params), rng)
+    state.seat_quits[quits] += 1
     wk.quits += int(quits.size)
