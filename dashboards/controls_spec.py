@@ -1,0 +1,182 @@
+"""Dashboard controls generated from the parameter schema (``sim.params.FIELDS``).
+
+Nothing here declares a parameter: labels come from the dotted path, ranges from the field's
+low/high bounds and help text from its description. This module only chooses *which* fields the
+dashboard shows (a curated list of the main parameters plus every lever's switch) and how each is
+drawn (slider, number box or switch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.params import FIELDS, LEVERS, FieldSpec, describe_range, field_spec
+
+# The parameters a consultant or student reaches for first: the culture's care gap, how much
+# internal demand there is, the service standard, the workforce and customer dynamics that carry
+# the service-profit chain, and the organization's size.
+MAIN_PARAMETERS: tuple[str, ...] = (
+    "culture.care_gap",
+    "requests.to_manager_rate",
+    "requests.to_subordinate_rate",
+    "requests.lateral_scale",
+    "requests.mean_hours",
+    "requests.service_standard_weeks",
+    "workforce.time_to_fill_weeks",
+    "workforce.pool_mindset_mean",
+    "behaviour.contagion_rate",
+    "behaviour.reciprocity_rate",
+    "customers.social_amplification",
+    "org.headcount",
+)
+
+CULTURE_PATH = "culture.service_direction"
+LEVER_PATHS: tuple[str, ...] = tuple(f"interventions.{lever}.enabled" for lever in LEVERS)
+
+# Fields that shape the organization or the initial state: changing one starts a new run. Every
+# other parameter is read by the phases each week, so it applies from the next step on.
+STRUCTURAL_PREFIXES: tuple[str, ...] = (
+    "weeks",
+    "org.",
+    "customers.per_frontline",
+    "customers.market_multiple",
+    "customers.initial_satisfaction",
+    "workforce.initial_",
+)
+
+# A slider is unusable when the allowed range spans orders of magnitude (org.headcount is
+# 20-100,000): such fields get a number box validated against the same bounds.
+WIDE_RANGE_RATIO = 200.0
+
+
+@dataclass(frozen=True)
+class ControlSpec:
+    """How one schema field is shown.
+
+    Attributes:
+        path: Dotted parameter path.
+        label: Human label derived from the path (``"Requests · to manager rate"``).
+        widget: ``"slider"``, ``"number"`` or ``"switch"``.
+        low: Lower bound (None for switches).
+        high: Upper bound (None for switches).
+        step: Slider step in the field's unit (1 for whole numbers).
+        unit: The field's unit.
+        help: The field's description plus what it allows.
+        structural: True when a change needs a new run (see ``STRUCTURAL_PREFIXES``).
+    """
+
+    path: str
+    label: str
+    widget: str
+    low: float | None
+    high: float | None
+    step: float | None
+    unit: str
+    help: str
+    structural: bool
+
+
+def label_for(path: str) -> str:
+    """A readable label from a dotted path, e.g. ``"Requests · to manager rate"``.
+
+    Lever switches read as the lever's name (``interventions.job_swap.enabled`` -> ``"Job swap"``).
+    """
+    parts = path.split(".")
+    if parts[0] == "interventions" and parts[-1] == "enabled":
+        return parts[1].replace("_", " ").capitalize()
+    section = parts[0].capitalize()
+    name = " ".join(parts[1:]).replace("_", " ")
+    return f"{section} · {name}" if name else section
+
+
+def is_structural(path: str) -> bool:
+    """True when changing ``path`` requires rebuilding the model (a new run from week 0)."""
+    return any(path == p or path.startswith(p) for p in STRUCTURAL_PREFIXES)
+
+
+def _step(spec: FieldSpec) -> float | None:
+    if spec.kind == "bool":
+        return None
+    if "int" in spec.kind:
+        return 1.0
+    lo, hi = spec.low if spec.low is not None else 0.0, spec.high if spec.high is not None else 1.0
+    span = hi - lo
+    # About 100-200 positions across the range, rounded to a 1-2-5 step.
+    raw = span / 150.0 if span > 0 else 0.01
+    mag = 10 ** _floor_log10(raw)
+    for m in (1, 2, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag  # pragma: no cover
+
+
+def _floor_log10(x: float) -> int:
+    import math
+
+    return math.floor(math.log10(x))
+
+
+def control_spec(path: str) -> ControlSpec:
+    """The :class:`ControlSpec` of one schema field (raises ParameterError for unknown paths)."""
+    spec = field_spec(path)
+    help_text = f"{spec.description} Allowed: {describe_range(spec)}" + (
+        f" ({spec.unit})." if spec.unit else "."
+    )
+    if spec.kind == "bool":
+        widget = "switch"
+    elif (
+        spec.low is not None
+        and spec.high is not None
+        and spec.high > WIDE_RANGE_RATIO * max(abs(spec.low), 1.0)
+    ):
+        widget = "number"
+    else:
+        widget = "slider"
+    return ControlSpec(
+        path=path,
+        label=label_for(path),
+        widget=widget,
+        low=spec.low,
+        high=spec.high,
+        step=_step(spec),
+        unit=spec.unit,
+        help=help_text,
+        structural=is_structural(path),
+    )
+
+
+def main_controls() -> list[ControlSpec]:
+    """Specs of the curated main parameters (only those present in the schema)."""
+    return [control_spec(p) for p in MAIN_PARAMETERS if p in FIELDS]
+
+
+def lever_controls() -> list[ControlSpec]:
+    """One switch per intervention lever, in schema order, with the lever's own description."""
+    from sim.params import InterventionParams
+
+    out = []
+    for lever, path in zip(LEVERS, LEVER_PATHS, strict=True):
+        base = control_spec(path)
+        doc = (InterventionParams.model_fields[lever].annotation.__doc__ or "").strip()
+        out.append(ControlSpec(**{**base.__dict__, "help": doc or base.help, "structural": False}))
+    return out
+
+
+def check_value(path: str, value: float | int | bool) -> float | int | bool:
+    """Validate a control value against the schema bounds; ParameterError names what is allowed."""
+    from sim.params import ParameterError
+
+    spec = field_spec(path)
+    if spec.kind == "bool":
+        return bool(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{path} = {value!r}: takes {describe_range(spec)}") from None
+    if "int" in spec.kind:
+        if not v.is_integer():
+            raise ParameterError(f"{path} = {value!r}: takes {describe_range(spec)}")
+        v = int(v)
+    if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
+        raise ParameterError(f"{path} = {value!r}: out of range; takes {describe_range(spec)}")
+    return v

@@ -1,0 +1,114 @@
+"""``servicechain dashboard``: start the live Solara dashboard on a loopback port.
+
+The dashboard lives in ``dashboards/app.py`` (it imports ``sim``, never the reverse), so this
+module starts it as a child process (``python -m solara run dashboards.app``) instead of
+importing it. The front-end is served from the installed ``solara-assets`` wheel: no CDN is
+contacted, the dashboard works offline.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+APP = "dashboards.app"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def solara_command(host: str, port: int) -> list[str]:
+    """The command line that serves the dashboard app (production mode, no browser opened)."""
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",  # no call to PyPI: the dashboard must work offline
+        "--log-level",
+        "warning",
+    ]
+
+
+def dashboard_env() -> dict[str, str]:
+    """Environment for the server: the repo on the path, Solara's telemetry off (offline)."""
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
+    return {"PYTHONPATH": path, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise UsageError when ``port`` is out of range or already taken on ``host``."""
+    from sim.cli import UsageError
+
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port}: takes a whole number from 1 to 65535")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            raise UsageError(
+                f"--port {port}: cannot listen on {host}:{port} ({err.strerror}); "
+                "pick another port with --port, e.g. --port 8766"
+            ) from None
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> bool:
+    """Poll ``url`` until it answers (True) or the process exits / the timeout passes (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
+    """Run the dashboard until Ctrl-C; returns the exit code.
+
+    Args:
+        port: TCP port (1-65535).
+        host: Interface to listen on; the default 127.0.0.1 keeps it on this machine.
+    """
+    from sim.cli import UsageError, console, err_console
+
+    check_port(host, port)
+    env = dict(os.environ)
+    env.update(dashboard_env())
+    proc = subprocess.Popen(solara_command(host, port), cwd=REPO_ROOT, env=env)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    url = f"http://{shown}:{port}/"
+    try:
+        if not wait_until_up(url, proc):
+            code = proc.poll()
+            proc.terminate()
+            raise UsageError(
+                f"the dashboard server did not start on {url}"
+                + (f" (exit code {code})" if code is not None else " within 60 s")
+            )
+        console.print(f"servicechain dashboard: [bold]{url}[/bold]  (Ctrl-C to stop)")
+        return proc.wait()
+    except KeyboardInterrupt:
+        err_console.print("stopping the dashboard ...")
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return 0

@@ -1,0 +1,89 @@
+"""Browser-test fixtures: the dashboard server on a free loopback port and headless chromium.
+
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``) driven by the PyPI
+``playwright`` package; ``playwright install`` is never used (DESIGN.md §5).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sim.dashboard_cli import REPO_ROOT, dashboard_env, solara_command, wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
+    port = _free_port()
+    env = {**os.environ, **dashboard_env()}
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "server.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(
+            solara_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh
+        )
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            if not wait_until_up(url, proc, timeout=90):
+                pytest.fail(
+                    f"dashboard server did not start; see {log}:\n{log.read_text()[-2000:]}"
+                )
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium through playwright (skips nothing: a missing browser fails)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for screenshots (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def copy_screenshot(src: Path, dst: Path) -> None:
+    """Copy a screenshot into the docs (used for the README image)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
