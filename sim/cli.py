@@ -202,6 +202,21 @@ def params(
 
 
 @app.command()
+def dashboard(
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (1-65535).")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Start the live dashboard (Solara, works offline); prints its URL, Ctrl-C stops it."""
+    from sim.dashboard_cli import serve
+
+    code = serve(port=port, host=host)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
 def show(
     scenario: Annotated[
         str, typer.Argument(help="Preset name, TOML path, or NAME@culture (e.g. airline@two_way).")
