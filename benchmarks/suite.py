@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -153,6 +154,8 @@ def run_suite(sizes: list[int], weeks: int, quick: bool, seed: int, console: Con
                 rps = sweeps[f"workers_{workers}"]["runs_per_s"]
                 rows.append(_row("sweep", f"{workers} worker(s)", rps, "runs/s", "higher"))
     doc["rows"] = rows
+    # Load at the end too: wall times are only comparable between runs on equally quiet machines.
+    doc["load_average_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return doc
 
 
@@ -166,7 +169,8 @@ def targets(doc: dict) -> list[tuple[str, str, bool | None]]:
             v = by_n[n][key]
             out.append((target, fmt.format(v), ok(v)))
         else:
-            out.append((target, "not measured (run this size for 260 weeks)", None))
+            need = f"run {n:,} employees for 260 weeks" if full else f"include {n:,} in --sizes"
+            out.append((target, f"not measured ({need})", None))
 
     add(
         ">= 2,000,000 employee-weeks/s at 10,000",
@@ -335,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/results/")
     args = ap.parse_args(argv)
-    console = Console()
+    # Wide enough for the size table when the output is a file or a pipe (make bench | tee).
+    console = Console(width=None if sys.stdout.isatty() else 120)
     try:
         if args.compare:
             compare(args.compare[0], args.compare[1], console)
