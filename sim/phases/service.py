@@ -74,20 +74,27 @@ def priority(
     top = max(org.n_levels - 1, 1)
     lvl = org.level[reqs.requester].astype(float)
     rank = (top - lvl) / top
-    closeness = np.where(
-        reqs.customer, 1.0, 0.8 * lvl / top + 0.2 * org.customer_facing[org.dept[reqs.requester]]
-    )
     # Earliest deadline first: urgency grows as the service standard approaches; a request that
     # is already late keeps a middling urgency so that it is not starved until it lapses.
     standard = params.requests.service_standard_weeks
     urgency = np.where(reqs.age < standard, (reqs.age + 1.0) / standard, 0.5)
-    need = 0.5 * reqs.customer + 0.5 * urgency
-    return (
-        max(-direction, 0.0) * rank
-        + max(direction, 0.0) * closeness
-        + (1.0 - abs(direction)) * need
-        + levers.age_priority * urgency
-    )
+    # The score is w_rank x rank + w_close x closeness + w_need x need + age_priority x urgency.
+    # Terms whose weight is zero (e.g. closeness and need in the pure pyramid) are skipped: every
+    # term is >= 0, so adding a zero term would not change a single bit of the sum.
+    score = max(-direction, 0.0) * rank
+    if direction > 0.0:
+        closeness = np.where(
+            reqs.customer,
+            1.0,
+            0.8 * lvl / top + 0.2 * org.customer_facing[org.dept[reqs.requester]],
+        )
+        score = score + direction * closeness
+    if abs(direction) < 1.0:
+        need = 0.5 * reqs.customer + 0.5 * urgency
+        score = score + (1.0 - abs(direction)) * need
+    if levers.age_priority:
+        score = score + levers.age_priority * urgency
+    return score
 
 
 def _stable_argsort(key: np.ndarray) -> np.ndarray:
