@@ -20,7 +20,7 @@ install: $(STAMP)
 
 ## demo: set everything up and start the main job (the dashboard once it exists)
 demo: $(STAMP)
-	$(BIN)/servicechain run pyramid
+	$(BIN)/servicechain dashboard --port $(PORT)
 
 ## test: set everything up, lint, and run the whole test suite
 test: $(STAMP)

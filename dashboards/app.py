@@ -28,6 +28,7 @@ from dashboards.components.pyramid import DeptFlows, PyramidView
 from dashboards.session import DashboardSession
 
 MAX_FPS = 15.0  # redraws per second at most while playing; faster speeds batch weeks per frame
+MIN_PAUSE = 0.06  # seconds the Play thread always sleeps between frames
 DEFAULT_SPEED = 12  # weeks per second when Play starts
 
 
@@ -57,17 +58,21 @@ def Page() -> None:
 
     def play_loop() -> None:
         # Runs in a thread while playing; the session's lock keeps UI handlers out mid-step.
-        # When a frame (step + redraw) takes longer than planned, the next frame steps enough
-        # weeks to hold the chosen speed: the redraw rate drops, the simulated speed does not.
-        last = 0.0
+        # Each frame steps the weeks that are due at the chosen speed since Play started, so a
+        # slow redraw lowers the frame rate but not the simulated speed (weeks per second).
+        t0, done, rate = time.perf_counter(), 0, float(speed.value)
         while playing.value:
             started = time.perf_counter()
-            interval, weeks = frame_plan(speed.value)
-            weeks = max(weeks, round(speed.value * last))
-            session.step(weeks)
+            if speed.value != rate:  # speed changed: restart the clock
+                t0, done, rate = started, 0, float(speed.value)
+            interval, _ = frame_plan(rate)
+            due = max(1, int(rate * (started - t0)) - done)
+            session.step(min(due, max(1, round(rate))))  # at most one second's worth per frame
+            done += due
             version.value += 1
-            time.sleep(max(0.0, interval - (time.perf_counter() - started)))
-            last = time.perf_counter() - started
+            # Always pause a little: a UI render (e.g. the Pause click) must be able to finish
+            # between two of this thread's changes, or Solara aborts the render loop.
+            time.sleep(max(MIN_PAUSE, interval - (time.perf_counter() - started)))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 

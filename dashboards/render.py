@@ -183,7 +183,7 @@ def pyramid_figure(
             "x": cx,
             "y": np.full(facing.size, cust_y),
             "text": [f"customers · {org.dept_names[d]}: {n_c[d]:,}" for d in facing],
-            "textposition": "middle right",
+            "textposition": "bottom center",
             "hovertemplate": "%{text} · satisfaction %{marker.color:.2f}<extra></extra>",
             "marker": {
                 "symbol": "square",

@@ -119,9 +119,10 @@ def ScenarioControls(ctx: Ctx, playing: solara.Reactive[bool]) -> None:
         )
     solara.Markdown(f"**{info['description']}**\n\n{info['narrative'].strip()}")
     culture = float(s.value(CULTURE_PATH))
-    with solara.Div(classes=["sc-culture"]):
+    solara.Text("Culture: pyramid (-1) · two-way (0) · inverted (+1)")
+    with solara.Div(classes=["sc-culture"], style={"padding-bottom": "12px"}):
         solara.SliderFloat(
-            "Culture: pyramid (-1) · two-way (0) · inverted (+1)",
+            "",
             value=culture,
             min=-1.0,
             max=1.0,

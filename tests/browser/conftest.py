@@ -7,7 +7,6 @@ Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``) driven by
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -81,9 +80,3 @@ def artifacts() -> Path:
     """Folder for screenshots (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-def copy_screenshot(src: Path, dst: Path) -> None:
-    """Copy a screenshot into the docs (used for the README image)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
