@@ -279,6 +279,55 @@ def readme_table(
     run_readme_table(reps, weeks, seed, write, console, err_console)
 
 
+@app.command()
+def sweep(
+    experiment: Annotated[str, typer.Argument(help="Experiment TOML (see experiments/).")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Worker processes (default all).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://host:8786.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
+) -> None:
+    """Run a parameter sweep (design x replications) into a parquet folder."""
+    from sim.sweep import run_cli
+
+    run_cli(experiment, workers, scheduler, out, resume, console)
+
+
+@app.command()
+def analyze(
+    folder: Annotated[Path, typer.Argument(help="A sweep's output folder.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="HTML report (default FOLDER/report.html).")
+    ] = None,
+) -> None:
+    """Summarize a sweep: 95% CIs per design point, sensitivity indices, HTML report."""
+    from sim.analyze import run_cli
+
+    run_cli(folder, out, console)
+
+@app.command()
+def validate(
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, help="Replications per culture and experiment.")
+    ] = 20,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Markdown report with charts.")
+    ] = Path("docs/VALIDATION.md"),
+    write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
+) -> None:
+    """Check the shipped defaults against published patterns; exit 1 if any fails."""
+    from sim.validate import run_cli
+
+    raise typer.Exit(run_cli(reps, workers, out if write else None, console))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
 

@@ -533,6 +533,32 @@ def throughput(
     }
 
 
+# ------------------------------------------------------------------------------------ CLI
+def run_cli(
+    experiment: str,
+    workers: int | None,
+    scheduler: str | None,
+    out: Path | None,
+    resume: bool,
+    console: Any,
+) -> pd.DataFrame:
+    """``servicechain sweep``: run, then print where the results are and the failure count."""
+    exp = load_experiment(experiment)
+    df = sweep(exp, workers=workers, scheduler=scheduler, out=out, resume=resume)
+    st = df.attrs["sweep"]
+    where = df.attrs["out"]
+    console.print(
+        f"{exp.name}: {st['executed']} runs executed in {st['seconds']:.1f} s"
+        + (f", {st['skipped']} already on disk" if st["skipped"] else "")
+        + f"; {len(df)}/{st['total']} runs in {where}/runs, {st['failed_total']} failed"
+    )
+    if st["failed_total"]:
+        first = df.loc[df["status"] != "ok", "error"].iloc[0]
+        console.print(f"first failure: {first}", highlight=False)
+    console.print(f"next: servicechain analyze {where}")
+    return df
+
+
 # ``sim.sweep`` is this module; calling it runs a sweep, so ``sim.sweep(path)`` and
 # ``sim.sweep.throughput(...)`` both work.
 class _CallableModule(types.ModuleType):
