@@ -246,16 +246,16 @@ class WorkforceParams(_Section):
         1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
     )
     quit_base_weekly: float = _f(
-        0.007, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
+        0.0095, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
     )
     quit_morale_sensitivity: float = _f(
-        5.0, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
+        4.0, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
     )
     quit_pressure_sensitivity: float = _f(
         1.0, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
     )
     quit_propensity_sd: float = _f(
-        0.9,
+        1.2,
         0.0,
         2.0,
         "log-multiplier",
@@ -363,7 +363,7 @@ class CustomerParams(_Section):
     satisfaction_purchase_effect: float = _f(
         0.8, 0.0, 3.0, "multiplier", "How much more often satisfied customers buy."
     )
-    encounter_hours: float = _f(0.6, 0.05, 10.0, "hours", "Frontline hours per encounter.")
+    encounter_hours: float = _f(1.2, 0.05, 10.0, "hours", "Frontline hours per encounter.")
     weight_skill: float = _f(0.4, 0.0, 1.0, "weight", "Weight of skill in encounter quality.")
     weight_morale: float = _f(0.35, 0.0, 1.0, "weight", "Weight of morale in encounter quality.")
     weight_mindset: float = _f(0.25, 0.0, 1.0, "weight", "Weight of mindset in encounter quality.")
@@ -371,7 +371,7 @@ class CustomerParams(_Section):
         0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
     )
     local_conditions_sd: float = _f(
-        0.22,
+        0.12,
         0.0,
         0.5,
         "quality",

@@ -117,6 +117,28 @@ class Week:
     encounter_quality_sum: float = 0.0
     encounter_count: float = 0.0
     stats: dict[str, float] = field(default_factory=dict)
+    # This week's requests as served (references kept by phase 3, no copies on the hot path):
+    # the batch, the provider after vacancy redirection, and the resolved / on-time masks.
+    requests: Requests | None = None
+    request_provider: np.ndarray | None = None
+    resolved_mask: np.ndarray | None = None
+    on_time_mask: np.ndarray | None = None
+
+    @property
+    def resolved(self) -> Requests | None:
+        """Requests resolved (served or lapsed) this week, provider = who actually served."""
+        if self.requests is None or self.resolved_mask is None:
+            return None
+        batch = self.requests.take(self.resolved_mask)
+        batch.provider = self.request_provider[self.resolved_mask]
+        return batch
+
+    @property
+    def resolved_on_time(self) -> np.ndarray | None:
+        """For each request in :attr:`resolved`, whether it was served within the standard."""
+        if self.on_time_mask is None or self.resolved_mask is None:
+            return None
+        return self.on_time_mask[self.resolved_mask]
 
 
 @dataclass

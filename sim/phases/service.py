@@ -226,6 +226,12 @@ def internal_service(
     # Workload: hours asked of each provider against capacity; the rest waits.
     asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
     state.workload = np.where(cap > 0, asked / np.maximum(cap, 1e-9), np.where(asked > 0, 3.0, 0.0))
+    wk.requests, wk.request_provider, wk.resolved_mask, wk.on_time_mask = (
+        reqs,
+        provider,
+        resolved,
+        on_time,
+    )
     carry = ~resolved
     waiting = reqs.take(carry)
     waiting.age = (waiting.age + 1).astype(np.int16)

@@ -1,0 +1,87 @@
+"""`servicechain validate`: a reduced suite in the normal run, the full one marked slow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.validate import (
+    CULTURES,
+    culture_differences,
+    latin_hypercube,
+    markdown_table,
+    pooled_correlation,
+    run_validation,
+    write_markdown,
+)
+
+
+@pytest.fixture(scope="module")
+def reduced():
+    return run_validation(reps=4, workers=1)
+
+
+def test_reduced_suite_reports_every_pattern(reduced):
+    keys = [p.key for p in reduced.patterns]
+    assert keys == [
+        "turnover",
+        "morale_satisfaction",
+        "morale_turnover",
+        "culture_ranking",
+        "chain_links",
+        "service_worker_loss",
+        "quality_erosion",
+    ]
+    assert len(reduced.cultures) == 4 * len(CULTURES)
+    table = reduced.table()
+    assert list(table.columns)[-1] == "result"
+    print(table[["measured (95% CI)", "result"]].to_string())
+
+
+def test_reduced_suite_robust_patterns_pass(reduced):
+    by_key = {p.key: p for p in reduced.patterns}
+    # With 4 replications these are already clear; the CI-separation patterns need 20 (slow test).
+    for key in ("morale_satisfaction", "morale_turnover", "chain_links", "service_worker_loss"):
+        assert by_key[key].passed, by_key[key]
+    assert 0.25 <= by_key["turnover"].value <= 0.45
+    diffs = culture_differences(reduced.cultures)
+    assert (diffs["better_by"] > 0).all()
+
+
+def test_markdown_report_is_written(reduced, tmp_path):
+    files = write_markdown(reduced, tmp_path / "VALIDATION.md")
+    text = (tmp_path / "VALIDATION.md").read_text()
+    assert "| pattern | source | target |" in text
+    assert text.count("![") == 3
+    for f in files:
+        assert f.exists() and f.stat().st_size > 200
+    assert (tmp_path / "images" / "validation_turnover.svg").read_text().startswith("<svg")
+
+
+def test_helpers():
+    rng = np.random.default_rng(0)
+    pts = latin_hypercube({"a": (0.0, 1.0), "b": (-1.0, 1.0)}, 10, rng)
+    a = sorted(p["a"] for p in pts)
+    # One point per tenth of the range: stratified.
+    assert all(i / 10 <= v < (i + 1) / 10 for i, v in enumerate(a))
+    m, lo, hi = pooled_correlation([0.3, 0.35, 0.4], [40, 40, 40])
+    assert lo < m < hi and 0.3 < m < 0.4
+    md = markdown_table(pd.DataFrame({"x": [1.23456], "y": ["a|b"]}))
+    assert md.splitlines()[2] == "| 1.235 | a\\|b |"
+
+
+def test_reps_below_two_is_rejected():
+    with pytest.raises(ValueError, match="at least 2"):
+        run_validation(reps=1)
+    assert main(["validate", "--reps", "1"]) == 2
+
+
+@pytest.mark.slow
+def test_full_validation_passes_every_pattern(tmp_path):
+    """The published check: 20 replications, every pattern passes with the shipped defaults."""
+    report = run_validation(reps=20, workers=2)
+    print(report.table()[["pattern", "measured (95% CI)", "result"]].to_string())
+    failed = [p for p in report.patterns if not p.passed]
+    assert not failed, failed
