@@ -27,6 +27,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 CULTURES = {"pyramid": -1.0, "two_way": 0.0, "inverted": 1.0}
+VALIDATION_REPORT = Path("docs/VALIDATION.md")
 
 SetOption = Annotated[
     list[str] | None,
@@ -309,6 +310,7 @@ def analyze(
 
     run_cli(folder, out, console)
 
+
 @app.command()
 def validate(
     reps: Annotated[
@@ -317,9 +319,9 @@ def validate(
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
     ] = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Markdown report with charts.")
-    ] = Path("docs/VALIDATION.md"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Markdown report with charts.")] = (
+        VALIDATION_REPORT
+    ),
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
 ) -> None:
     """Check the shipped defaults against published patterns; exit 1 if any fails."""
