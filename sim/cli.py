@@ -181,10 +181,31 @@ def scenarios() -> None:
 @app.command()
 def params(
     section: Annotated[str | None, typer.Argument(help="Only this section, e.g. culture.")] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print all parameters as a Markdown table.")
+    ] = False,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="With --markdown: replace the table in this file's markers."),
+    ] = None,
 ) -> None:
     """List every parameter with its default, range, unit and meaning."""
     from sim.params import FIELDS, SECTIONS, describe_range
 
+    if markdown:
+        from sim.params import PARAMS_END, PARAMS_START, parameter_table_markdown
+        from sim.report import replace_between_markers
+
+        table_md = parameter_table_markdown()
+        if write is None:
+            console.print(table_md, markup=False, highlight=False, soft_wrap=True)
+            return
+        if not write.is_file():
+            raise UsageError(f"--write {write}: file not found")
+        text = replace_between_markers(write.read_text(), table_md, PARAMS_START, PARAMS_END)
+        write.write_text(text)
+        console.print(f"updated the parameter table in {write}")
+        return
     if section is not None and section not in (*SECTIONS, "weeks"):
         raise UsageError(f"unknown section '{section}'; sections: {', '.join(SECTIONS)}")
     table = Table(title="Parameters (use with --set path=value)")

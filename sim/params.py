@@ -882,3 +882,27 @@ def get_path(params: Params, path: str) -> Any:
     for part in path.split("."):
         node = getattr(node, part)
     return node
+
+
+PARAMS_START = "<!-- params-table:start -->"
+PARAMS_END = "<!-- params-table:end -->"
+
+
+def parameter_table_markdown() -> str:
+    """Every scalar parameter as a Markdown table (path, default, allowed, unit, meaning).
+
+    docs/MODEL.md embeds this table between ``PARAMS_START`` / ``PARAMS_END`` markers;
+    ``servicechain params --markdown --write docs/MODEL.md`` regenerates it and a test checks
+    that the document matches the schema.
+    """
+    rows = [
+        "| parameter | default | allowed | unit | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in FIELDS.values():
+        default = "unset" if spec.default is None else str(spec.default).lower()
+        rows.append(
+            f"| `{spec.path}` | {default} | {describe_range(spec)} | {spec.unit} | "
+            f"{spec.description.replace('|', '/')} |"
+        )
+    return "\n".join(rows)

@@ -340,15 +340,16 @@ def readme_table(result: CompareResult) -> str:
     return "\n".join(lines) + "\n" + note
 
 
-def replace_between_markers(text: str, body: str) -> str:
-    """Put ``body`` between the readme-table markers of ``text`` (markers kept)."""
-    start, end = text.find(README_START), text.find(README_END)
+def replace_between_markers(
+    text: str, body: str, start_marker: str = README_START, end_marker: str = README_END
+) -> str:
+    """Put ``body`` between two marker comments of ``text`` (markers kept)."""
+    start, end = text.find(start_marker), text.find(end_marker)
     if start < 0 or end < start:
         raise ParameterError(
-            f"README has no '{README_START}' ... '{README_END}' markers; add them where the "
-            "table should go"
+            f"no '{start_marker}' ... '{end_marker}' markers; add them where the table should go"
         )
-    return text[: start + len(README_START)] + "\n" + body.strip() + "\n" + text[end:]
+    return text[: start + len(start_marker)] + "\n" + body.strip() + "\n" + text[end:]
 
 
 # ------------------------------------------------------------------ command-line faces
