@@ -13,6 +13,7 @@ pyramids are the standard textbook structure.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +23,7 @@ import numpy as np
 from sim.params import OrgParams, ParameterError
 
 DEFAULT_SPAN = 7.0
+MAX_LEVELS = 12  # the schema's upper bound on org.levels
 
 
 def level_sizes(headcount: int, levels: int | None = None, span: float | None = None) -> list[int]:
@@ -65,7 +67,8 @@ def level_sizes(headcount: int, levels: int | None = None, span: float | None = 
             else:
                 hi = mid
         sizes = _bottom_up(headcount, hi)
-        if len(sizes) != levels:
+        shrinking = any(b < a for a, b in itertools.pairwise(sizes))
+        if len(sizes) != levels or sizes[0] != 1 or shrinking:
             raise ParameterError(
                 f"org.levels = {levels} is not possible with org.headcount = {headcount}"
             )
@@ -77,9 +80,11 @@ def _bottom_up(headcount: int, span: float) -> list[int]:
     """Sizes from the bottom up: each level above is ceil(level / span); exact total."""
 
     def chain(bottom: int) -> list[int]:
+        # Each level above is at least one seat smaller (so spans near 1 terminate), and the
+        # chain stops past the deepest allowed hierarchy: such a chain is rejected by callers.
         sizes = [bottom]
-        while sizes[-1] > 1:
-            sizes.append(math.ceil(sizes[-1] / span))
+        while sizes[-1] > 1 and len(sizes) <= MAX_LEVELS:
+            sizes.append(min(math.ceil(sizes[-1] / span), sizes[-1] - 1))
         return sizes[::-1]
 
     bottom = max(1, round(headcount * (span - 1) / span))

@@ -145,3 +145,17 @@ def test_every_seat_has_a_manager_one_level_up():
     same = o.dept[o.manager[below]] == o.dept[below]
     assert same.mean() > 0.95
     assert o.frontline.sum() > 0 and not o.frontline[o.is_manager].any()
+
+
+@pytest.mark.parametrize(("headcount", "levels"), [(40, 5), (20, 12), (25, 6), (100_000, 12)])
+def test_levels_for_any_headcount_build_or_fail_fast(headcount, levels):
+    """Spans near 1 used to loop forever; now every combination builds or raises at once."""
+    from sim.org import level_sizes
+
+    try:
+        sizes = level_sizes(headcount, levels=levels)
+    except sim.ParameterError as err:
+        assert "not possible" in str(err)
+    else:
+        assert len(sizes) == levels and sum(sizes) == headcount and sizes[0] == 1
+        assert all(b >= a for a, b in itertools.pairwise(sizes))
