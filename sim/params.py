@@ -246,16 +246,16 @@ class WorkforceParams(_Section):
         1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
     )
     quit_base_weekly: float = _f(
-        0.0095, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
+        0.042, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
     )
     quit_morale_sensitivity: float = _f(
-        4.0, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
+        4.5, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
     )
     quit_pressure_sensitivity: float = _f(
-        1.0, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
+        0.3, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
     )
     quit_propensity_sd: float = _f(
-        1.2,
+        1.5,
         0.0,
         2.0,
         "log-multiplier",
@@ -278,10 +278,12 @@ class WorkforceParams(_Section):
     onboarding_hours: float = _f(
         3.0, 0.0, 40.0, "hours/week", "Manager hours per week each onboarding hire takes."
     )
-    initial_morale: float = _f(0.62, 0.0, 1.0, "morale", "Mean morale at start.")
-    initial_mindset: float = _f(0.55, 0.0, 1.0, "mindset", "Mean service mindset at start.")
-    initial_skill: float = _f(0.6, 0.0, 1.0, "skill", "Mean skill at start.")
-    initial_sd: float = _f(0.1, 0.0, 0.5, "fraction", "Spread of initial morale, mindset, skill.")
+    initial_morale: float = _f(0.64, 0.0, 1.0, "morale", "Mean morale at start.")
+    initial_mindset: float = _f(0.7, 0.0, 1.0, "mindset", "Mean service mindset at start.")
+    initial_tenure_weeks: float = _f(
+        300.0, 1.0, 1040.0, "weeks", "Mean tenure at start (skill follows from the learning curve)."
+    )
+    initial_sd: float = _f(0.1, 0.0, 0.5, "fraction", "Spread of initial morale and mindset.")
 
     @model_validator(mode="after")
     def _check_effort(self) -> WorkforceParams:
@@ -300,8 +302,19 @@ class BehaviourParams(_Section):
         0.08, 0.0, 1.0, "1/week", "Speed at which morale moves toward its target."
     )
     morale_base: float = _f(0.6, 0.0, 1.0, "morale", "Morale target with average conditions.")
+    service_expectation: float = _f(
+        0.6,
+        0.0,
+        1.0,
+        "quality",
+        "Service quality people expect: service received or seen above it lifts morale.",
+    )
     service_weight: float = _f(
-        0.9, 0.0, 3.0, "morale", "Morale gained per unit of internal service received above 0.5."
+        0.9,
+        0.0,
+        3.0,
+        "morale",
+        "Morale gained per unit of internal service received above expectation.",
     )
     pressure_weight: float = _f(
         0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure (overload share)."
@@ -311,7 +324,7 @@ class BehaviourParams(_Section):
         0.0,
         3.0,
         "morale",
-        "Morale gained (lost) per unit of customer encounter quality above (below) 0.6.",
+        "Morale gained (lost) per unit of customer encounter quality above (below) expectation.",
     )
     contagion_rate: float = _f(
         0.06, 0.0, 1.0, "1/week", "Pull of morale toward the team's (manager and peers) mean."
@@ -371,7 +384,7 @@ class CustomerParams(_Section):
         0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
     )
     local_conditions_sd: float = _f(
-        0.12,
+        0.1,
         0.0,
         0.5,
         "quality",
@@ -388,7 +401,7 @@ class CustomerParams(_Section):
         0.25, 0.0, 1.0, "fraction", "Pull of satisfaction toward an encounter's quality."
     )
     initial_satisfaction: float = _f(
-        0.7, 0.0, 1.0, "satisfaction", "Satisfaction of customers at start and new customers."
+        0.67, 0.0, 1.0, "satisfaction", "Satisfaction of customers at start and new customers."
     )
     churn_base_weekly: float = _f(
         0.004, 0.0, 0.5, "1/week", "Weekly churn hazard at reference satisfaction."

@@ -200,13 +200,40 @@ def draw_quit_propensity(params: Params, n: int, rng: np.random.Generator) -> np
     return rng.normal(-0.5 * sd**2, sd, n)
 
 
+def survivor_quit_propensity(
+    params: Params, tenure: np.ndarray, rng: np.random.Generator, candidates: int = 16
+) -> np.ndarray:
+    """Quit propensities of people who have already stayed ``tenure`` weeks.
+
+    Those still in their seats after years are, by selection, the stayers: each person's
+    propensity is drawn from the hiring pool's distribution weighted by the probability of
+    surviving their tenure at the starting morale (importance resampling over ``candidates``
+    draws per person). Without this the starting workforce would quit like new hires.
+    """
+    wf = params.workforce
+    n = tenure.size
+    pool = draw_quit_propensity(params, n * candidates, rng).reshape(n, candidates)
+    weekly = wf.quit_base_weekly * np.exp(
+        wf.quit_morale_sensitivity * (wf.morale_reference - wf.initial_morale)
+    )
+    log_w = -weekly * np.exp(pool) * tenure[:, None]
+    w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+    cum = np.cumsum(w, axis=1)
+    u = rng.random(n) * cum[:, -1]
+    pick = np.minimum((u[:, None] > cum).sum(axis=1), candidates - 1)
+    return pool[np.arange(n), pick]
+
+
 def initial_state(org: Organization, params: Params, rng: np.random.Generator) -> State:
     """Initialization (ODD §5): every seat filled, traits drawn around the configured means.
 
-    Morale, mindset and skill start from clipped normal draws around ``workforce.initial_*``;
-    tenure is uniform over 0-5 years. The customer market has ``customers.market_multiple`` times
-    the starting base; the starting base (``customers.per_frontline`` per frontline seat) is
-    active and assigned evenly to frontline seats.
+    Morale and mindset start from clipped normal draws around ``workforce.initial_morale`` and
+    ``initial_mindset`` (set near the reference organization's steady state); tenure is
+    exponential with mean ``workforce.initial_tenure_weeks``, and skill is where the learning
+    curve has brought a hire of ``hire_skill`` in that tenure, plus a little noise. The customer
+    market has ``customers.market_multiple`` times the starting base; the starting base
+    (``customers.per_frontline`` per frontline seat) is active and assigned evenly to frontline
+    seats.
 
     Local conditions: every business unit (a manager's team) gets a static effect on encounter
     quality drawn once, normal with sd ``customers.local_conditions_sd``: location, customer mix
@@ -214,7 +241,9 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     morale does not explain (which is why Harter et al. 2002 find unit-level correlations of about
     0.3, not 1). Likewise people differ in their readiness to leave for reasons morale does not
     capture (life events, outside offers): each person's quit hazard carries a personal lognormal
-    factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire.
+    factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire; the
+    starting workforce carries the propensities of people who stayed that long
+    (:func:`survivor_quit_propensity`).
     """
     n = org.n_seats
     wf = params.workforce
@@ -222,6 +251,12 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     def draw(mean: float) -> np.ndarray:
         return np.clip(rng.normal(mean, wf.initial_sd, n), 0.0, 1.0)
 
+    # Tenure as in a workforce with a constant quit hazard (exponential), and skill where the
+    # learning curve (phase 5) has taken each person from the hire skill in that tenure: the
+    # organization starts near its own steady state instead of drifting for years.
+    tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), 2080).astype(np.int32)
+    learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
+    skill = np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, n), 0.0, 1.0)
     frontline_seats = np.flatnonzero(org.frontline)
     n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
     n_market = max(n_active + 1, round(n_active * params.customers.market_multiple))
@@ -238,15 +273,15 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         filled=np.ones(n, dtype=bool),
         morale=draw(wf.initial_morale),
         mindset=draw(wf.initial_mindset),
-        skill=draw(wf.initial_skill),
-        tenure=rng.integers(0, 260, n).astype(np.int32),
+        skill=skill,
+        tenure=tenure,
         person_id=np.arange(n, dtype=np.int64),
         vacancy_wait=np.zeros(n),
         onboarding_left=np.zeros(n, dtype=np.int16),
-        received=np.full(n, 0.6),
-        given=np.full(n, 0.6),
-        supplied=np.full(n, 0.8),
-        feedback=np.full(n, 0.6),
+        received=np.full(n, params.behaviour.service_expectation),
+        given=np.full(n, params.behaviour.service_expectation),
+        supplied=np.full(n, 0.9),
+        feedback=np.full(n, params.behaviour.service_expectation),
         pressure=np.zeros(n),
         workload=np.zeros(n),
         backlog_hours=np.zeros(n),
@@ -257,7 +292,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         c_employee=c_employee,
         seat_quits=np.zeros(n, dtype=np.int32),
         local_quality=local_quality,
-        quit_propensity=draw_quit_propensity(params, n, rng),
+        quit_propensity=survivor_quit_propensity(params, tenure, rng),
         pending=Requests.empty(),
         service_direction=params.culture.service_direction,
         next_person_id=n,

@@ -2,8 +2,9 @@
 
 Rules (DESIGN.md §2-3, phase 5):
 - Morale moves at ``morale_adjust_rate`` toward a target
-  ``morale_base + service_weight x (received - 0.5) + feedback_weight x (feedback - 0.6)
-  - pressure_weight x pressure + recognition``: superior internal service raises morale (Heskett
+  ``morale_base + service_weight x (received - E) + feedback_weight x (feedback - E)
+  - pressure_weight x pressure + recognition`` with E = ``service_expectation``: superior
+  internal service raises morale (Heskett
   et al. 1994, internal service quality -> employee satisfaction); workload pressure lowers it
   (Oliva & Sterman 2001); customer feedback reaches the frontline both ways (emotional
   contagion); recognition makes co-workers feel valued. Morale is also pulled toward the team's
@@ -63,8 +64,8 @@ def update_people(
     recognition = levers.recognition * np.clip((state.given - 0.4) / 0.4, 0.0, 1.0)
     target = (
         b.morale_base
-        + b.service_weight * (state.received - 0.5)
-        + b.feedback_weight * np.where(org.frontline, state.feedback - 0.6, 0.0)
+        + b.service_weight * (state.received - b.service_expectation)
+        + b.feedback_weight * np.where(org.frontline, state.feedback - b.service_expectation, 0.0)
         - b.pressure_weight * state.pressure
         + recognition
     )

@@ -71,10 +71,12 @@ def workforce(state: State, org: Organization, params: Params, wk: Week, rng) ->
             state.tenure[hire] = 0
             state.quit_propensity[hire] = draw_quit_propensity(params, hire.size, rng)
             state.onboarding_left[hire] = wf.onboarding_weeks
-            state.received[hire] = 0.6
-            state.given[hire] = 0.6
-            state.supplied[hire] = 0.8
-            state.feedback[hire] = 0.6
+            # A newcomer has no experience yet: they remember service "as expected".
+            expected = params.behaviour.service_expectation
+            state.received[hire] = expected
+            state.given[hire] = expected
+            state.supplied[hire] = 0.9
+            state.feedback[hire] = expected
             state.input_supply[hire] = 1.0
             state.person_id[hire] = state.next_person_id + np.arange(hire.size)
             state.next_person_id += int(hire.size)
