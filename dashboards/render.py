@@ -174,7 +174,8 @@ def pyramid_figure(
     n_c = np.bincount(c_dept, minlength=org.n_depts)
     sat = np.bincount(c_dept, weights=s.c_satisfaction[active], minlength=org.n_depts)
     mean_sat = np.where(n_c > 0, sat / np.maximum(n_c, 1), np.nan)
-    cx = np.linspace(-layout.half_width / 2, layout.half_width / 2, facing.size + 2)[1:-1]
+    # Spread the customer groups over the pyramid's width so that their labels never overlap.
+    cx = np.linspace(-layout.half_width, layout.half_width, facing.size + 2)[1:-1]
     traces.append(
         {
             "type": "scatter",
@@ -182,8 +183,10 @@ def pyramid_figure(
             "name": "customers",
             "x": cx,
             "y": np.full(facing.size, cust_y),
-            "text": [f"customers · {org.dept_names[d]}: {n_c[d]:,}" for d in facing],
-            "textposition": "bottom center",
+            "text": [f"{org.dept_names[d]}<br>{n_c[d]:,} customers" for d in facing],
+            # Beside the square, not below it: the axis range (autoscaled on markers) would
+            # clip a label underneath.
+            "textposition": "middle right",
             "hovertemplate": "%{text} · satisfaction %{marker.color:.2f}<extra></extra>",
             "marker": {
                 "symbol": "square",
@@ -275,10 +278,13 @@ def _level_flow_traces(flows: Flows, layout: PyramidLayout, sign: float) -> list
     return out
 
 
-def dept_flow_figure(model, flows: Flows | None = None, height: int = 300) -> go.Figure:
+def dept_flow_figure(
+    model, flows: Flows | None = None, height: int = 300, width: int = 460
+) -> go.Figure:
     """Sankey of request flows between departments: providers (left) serve requesters (right).
 
-    Link width = volume, link colour = on-time share (red 0 - green 1).
+    Link width = volume, link colour = on-time share (red 0 - green 1). The figure has a fixed
+    ``width`` (pixels) because the widget does not shrink to its column.
     """
     flows = request_flows(model) if flows is None else flows
     names = list(model.org.dept_names)
@@ -313,6 +319,7 @@ def dept_flow_figure(model, flows: Flows | None = None, height: int = 300) -> go
                 "font": {"size": 12},
             },
             "height": height,
+            "width": width,
             "margin": {"l": 10, "r": 10, "t": 32, "b": 10},
         },
     )
@@ -327,7 +334,7 @@ class ChainLink:
     Attributes:
         label: Link name (from ``sim.kpis.CHAIN``).
         kpi: KPI column.
-        value: Latest value.
+        value: Latest value (for the retention link: 1 - annualized turnover).
         trend: Change versus ``TREND_WEEKS`` weeks ago (same unit as value).
         relative: Change versus the starting value (mean of weeks 1-4), as a fraction, signed so
             that positive is better (for turnover, a fall is positive). NaN before week 1.
@@ -359,6 +366,11 @@ def chain_links(df: pd.DataFrame) -> list[ChainLink]:
     out = []
     for label, kpi in CHAIN:
         value = float(last[kpi])
+        past_value = float(past[kpi])
+        unit = KPI_BY_NAME[kpi].unit
+        if KPI_BY_NAME[kpi].higher_is_better is False and unit in ("share", "1/year"):
+            # Shown as what the link is called: retention = 1 - annualized turnover.
+            value, past_value, unit = 1.0 - value, 1.0 - past_value, "share"
         rel = float("nan")
         if len(base_rows):
             base = float(base_rows[kpi].mean())
@@ -366,16 +378,12 @@ def chain_links(df: pd.DataFrame) -> list[ChainLink]:
             if KPI_BY_NAME[kpi].higher_is_better is False:
                 # A "lower is better" rate is compared as its complement (turnover -> retention
                 # rate), so a small noisy starting rate does not blow up the relative change.
-                base, now = 1.0 - min(base, 1.0), 1.0 - min(value, 1.0)
+                base = 1.0 - min(base, 1.0)
             if abs(base) < 1e-9:
                 rel = 0.0 if abs(now) < 1e-9 else float(np.sign(now))
             else:
                 rel = float((now - base) / abs(base))
-        out.append(
-            ChainLink(
-                label, kpi, value, value - float(past[kpi]), rel, False, KPI_BY_NAME[kpi].unit
-            )
-        )
+        out.append(ChainLink(label, kpi, value, value - past_value, rel, False, unit))
     if len(df) > 2:
         rels = [c.relative for c in out]
         w = int(np.nanargmin(rels))

@@ -17,7 +17,14 @@ from dashboards.session import DashboardSession
 from sim.params import ParameterError
 from sim.scenario import preset_names, scenario_info
 
-CULTURE_TICKS = ["pyramid", "", "two-way", "", "inverted"]
+CULTURE_STEP = 0.05
+# Vuetify puts one tick label on every step of the slider: label the two ends and the middle.
+CULTURE_TICKS = [""] * (round(2.0 / CULTURE_STEP) + 1)
+CULTURE_TICKS[0], CULTURE_TICKS[len(CULTURE_TICKS) // 2], CULTURE_TICKS[-1] = (
+    "pyramid",
+    "two-way",
+    "inverted",
+)
 
 
 @dataclass(eq=False)
@@ -126,7 +133,7 @@ def ScenarioControls(ctx: Ctx, playing: solara.Reactive[bool]) -> None:
             value=culture,
             min=-1.0,
             max=1.0,
-            step=0.05,
+            step=CULTURE_STEP,
             tick_labels=CULTURE_TICKS,
             on_value=lambda v: ctx.guard(lambda: s.set_param(CULTURE_PATH, round(float(v), 2))),
         )
