@@ -127,23 +127,14 @@ def run(
     """Run one scenario and print its final KPIs (and the 5-year averages)."""
     import time
 
-    from rich.progress import BarColumn, Progress, TimeRemainingColumn
-
     from sim.model import ServiceCultureModel
+    from sim.progress import progress_bar
 
     overrides = parse_sets(sets, culture)
     model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
     n = model.params.weeks if weeks is None else weeks
     started = time.perf_counter()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        "{task.completed}/{task.total} weeks",
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as progress:
+    with progress_bar("weeks", err_console) as progress:
         task = progress.add_task(f"{scenario}", total=n)
         for _ in range(n):
             model.step()

@@ -144,6 +144,17 @@ class Organization:
         return len(self.dept_names)
 
     @cached_property
+    def has_manager(self) -> np.ndarray:
+        """True for every seat but the top one."""
+        return self.manager >= 0
+
+    @cached_property
+    def manager_safe(self) -> np.ndarray:
+        """``manager`` with the top seat's -1 replaced by 0: safe to gather with, always used
+        together with :attr:`has_manager` as a mask."""
+        return np.where(self.has_manager, self.manager, 0)
+
+    @cached_property
     def dept_worker_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``dept_workers`` flattened once: (count per department, start offset, seats).
 

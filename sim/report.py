@@ -399,22 +399,12 @@ def run_compare(
     err_console,
 ) -> CompareResult:
     """``servicechain compare``: replications with a progress bar, tables, the HTML report."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from sim.compare import compare
+    from sim.progress import progress_bar
 
     if out is not None and out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        "runs",
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    ) as bar:
+    with progress_bar("runs", err_console) as bar:
         task = bar.add_task("compare", total=len(scenarios) * reps)
 
         def tick(label: str, rep: int) -> None:

@@ -266,7 +266,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         rng.integers(0, frontline_seats.size, n_market - n_active)
     ]
     unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
-    local_quality = np.where(org.manager >= 0, unit_effect[np.maximum(org.manager, 0)], 0.0)
+    local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
     c_active = np.zeros(n_market, dtype=bool)
     c_active[:n_active] = True
     return State(

@@ -98,8 +98,7 @@ def correlation_ci(r: float, n: int) -> tuple[float, float]:
 
 def _team_index(model) -> tuple[np.ndarray, np.ndarray]:
     """Team (manager seat) of every seat, and the mask of seats that have a manager."""
-    has = model.org.manager >= 0
-    return np.where(has, model.org.manager, 0), has
+    return model.org.manager_safe, model.org.has_manager
 
 
 def culture_run(
@@ -713,19 +712,13 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
     """
     import os
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     from rich.table import Table
+
+    from sim.progress import progress_bar
 
     n_workers = workers or os.cpu_count() or 1
     n_runs = len(CULTURES) * reps + max(2 * reps, 12) + reps + 2 * reps
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with progress_bar("runs", console) as bar:
         task = bar.add_task(f"validating ({n_workers} workers)", total=n_runs)
         report = run_validation(
             reps=reps, workers=n_workers, progress=lambda k: bar.advance(task, k)

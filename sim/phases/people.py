@@ -36,8 +36,8 @@ def team_mean(values: np.ndarray, state: State, org: Organization) -> np.ndarray
     down and up a reporting line. Seats with no filled team member keep their own value.
     """
     n = org.n_seats
-    has_mgr = org.manager >= 0
-    mgr = np.where(has_mgr, org.manager, 0)
+    has_mgr = org.has_manager
+    mgr = org.manager_safe
     f = state.filled.astype(float)
     vf = values * f
     # Sums over direct reports, per manager seat.
@@ -77,13 +77,9 @@ def update_people(
         + b.contagion_rate * (team - state.morale)
         + b.noise * rng.normal(0.0, 1.0, n)
     )
-    has_mgr = org.manager >= 0
-    boss_mindset = np.where(
-        has_mgr, state.mindset[np.where(has_mgr, org.manager, 0)], state.mindset
-    )
-    boss_mindset = np.where(
-        has_mgr & filled[np.where(has_mgr, org.manager, 0)], boss_mindset, state.mindset
-    )
+    # The manager's example, where there is a manager in post; otherwise one's own mindset.
+    boss = org.manager_safe
+    boss_mindset = np.where(org.has_manager & filled[boss], state.mindset[boss], state.mindset)
     mindset = (
         state.mindset
         + b.reciprocity_rate * (state.received - state.mindset)

@@ -60,7 +60,7 @@ def generate_requests(
     r = params.requests
     mult = levers.request_rate
     filled = state.filled
-    has_mgr = org.manager >= 0
+    has_mgr = org.has_manager
     mgr_filled = np.zeros(org.n_seats, dtype=bool)
     mgr_filled[has_mgr] = filled[org.manager[has_mgr]]
 

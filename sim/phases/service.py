@@ -61,8 +61,7 @@ def capacity_hours(
     cap = wf.weekly_hours * role_internal_share(org, params) * effort - levers.hours_off
     onboarding = state.filled & (state.onboarding_left > 0)
     cap = np.where(onboarding, 0.5 * cap, cap)
-    has_mgr = org.manager >= 0
-    n_onboarding = np.bincount(org.manager[has_mgr & onboarding], minlength=org.n_seats)
+    n_onboarding = np.bincount(org.manager[org.has_manager & onboarding], minlength=org.n_seats)
     cap = cap - wf.onboarding_hours * n_onboarding
     return np.where(state.filled, np.maximum(cap, 0.0), 0.0)
 
