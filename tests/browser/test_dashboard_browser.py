@@ -15,6 +15,19 @@ from sim.dashboard_cli import REPO_ROOT
 pytestmark = pytest.mark.browser
 
 
+def text_includes(selector: str, text: str, upper: bool = False) -> str:
+    """A null-safe JS predicate: the element exists and its text includes ``text``.
+
+    Solara re-renders replace elements, so a plain ``querySelector(...).innerText`` can hit a
+    moment where the element is absent; Playwright would raise instead of polling again.
+    """
+    value = "el.innerText.toUpperCase()" if upper else "el.innerText"
+    return (
+        f"() => {{ const el = document.querySelector('{selector}'); "
+        f"return el !== null && {value}.includes('{text}'); }}"
+    )
+
+
 def week(page) -> int:
     return int(re.search(r"Week (\d+)", page.locator(".sc-week").inner_text()).group(1))
 
@@ -53,7 +66,7 @@ def test_dashboard_end_to_end(browser, dashboard_url, artifacts):
     page.locator(".sc-play").click()
     try:
         page.wait_for_function(
-            "() => document.querySelector('.sc-play').innerText.toUpperCase().includes('PLAY')",
+            text_includes(".sc-play", "PLAY", upper=True),
             timeout=20_000,
         )
     finally:
@@ -80,7 +93,7 @@ def test_dashboard_end_to_end(browser, dashboard_url, artifacts):
     thumb.focus()
     page.keyboard.press("End")
     page.wait_for_function(
-        "() => document.querySelector('.sc-culture-value').innerText.includes('+1.00')",
+        text_includes(".sc-culture-value", "+1.00"),
         timeout=20_000,
     )
     page.locator(".sc-step").click()
@@ -93,7 +106,7 @@ def test_dashboard_end_to_end(browser, dashboard_url, artifacts):
     page.locator(".v-menu__content .v-list-item", has_text="two_way").first.click()
     wait_week(page, 0)
     page.wait_for_function(
-        "() => document.querySelector('.sc-culture-value').innerText.includes('+0.00')",
+        text_includes(".sc-culture-value", "+0.00"),
         timeout=20_000,
     )
 
@@ -108,7 +121,7 @@ def test_dashboard_end_to_end(browser, dashboard_url, artifacts):
     page.locator(".sc-runto-go").click()
     wait_week(page, 8)
     page.wait_for_function(
-        "() => document.querySelector('.sc-compare-status').innerText.includes('week 8')",
+        text_includes(".sc-compare-status", "week 8"),
         timeout=20_000,
     )
     page.locator(".sc-diff .js-plotly-plot").wait_for(timeout=30_000)
