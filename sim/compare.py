@@ -15,8 +15,6 @@ Example:
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim._callable import make_callable
 from sim.kpis import KPI_NAMES
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_info
@@ -293,11 +292,5 @@ def annual_turnover(ts: pd.DataFrame) -> pd.Series:
     return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
 
 
-class _CallableModule(types.ModuleType):
-    """Lets ``sim.compare(...)`` call :func:`compare` while ``sim.compare`` stays this module."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> CompareResult:
-        return compare(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+# ``sim.compare`` is this module; calling it calls :func:`compare` (see sim._callable).
+make_callable(__name__, compare)

@@ -37,7 +37,6 @@ import math
 import os
 import sys
 import time
-import types
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim._callable import make_callable
 from sim.experiment import Experiment, ExperimentError, design_points, load_experiment
 from sim.params import ParameterError, Params, field_spec
 
@@ -559,14 +559,8 @@ def run_cli(
     return df
 
 
-# ``sim.sweep`` is this module; calling it runs a sweep, so ``sim.sweep(path)`` and
-# ``sim.sweep.throughput(...)`` both work.
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return sweep(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+# ``sim.sweep`` is this module; calling it calls :func:`sweep` (see sim._callable).
+make_callable(__name__, sweep)
 
 __all__ = [
     "ExperimentError",
