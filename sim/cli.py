@@ -97,13 +97,17 @@ def format_value(value: float) -> str:
     return f"{value:.3f}"
 
 
+def check_frame_path(out: Path) -> None:
+    """Reject an ``--out`` that is not .csv/.parquet before any work is done."""
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise UsageError(f"--out {out}: use a .csv or .parquet file name")
+
+
 def write_frame(df, out: Path) -> None:
     """Write a DataFrame as .csv or .parquet (by suffix), creating the folder."""
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise UsageError(f"--out {out}: use a .csv or .parquet file name")
+    check_frame_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
+    if out.suffix.lower() == ".csv":
         df.to_csv(out)
     else:
         df.to_parquet(out)
@@ -130,6 +134,8 @@ def run(
     from sim.model import ServiceCultureModel
     from sim.progress import progress_bar
 
+    if out is not None:
+        check_frame_path(out)
     overrides = parse_sets(sets, culture)
     model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
     n = model.params.weeks if weeks is None else weeks
