@@ -325,7 +325,11 @@ def run_cli(folder: Path, out: Path | None, console: Any) -> Path:
     shown = summ[summ["output"].str.startswith("window.")]
     table = Table(title=f"Mean over the last {manifest['window']} weeks, 95% CI")
     for col in ("point", "output", "n", "mean", "95% CI"):
-        table.add_column(col, justify="left" if col in ("point", "output") else "right")
+        # Design-point labels (parameter=value) must stay readable in a narrow terminal: wrap.
+        left = col in ("point", "output")
+        table.add_column(
+            col, justify="left" if left else "right", overflow="fold" if left else None
+        )
     for row in shown.head(60).itertuples(index=False):
         ci = "" if np.isnan(row.ci_low) else f"[{row.ci_low:.4g}, {row.ci_high:.4g}]"
         table.add_row(
