@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench install clean readme-table browsers
+.PHONY: demo test format bench install clean readme-table validate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## demo: set everything up and start the main job (the dashboard once it exists)
+## demo: set everything up and start the dashboard on http://127.0.0.1:$(PORT)/
 demo: $(STAMP)
 	$(BIN)/servicechain dashboard --port $(PORT)
 
@@ -42,3 +42,7 @@ readme-table: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+## validate: check the shipped defaults against the published patterns (writes docs/VALIDATION.md)
+validate: $(STAMP)
+	$(BIN)/servicechain validate
