@@ -27,7 +27,7 @@ from dashboards.components.export import ExportPanel
 from dashboards.components.pyramid import DeptFlows, PyramidView
 from dashboards.session import DashboardSession
 
-MAX_FPS = 15.0  # redraws per second at most while playing; faster speeds batch weeks per frame
+MAX_FPS = 5.0  # redraws per second at most while playing; faster speeds batch weeks per frame
 MIN_PAUSE = 0.06  # seconds the Play thread always sleeps between frames
 DEFAULT_SPEED = 12  # weeks per second when Play starts
 
