@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: demo test format bench install clean readme-table validate
+.PHONY: demo test format bench install clean readme-table validate chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/servicechain dashboard --port $(PORT)
 
+## chromium: Debian's chromium for the browser tests (never `playwright install`)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium \
+	    || { echo "error: could not install chromium; run: apt-get install chromium" >&2; exit 1; }; \
+	fi
+
 ## test: set everything up, lint, and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check sim dashboards tests benchmarks
 	$(BIN)/ruff format --check sim dashboards tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
