@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.compare import mean_ci
+
 WEEKS = 260
 UNIT_WINDOW = 52
 CULTURES = ("pyramid", "two_way", "inverted")
@@ -47,13 +49,6 @@ SURGE = {"type": "demand_surge", "week": 104, "weeks": 12, "size": 0.8}
 # ---------------------------------------------------------------------------- statistics
 
 
-def mean_ci(values: Iterable[float]) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of a sample (see :func:`sim.compare.mean_ci`)."""
-    from sim.compare import mean_ci as compare_mean_ci
-
-    return compare_mean_ci(np.asarray(list(values), dtype=float))
-
-
 def markdown_table(df: pd.DataFrame, index: bool = False) -> str:
     """A GitHub Markdown table of a small DataFrame (numbers with 3 decimals)."""
     frame = df.reset_index() if index else df
@@ -69,11 +64,10 @@ def markdown_table(df: pd.DataFrame, index: bool = False) -> str:
     return "\n".join([head, rule, *body])
 
 
-def pooled_correlation(rs: Iterable[float], n_units: Iterable[int]) -> tuple[float, float, float]:
+def pooled_correlation(rs: Iterable[float]) -> tuple[float, float, float]:
     """Average correlation over replications via Fisher z, with a 95% CI over replications."""
     z = np.arctanh(np.clip(np.asarray(list(rs), dtype=float), -0.999, 0.999))
     m, lo, hi = mean_ci(z)
-    del n_units
     return float(np.tanh(m)), float(np.tanh(lo)), float(np.tanh(hi))
 
 
@@ -367,8 +361,8 @@ def _turnover_pattern(cultures: pd.DataFrame) -> PatternResult:
 
 def _correlation_patterns(cultures: pd.DataFrame) -> list[PatternResult]:
     pyr = cultures.loc[cultures["scenario"] == "pyramid"]
-    ms = pooled_correlation(pyr["r_morale_satisfaction"], pyr["units_frontline"])
-    mt = pooled_correlation(pyr["r_morale_turnover"], pyr["units"])
+    ms = pooled_correlation(pyr["r_morale_satisfaction"])
+    mt = pooled_correlation(pyr["r_morale_turnover"])
     return [
         PatternResult(
             "morale_satisfaction",

@@ -66,7 +66,7 @@ def test_helpers():
     a = sorted(p["a"] for p in pts)
     # One point per tenth of the range: stratified.
     assert all(i / 10 <= v < (i + 1) / 10 for i, v in enumerate(a))
-    m, lo, hi = pooled_correlation([0.3, 0.35, 0.4], [40, 40, 40])
+    m, lo, hi = pooled_correlation([0.3, 0.35, 0.4])
     assert lo < m < hi and 0.3 < m < 0.4
     md = markdown_table(pd.DataFrame({"x": [1.23456], "y": ["a|b"]}))
     assert md.splitlines()[2] == "| 1.235 | a\\|b |"
