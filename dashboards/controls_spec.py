@@ -163,7 +163,11 @@ def lever_controls() -> list[ControlSpec]:
 
 
 def check_value(path: str, value: float | int | bool) -> float | int | bool:
-    """Validate a control value against the schema bounds; ParameterError names what is allowed."""
+    """Coerce a control value to its field's type and check its bounds.
+
+    This is the quick per-field check; :meth:`DashboardSession.set_param` then validates the
+    whole parameter set (cross-field rules such as effort_min <= effort_max) before applying it.
+    """
     from sim.params import ParameterError
 
     spec = field_spec(path)

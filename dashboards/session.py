@@ -82,9 +82,12 @@ class DashboardSession:
     def reset(self) -> None:
         """Start every run again at week 0 with the current settings."""
         with self.lock:
+            # Build everything before replacing anything: a setting that cannot be built leaves
+            # the current runs as they were.
+            model = self._build(self.preset, culture=True)
+            compare_models = [self._build(p, culture=False) for p in self.compare]
             self._layouts.clear()
-            self.model = self._build(self.preset, culture=True)
-            self.compare_models = [self._build(p, culture=False) for p in self.compare]
+            self.model, self.compare_models = model, compare_models
             self._restart_history()
 
     def set_preset(self, preset: str) -> None:
@@ -112,14 +115,24 @@ class DashboardSession:
         """
         value = check_value(path, value)
         with self.lock:
+            previous = dict(self.overrides)
             self.overrides[path] = value
-            if is_structural(path):
-                self.reset()
-                return True
-            for m in self.models:
-                if path == CULTURE_PATH and m is not self.model:
-                    continue  # compare runs keep their presets' cultures
-                m.params = apply_overrides(m.params, {path: value}, where="dashboard")
+            try:
+                if is_structural(path):
+                    self.reset()
+                    return True
+                # The whole schema validates the change (ranges and cross-field rules) before any
+                # run is touched; compare runs keep their presets' cultures.
+                updated = [
+                    (m, apply_overrides(m.params, {path: value}, where="dashboard"))
+                    for m in self.models
+                    if not (path == CULTURE_PATH and m is not self.model)
+                ]
+            except ParameterError:
+                self.overrides = previous  # a rejected value must not poison later changes
+                raise
+            for m, params in updated:
+                m.params = params
                 if path == CULTURE_PATH:
                     m.state.service_direction = float(value)
             return False

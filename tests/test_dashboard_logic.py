@@ -70,6 +70,20 @@ def test_live_settings_apply_without_restart_and_structural_ones_restart():
         s.run_to(-1)
 
 
+def test_a_rejected_setting_leaves_the_session_usable():
+    """A value that breaks a cross-field rule is refused without poisoning later changes."""
+    s = DashboardSession()
+    s.step(2)
+    with pytest.raises(ParameterError, match="effort_max"):
+        s.set_param("workforce.effort_min", 1.5)
+    assert "workforce.effort_min" not in s.overrides
+    with pytest.raises(ParameterError):
+        s.set_param("org.levels", 12)  # cannot be built with 300 seats
+    assert "org.levels" not in s.overrides and s.week == 2
+    assert s.set_param("org.headcount", 200)
+    assert s.model.org.n_seats == 200
+
+
 def test_seat_history_ring_and_requests():
     s = DashboardSession()
     s.select(5)
