@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: demo test format bench install clean readme-table validate chromium
+.PHONY: demo test format bench install clean readme-table validate chromium golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ clean:
 ## validate: check the shipped defaults against the published patterns (writes docs/VALIDATION.md)
 validate: $(STAMP)
 	$(BIN)/servicechain validate
+
+## golden: regenerate tests/golden/ after an intended change of the model's results (say so in the commit)
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
