@@ -84,7 +84,7 @@ def run_size(headcount: int, weeks: int, seed: int) -> dict[str, object]:
 def run_sweeps(weeks: int) -> dict[str, object]:
     """Sweep throughput (runs per second) with 1 and 2 workers via ``sim.sweep.throughput``."""
     try:
-        from sim.sweep import throughput  # type: ignore[attr-defined]
+        from sim.studies.sweep import throughput  # type: ignore[attr-defined]
     except ImportError as exc:
         return {"available": False, "note": f"sim.sweep.throughput not available ({exc})"}
     out: dict[str, object] = {"available": True, "runs": SWEEP_RUNS, "weeks": weeks}

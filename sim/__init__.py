@@ -7,15 +7,19 @@ Quick use::
     model = sim.ServiceCultureModel("pyramid", seed=1)
     model.run(10)
     model.employee(0).morale
+    res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
+    runs = sim.sweep("culture_sweep")                               # an experiment file
+
+The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
+``sim.model``, ...) and the tools that run it (``sim.studies``, ``sim.cli``); the tools import the
+core, never the reverse. See docs/ARCHITECTURE.md.
 """
 
-from sim import (
-    compare,  # callable module: sim.compare([...], reps=, weeks=) -> CompareResult
-    sweep,  # callable module: sim.sweep(experiment, ...) -> runs DataFrame
-)
 from sim.model import ServiceCultureModel, run
 from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError, load_scenario, preset_names
+from sim.studies.compare import compare
+from sim.studies.sweep import sweep
 
 __all__ = [
     "ParameterError",
@@ -28,4 +32,4 @@ __all__ = [
     "run",
     "sweep",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -11,8 +11,8 @@ import pytest
 
 from sim.cli import main
 from sim.kpis import CHAIN
-from sim.report import README_END, README_START, read_report_figures
 from sim.scenario import load_scenario
+from sim.studies.report import README_END, README_START, read_report_figures
 
 DEPTS_2 = """
 [[org.departments]]

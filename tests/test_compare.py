@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.compare import (
+from sim.kpis import CHAIN
+from sim.params import ParameterError
+from sim.studies.compare import (
     compare,
     mean_ci,
     replication_seeds,
     t_quantile,
 )
-from sim.kpis import CHAIN
-from sim.params import ParameterError
-from sim.report import (
+from sim.studies.report import (
     README_END,
     README_START,
     read_report_figures,

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.experiment import (
+from sim.params import ParameterError
+from sim.studies.experiment import (
     EXPERIMENT_DIR,
     ExperimentError,
     design_points,
     experiment_from_dict,
     load_experiment,
 )
-from sim.params import ParameterError
 
 
 def exp(**design):

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.analyze import load_sweep, sensitivity, summary, write_report
 from sim.cli import main
-from sim.experiment import experiment_from_dict
-from sim.sweep import InlineExecutor, SweepError, replication_seeds, sweep, throughput
+from sim.studies.analyze import load_sweep, sensitivity, summary, write_report
+from sim.studies.experiment import Experiment, experiment_from_dict
+from sim.studies.sweep import InlineExecutor, SweepError, replication_seeds, sweep, throughput
 
 SMALL = {
     "scenario": "pyramid",
@@ -27,7 +27,7 @@ SMALL = {
 }
 
 
-def small(**changes) -> sim.experiment.Experiment:
+def small(**changes) -> Experiment:
     data = {**SMALL, **changes}
     return experiment_from_dict(data, where="small", name="small")
 
@@ -232,4 +232,4 @@ def test_throughput_hook_and_callable_module():
     res = throughput(n_runs=4, workers=1, weeks=5)
     assert res["runs"] == 4 and res["failed"] == 0 and res["executor"] == "inline"
     assert res["runs_per_s"] > 0 and res["seconds_per_run"] > 0
-    assert callable(sim.sweep) and sim.sweep.throughput is throughput
+    assert callable(sim.sweep)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.validate import (
+from sim.studies.validate import (
     CULTURES,
     culture_differences,
     latin_hypercube,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboard_cli import REPO_ROOT, dashboard_env, solara_command, wait_until_up
+from sim.cli.dashboard import REPO_ROOT, dashboard_env, solara_command, wait_until_up
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sim.dashboard_cli import REPO_ROOT
+from sim.cli.dashboard import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 

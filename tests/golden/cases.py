@@ -42,7 +42,7 @@ def preset_frame(preset: str) -> pd.DataFrame:
 def sweep_frame(tmp: Path) -> pd.DataFrame:
     """The runs table of a small grid sweep, without its wall-clock column."""
     import sim
-    from sim.experiment import experiment_from_dict
+    from sim.studies.experiment import experiment_from_dict
 
     exp = experiment_from_dict(SWEEP, where="golden", name="golden")
     df = sim.sweep(exp, workers=1, out=tmp, progress=False)

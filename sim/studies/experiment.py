@@ -84,7 +84,7 @@ TOP_KEYS = (
 )
 DESIGN_KEYS = ("kind", "samples", "second_order", "levels", "parameters")
 OUTPUT_KEYS = ("kpis", "window", "timeseries", "out")
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
+EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 
 
 class ExperimentError(ParameterError):

@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim._callable import make_callable
 from sim.kpis import KPI_NAMES
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_info
@@ -290,7 +289,3 @@ def annual_turnover(ts: pd.DataFrame) -> pd.Series:
     g = d.groupby(["scenario", "rep"], observed=True)
     years = g["step"].count() / 52.0
     return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
-
-
-# ``sim.compare`` is this module; calling it calls :func:`compare` (see sim._callable).
-make_callable(__name__, compare)

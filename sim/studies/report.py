@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.compare import CompareResult, annual_turnover, mean_ci, t_quantile
 from sim.kpis import CHAIN, KPI_BY_NAME
 from sim.params import ParameterError
+from sim.studies.compare import CompareResult, annual_turnover, mean_ci, t_quantile
 
 # The time series shown in the report: the service-profit chain, link by link.
 TIMESERIES_KPIS: tuple[str, ...] = tuple(kpi for _, kpi in CHAIN)
@@ -399,8 +399,8 @@ def run_compare(
     err_console,
 ) -> CompareResult:
     """``servicechain compare``: replications with a progress bar, tables, the HTML report."""
-    from sim.compare import compare
-    from sim.progress import progress_bar
+    from sim.studies.compare import compare
+    from sim.studies.progress import progress_bar
 
     if out is not None and out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
@@ -428,7 +428,7 @@ def run_readme_table(
     reps: int, weeks: int, seed: int, write: Path | None, console, err_console
 ) -> str:
     """``servicechain readme-table``: pyramid vs two_way vs inverted as a Markdown table."""
-    from sim.compare import compare
+    from sim.studies.compare import compare
 
     result = compare(["pyramid", "two_way", "inverted"], reps=reps, weeks=weeks, seed=seed)
     table = readme_table(result)

@@ -46,9 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim._callable import make_callable
-from sim.experiment import Experiment, ExperimentError, design_points, load_experiment
 from sim.params import ParameterError, Params, field_spec
+from sim.studies.experiment import Experiment, ExperimentError, design_points, load_experiment
 
 MAX_BATCH = 64  # runs per task: bounds what a crash loses and keeps part files few
 
@@ -507,7 +506,7 @@ def throughput(
     """
     import tempfile
 
-    from sim.experiment import experiment_from_dict
+    from sim.studies.experiment import experiment_from_dict
 
     exp = experiment_from_dict(
         {"scenario": "pyramid", "weeks": weeks, "replications": n_runs, "seed": 0},
@@ -558,9 +557,6 @@ def run_cli(
     console.print(f"next: servicechain analyze {where}")
     return df
 
-
-# ``sim.sweep`` is this module; calling it calls :func:`sweep` (see sim._callable).
-make_callable(__name__, sweep)
 
 __all__ = [
     "ExperimentError",

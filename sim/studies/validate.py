@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.compare import mean_ci
+from sim.studies.compare import mean_ci
 
 WEEKS = 260
 UNIT_WINDOW = 52
@@ -709,7 +709,7 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
 
     from rich.table import Table
 
-    from sim.progress import progress_bar
+    from sim.studies.progress import progress_bar
 
     n_workers = workers or os.cpu_count() or 1
     n_runs = len(CULTURES) * reps + max(2 * reps, 12) + reps + 2 * reps

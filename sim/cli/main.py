@@ -11,9 +11,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from sim.cli.common import (
+    UsageError,
+    check_frame_path,
+    console,
+    err_console,
+    parse_sets,
+    write_frame,
+)
 from sim.params import ParameterError
 
 app = typer.Typer(
@@ -23,10 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
 
-CULTURES = {"pyramid": -1.0, "two_way": 0.0, "inverted": 1.0}
 VALIDATION_REPORT = Path("docs/VALIDATION.md")
 
 SetOption = Annotated[
@@ -46,30 +50,6 @@ CultureOption = Annotated[
         help="Run under a culture: pyramid (-1), two_way (0) or inverted (+1).",
     ),
 ]
-
-
-class UsageError(Exception):
-    """Bad command-line input; reported as 'error: ...' with exit code 2."""
-
-
-def parse_sets(sets: list[str] | None, culture: str | None = None) -> dict[str, object]:
-    """Turn ``--set a.b=v`` strings (and ``--culture``) into a validated overrides dict."""
-    from sim.params import parse_value
-
-    overrides: dict[str, object] = {}
-    if culture is not None:
-        if culture not in CULTURES:
-            raise UsageError(
-                f"unknown culture '{culture}'; allowed: {', '.join(CULTURES)} "
-                "(or --set culture.service_direction=VALUE)"
-            )
-        overrides["culture.service_direction"] = CULTURES[culture]
-    for item in sets or []:
-        if "=" not in item:
-            raise UsageError(f"--set {item!r}: expected section.field=value")
-        path, _, value = item.partition("=")
-        overrides[path.strip()] = parse_value(path.strip(), value)
-    return overrides
 
 
 def kpi_table(final: dict[str, float], title: str) -> Table:
@@ -97,22 +77,6 @@ def format_value(value: float) -> str:
     return f"{value:.3f}"
 
 
-def check_frame_path(out: Path) -> None:
-    """Reject an ``--out`` that is not .csv/.parquet before any work is done."""
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise UsageError(f"--out {out}: use a .csv or .parquet file name")
-
-
-def write_frame(df, out: Path) -> None:
-    """Write a DataFrame as .csv or .parquet (by suffix), creating the folder."""
-    check_frame_path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".csv":
-        df.to_csv(out)
-    else:
-        df.to_parquet(out)
-
-
 @app.command()
 def run(
     scenario: Annotated[
@@ -132,7 +96,7 @@ def run(
     import time
 
     from sim.model import ServiceCultureModel
-    from sim.progress import progress_bar
+    from sim.studies.progress import progress_bar
 
     if out is not None:
         check_frame_path(out)
@@ -191,7 +155,7 @@ def params(
 
     if markdown:
         from sim.params import PARAMS_END, PARAMS_START, parameter_table_markdown
-        from sim.report import replace_between_markers
+        from sim.studies.report import replace_between_markers
 
         table_md = parameter_table_markdown()
         if write is None:
@@ -228,7 +192,7 @@ def dashboard(
     ] = "127.0.0.1",
 ) -> None:
     """Start the live dashboard (Solara, works offline); prints its URL, Ctrl-C stops it."""
-    from sim.dashboard_cli import serve
+    from sim.cli.dashboard import serve
 
     code = serve(port=port, host=host)
     if code:
@@ -277,7 +241,7 @@ def compare(
 
     --set and --culture apply to every scenario; NAME@culture applies to one.
     """
-    from sim.report import run_compare
+    from sim.studies.report import run_compare
 
     overrides = parse_sets(sets, culture)
     run_compare(scenarios, reps, weeks, seed, overrides, out, console, err_console)
@@ -293,7 +257,7 @@ def readme_table(
     ] = None,
 ) -> None:
     """Regenerate the README's "What the model shows" table (pyramid vs two_way vs inverted)."""
-    from sim.report import run_readme_table
+    from sim.studies.report import run_readme_table
 
     run_readme_table(reps, weeks, seed, write, console, err_console)
 
@@ -311,7 +275,7 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
 ) -> None:
     """Run a parameter sweep (design x replications) into a parquet folder."""
-    from sim.sweep import run_cli
+    from sim.studies.sweep import run_cli
 
     run_cli(experiment, workers, scheduler, out, resume, console)
 
@@ -324,7 +288,7 @@ def analyze(
     ] = None,
 ) -> None:
     """Summarize a sweep: 95% CIs per design point, sensitivity indices, HTML report."""
-    from sim.analyze import run_cli
+    from sim.studies.analyze import run_cli
 
     run_cli(folder, out, console)
 
@@ -343,7 +307,7 @@ def validate(
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
 ) -> None:
     """Check the shipped defaults against published patterns; exit 1 if any fails."""
-    from sim.validate import run_cli
+    from sim.studies.validate import run_cli
 
     raise typer.Exit(run_cli(reps, workers, out if write else None, console))
 

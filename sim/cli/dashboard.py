@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 APP = "dashboards.app"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -49,7 +49,7 @@ def dashboard_env() -> dict[str, str]:
 
 def check_port(host: str, port: int) -> None:
     """Raise UsageError when ``port`` is out of range or already taken on ``host``."""
-    from sim.cli import UsageError
+    from sim.cli.common import UsageError
 
     if not 1 <= port <= 65535:
         raise UsageError(f"--port {port}: takes a whole number from 1 to 65535")
@@ -85,7 +85,7 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
         port: TCP port (1-65535).
         host: Interface to listen on; the default 127.0.0.1 keeps it on this machine.
     """
-    from sim.cli import UsageError, console, err_console
+    from sim.cli.common import UsageError, console, err_console
 
     check_port(host, port)
     env = dict(os.environ)

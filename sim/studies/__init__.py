@@ -1,0 +1,1 @@
+"""Tools that run the core model: compare, sweep, experiment, analyze, validate, report."""
