@@ -27,7 +27,8 @@ import pandas as pd
 from dashboards.controls_spec import CULTURE_PATH, check_value, is_structural
 from dashboards.render import PyramidLayout, pyramid_layout
 from sim.model import ServiceCultureModel
-from sim.params import ParameterError, apply_overrides, get_path
+from sim.overrides import apply_overrides, get_path
+from sim.params import ParameterError
 from sim.scenario import load_scenario, preset_names
 
 HISTORY_WEEKS = 52  # the selected seat's history ring

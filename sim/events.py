@@ -13,14 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.org import Organization
-from sim.params import (
-    DemandSurge,
-    HiringFreeze,
-    KeyPersonLeaves,
-    Layoffs,
-    LeadershipChange,
-    Params,
-)
+from sim.params import DemandSurge, HiringFreeze, KeyPersonLeaves, Layoffs, LeadershipChange, Params
 from sim.state import State, Week
 
 

@@ -16,7 +16,8 @@ from sim.events import apply_events
 from sim.interventions import lever_effects
 from sim.kpis import KPI_NAMES, compute_kpis
 from sim.org import Organization, build_organization
-from sim.params import Params, apply_overrides
+from sim.overrides import apply_overrides
+from sim.params import Params
 from sim.phases.customers import update_customers
 from sim.phases.demand import demand
 from sim.phases.encounters import encounters

@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from sim.overrides import apply_overrides, build_params
 from sim.params import (
     DemandSurge,
     HiringFreeze,
@@ -28,8 +29,6 @@ from sim.params import (
     LeadershipChange,
     ParameterError,
     Params,
-    apply_overrides,
-    build_params,
 )
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"

@@ -8,7 +8,8 @@ import pytest
 
 from sim.interventions import lever_effects
 from sim.model import ServiceCultureModel
-from sim.params import LEVERS, Params, apply_overrides
+from sim.overrides import apply_overrides
+from sim.params import LEVERS, Params
 from sim.phases.requests import generate_requests
 from sim.phases.service import priority
 from sim.state import Requests, Week

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.params import (
-    FIELDS,
-    ParameterError,
-    Params,
-    apply_overrides,
-    build_params,
-    field_spec,
-    parse_value,
-)
+from sim.overrides import apply_overrides, build_params, parse_value
+from sim.params import FIELDS, ParameterError, Params, field_spec
 
 
 def test_defaults_validate_and_every_field_is_documented():

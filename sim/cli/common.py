@@ -18,7 +18,7 @@ class UsageError(Exception):
 
 def parse_sets(sets: list[str] | None, culture: str | None = None) -> dict[str, object]:
     """Turn ``--set a.b=v`` strings (and ``--culture``) into a validated overrides dict."""
-    from sim.params import parse_value
+    from sim.overrides import parse_value
 
     overrides: dict[str, object] = {}
     if culture is not None:

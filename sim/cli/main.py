@@ -208,7 +208,7 @@ def show(
     culture: CultureOption = None,
 ) -> None:
     """Print a scenario's resolved parameters as TOML (a valid scenario file)."""
-    from sim.params import apply_overrides
+    from sim.overrides import apply_overrides
     from sim.scenario import load_scenario, scenario_toml
 
     overrides = parse_sets(sets, culture)

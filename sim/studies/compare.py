@@ -179,7 +179,7 @@ def compare(
     import time
 
     from sim.model import ServiceCultureModel
-    from sim.params import apply_overrides
+    from sim.overrides import apply_overrides
     from sim.scenario import culture_direction, split_spec
 
     specs = [str(s) for s in scenarios]

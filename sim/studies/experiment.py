@@ -51,15 +51,8 @@ import numpy as np
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
-from sim.params import (
-    FieldSpec,
-    ParameterError,
-    Params,
-    apply_overrides,
-    describe_range,
-    field_spec,
-    get_path,
-)
+from sim.overrides import apply_overrides, get_path
+from sim.params import FieldSpec, ParameterError, Params, describe_range, field_spec
 
 DESIGN_KINDS = ("grid", "one_at_a_time", "lhs", "sobol", "morris")
 SAMPLED_KINDS = ("lhs", "sobol", "morris")
