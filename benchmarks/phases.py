@@ -1,33 +1,24 @@
 """Time per phase of one week, and the dashboard's step + KPI time.
 
-The per-phase timer is benchmark-side: it temporarily wraps the phase functions that
-``sim.model`` calls (the names ``ServiceCultureModel.step`` looks up in its module) with timers,
-so the real ``step()`` runs unchanged, in its own order, and the model needs no timing hook.
+The per-phase timer is benchmark-side: it temporarily replaces the week's schedule
+(``sim.phases.PHASES``) with the same phases whose functions are wrapped in timers, so the real
+``step()`` runs unchanged, in its own order, and the model needs no timing hook.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-import sim.model as model_module
+import sim.phases as phases_module
+from sim.model import ServiceCultureModel
 
-# (label, names in sim.model that ServiceCultureModel.step calls), in the order of one week.
-PHASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("levers + events", ("lever_effects", "apply_events")),
-    ("effort + capacity", ("discretionary_effort", "capacity_hours")),
-    ("1 demand", ("demand",)),
-    ("2 request generation", ("generate_requests",)),
-    ("3 internal service", ("internal_service",)),
-    ("4 customer encounters", ("encounters",)),
-    ("5 employees update", ("update_people",)),
-    ("6 workforce", ("workforce",)),
-    ("7 customers update", ("update_customers",)),
-    ("8 economics + KPIs", ("compute_kpis",)),
-)
+# One label per phase of the week, in order (read from the schedule itself).
+PHASES: tuple[str, ...] = tuple(p.title for p in phases_module.PHASES)
 COLLECT = "Mesa DataCollector.collect"
 OTHER = "other (step bookkeeping)"
 
@@ -45,19 +36,17 @@ def _timed(fn: Callable, label: str, totals: dict[str, float]) -> Callable:
 
 @contextmanager
 def phase_timers(totals: dict[str, float]) -> Iterator[None]:
-    """Wrap the phase functions of ``sim.model`` with timers that add seconds into ``totals``."""
-    saved: dict[str, Callable] = {}
+    """Time every phase of the week, adding seconds into ``totals`` by label."""
+    saved = phases_module.PHASES
+    timed = []
+    for label, phase in zip(PHASES, saved, strict=True):
+        totals.setdefault(label, 0.0)
+        timed.append(dataclasses.replace(phase, function=_timed(phase.function, label, totals)))
+    phases_module.PHASES = tuple(timed)
     try:
-        for label, names in PHASES:
-            totals.setdefault(label, 0.0)
-            for name in names:
-                fn = getattr(model_module, name)
-                saved[name] = fn
-                setattr(model_module, name, _timed(fn, label, totals))
         yield
     finally:
-        for name, fn in saved.items():
-            setattr(model_module, name, fn)
+        phases_module.PHASES = saved
 
 
 def phase_profile(headcount: int, weeks: int, seed: int = 1) -> dict[str, object]:
@@ -71,9 +60,7 @@ def phase_profile(headcount: int, weeks: int, seed: int = 1) -> dict[str, object
     Returns:
         ``{"headcount", "weeks", "total_ms_per_week", "phases": {label: ms per week}}``.
     """
-    model = model_module.ServiceCultureModel(
-        "pyramid", overrides={"org.headcount": headcount}, seed=seed
-    )
+    model = ServiceCultureModel("pyramid", overrides={"org.headcount": headcount}, seed=seed)
     for _ in range(4):
         model.step()
     totals: dict[str, float] = {COLLECT: 0.0}
@@ -86,7 +73,7 @@ def phase_profile(headcount: int, weeks: int, seed: int = 1) -> dict[str, object
             model.step()
         total = time.process_time() - t0
     totals[OTHER] = max(total - sum(totals.values()), 0.0)
-    labels = [label for label, _ in PHASES] + [COLLECT, OTHER]
+    labels = [*PHASES, COLLECT, OTHER]
     return {
         "headcount": headcount,
         "weeks": weeks,
@@ -103,7 +90,7 @@ def dashboard_step(weeks: int = 260, seed: int = 1) -> dict[str, object]:
     ``model.current``, the part of a tick the simulation owns.
     """
     tick, source = _dashboard_tick()
-    model = model_module.ServiceCultureModel("pyramid", seed=seed)
+    model = ServiceCultureModel("pyramid", seed=seed)
     try:
         tick(model)  # warm-up (imports, layout cache); also proves the hook works here
     except Exception as exc:  # a broken dashboard must not cost the other benchmark rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.params import FIELDS, LEVERS, FieldSpec, describe_range, field_spec
+from sim.params import FIELDS, LEVERS, FieldSpec, describe_range, field_spec, is_structural
 
 # The parameters a consultant or student reaches for first: the culture's care gap, how much
 # internal demand there is, the service standard, the workforce and customer dynamics that carry
@@ -33,17 +33,6 @@ MAIN_PARAMETERS: tuple[str, ...] = (
 CULTURE_PATH = "culture.service_direction"
 LEVER_PATHS: tuple[str, ...] = tuple(f"interventions.{lever}.enabled" for lever in LEVERS)
 
-# Fields that shape the organization or the initial state: changing one starts a new run. Every
-# other parameter is read by the phases each week, so it applies from the next step on.
-STRUCTURAL_PREFIXES: tuple[str, ...] = (
-    "weeks",
-    "org.",
-    "customers.per_frontline",
-    "customers.market_multiple",
-    "customers.initial_satisfaction",
-    "workforce.initial_",
-)
-
 # A slider is unusable when the allowed range spans orders of magnitude (org.headcount is
 # 20-100,000): such fields get a number box validated against the same bounds.
 WIDE_RANGE_RATIO = 200.0
@@ -62,7 +51,7 @@ class ControlSpec:
         step: Slider step in the field's unit (1 for whole numbers).
         unit: The field's unit.
         help: The field's description plus what it allows.
-        structural: True when a change needs a new run (see ``STRUCTURAL_PREFIXES``).
+        structural: True when a change needs a new run (``sim.params.is_structural``).
     """
 
     path: str
@@ -87,11 +76,6 @@ def label_for(path: str) -> str:
     section = parts[0].capitalize()
     name = " ".join(parts[1:]).replace("_", " ")
     return f"{section} · {name}" if name else section
-
-
-def is_structural(path: str) -> bool:
-    """True when changing ``path`` requires rebuilding the model (a new run from week 0)."""
-    return any(path == p or path.startswith(p) for p in STRUCTURAL_PREFIXES)
 
 
 def _step(spec: FieldSpec) -> float | None:

@@ -4,9 +4,8 @@ A flow is "provider group serves requester group": its volume is a number of req
 on-time rate the share of them within the service standard.
 
 Data source, best first:
-1. ``model.last_week.resolved`` and ``model.last_week.resolved_on_time`` (the requests resolved
-   last week, with the provider after redirection, and whether each was on time), when the model
-   records them. ``sim/phases/service.py`` does not record them yet; see the dashboard report.
+1. ``model.last_week.service.resolved_requests()`` and ``.resolved_on_time()``: the requests
+   resolved last week, with the provider after redirection, and whether each was on time.
 2. Otherwise the requests still waiting after last week (``model.state.pending``): volume is the
    waiting requests between the groups and the on-time rate the share still within the service
    standard (not yet late). This shows where requests pile up and go stale, which is what the
@@ -67,12 +66,11 @@ def request_flows(model) -> Flows:
         The aggregated :class:`Flows`.
     """
     org = model.org
-    wk = model.last_week
-    resolved = getattr(wk, "resolved", None)
-    on_time = getattr(wk, "resolved_on_time", None)
-    if resolved is not None and on_time is not None:
+    service = model.last_week.service
+    if service is not None:
         source = "resolved"
-        provider, requester, ok = resolved.provider, resolved.requester, np.asarray(on_time)
+        resolved = service.resolved_requests()
+        provider, requester, ok = resolved.provider, resolved.requester, service.resolved_on_time()
     else:
         source = "waiting"
         pend = model.state.pending

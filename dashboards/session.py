@@ -7,7 +7,7 @@ so every mutation holds ``self.lock``.
 
 Settings: a preset, a seed and dotted-path overrides (``{"interventions.training.enabled": True}``).
 Changing a *structural* setting (organization, initial state; see
-:func:`dashboards.controls_spec.is_structural`) starts a new run at week 0. Every other setting is
+:func:`sim.params.is_structural`) starts a new run at week 0. Every other setting is
 read by the phases each week, so it applies to the running model(s) from the next step on: pull a
 lever mid-run and watch the chain react. The culture slider also sets the culture in force
 (``state.service_direction``), like a leadership change.
@@ -24,11 +24,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.controls_spec import CULTURE_PATH, check_value, is_structural
+from dashboards.controls_spec import CULTURE_PATH, check_value
 from dashboards.render import PyramidLayout, pyramid_layout
 from sim.model import ServiceCultureModel
-from sim.overrides import apply_overrides, get_path
-from sim.params import ParameterError
+from sim.overrides import get_path
+from sim.params import ParameterError, is_structural
 from sim.scenario import load_scenario, preset_names
 
 HISTORY_WEEKS = 52  # the selected seat's history ring
@@ -122,20 +122,18 @@ class DashboardSession:
                 if is_structural(path):
                     self.reset()
                     return True
-                # The whole schema validates the change (ranges and cross-field rules) before any
-                # run is touched; compare runs keep their presets' cultures.
-                updated = [
-                    (m, apply_overrides(m.params, {path: value}, where="dashboard"))
-                    for m in self.models
-                    if not (path == CULTURE_PATH and m is not self.model)
+                # Every run validates the change (ranges and cross-field rules) before any run is
+                # touched; compare runs keep their presets' cultures.
+                targets = [
+                    m for m in self.models if not (path == CULTURE_PATH and m is not self.model)
                 ]
+                for m in targets:
+                    m.check_params({path: value})
             except ParameterError:
                 self.overrides = previous  # a rejected value must not poison later changes
                 raise
-            for m, params in updated:
-                m.params = params
-                if path == CULTURE_PATH:
-                    m.state.service_direction = float(value)
+            for m in targets:
+                m.set_params({path: value})
             return False
 
     def value(self, path: str) -> Any:

@@ -1,20 +1,13 @@
-"""KPIs: names, units, descriptions, and their computation for one step (phase 8).
+"""KPIs: names, units and descriptions (the catalogue); phase 8 computes them.
 
 The KPI names are an API: the dashboard, ``compare``, sweeps and validation read these columns of
-``model.kpis()``. Add new KPIs; never rename one.
+``model.kpis()``. Add new KPIs; never rename one. Their values are computed by
+:func:`sim.phases.economics.compute_kpis`, a pure function of the state and the week's products.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
-
-from sim.interventions import LeverEffects
-from sim.org import Organization
-from sim.params import Params
-from sim.phases.service import discretionary_effort
-from sim.state import State, Week
 
 
 @dataclass(frozen=True)
@@ -137,71 +130,3 @@ CHAIN: tuple[tuple[str, str], ...] = (
     ("Revenue", "revenue"),
     ("Profit", "profit"),
 )
-
-
-def compute_kpis(
-    state: State, org: Organization, params: Params, levers: LeverEffects, wk: Week, week: int
-) -> dict[str, float]:
-    """All KPIs for the step just finished (phase 8: economics and KPIs)."""
-    filled = state.filled
-    headcount = int(filled.sum())
-
-    def fmean(x: np.ndarray) -> float:
-        return float(x[filled].mean()) if headcount else 0.0
-
-    state.quit_history.append(wk.quits)
-    state.headcount_history.append(headcount)
-    window = state.quit_history[-52:]
-    mean_hc = max(float(np.mean(state.headcount_history[-52:])), 1.0)
-    turnover = sum(window) / mean_hc * 52.0 / len(window) if week > 0 else 0.0
-
-    effort = discretionary_effort(state.morale, params, levers)
-    productivity = fmean(effort * (0.5 + 0.5 * state.skill) * (0.5 + 0.5 * state.supplied))
-
-    n_active = int(state.c_active.sum())
-    occasions = float(wk.occasions.sum()) if wk.occasions is not None else 0.0
-    revenue = occasions * params.economics.revenue_per_occasion
-    salaries = float(org.salary_week[filled].sum())
-    cost = salaries + wk.hire_cost + levers.cost_per_employee_week * headcount
-    if week > 0 and n_active:
-        churn_now = wk.customers_lost / max(n_active + wk.customers_lost, 1)
-        state.churn_rate_memory += 0.1 * (churn_now - state.churn_rate_memory)
-    margin_per_customer = revenue / n_active if n_active else 0.0
-    clv = margin_per_customer * min(1.0 / max(state.churn_rate_memory, 1e-9), 520.0)
-
-    s = wk.stats
-    return {
-        "week": float(week),
-        "service_direction": float(state.service_direction),
-        "morale_mean": fmean(state.morale),
-        "mindset_mean": fmean(state.mindset),
-        "skill_mean": fmean(state.skill),
-        "pressure_mean": fmean(state.pressure),
-        "headcount": float(headcount),
-        "vacancies": float(org.n_seats - headcount),
-        "quits": float(wk.quits),
-        "hires": float(wk.hires),
-        "turnover_annualized": float(turnover),
-        "internal_requests": s.get("internal_requests", 0.0),
-        "internal_on_time": s.get("internal_on_time", 1.0),
-        "service_level_up": s.get("service_level_up", 1.0),
-        "service_level_down": s.get("service_level_down", 1.0),
-        "service_level_lateral": s.get("service_level_lateral", 1.0),
-        "internal_quality": s.get("internal_quality", fmean(state.received)),
-        "backlog_hours": s.get("backlog_hours", 0.0),
-        "productivity": productivity,
-        "customers_active": float(n_active),
-        "customer_satisfaction": float(state.c_satisfaction[state.c_active].mean())
-        if n_active
-        else 0.0,
-        "encounter_quality": wk.encounter_quality_sum / wk.encounter_count
-        if wk.encounter_count
-        else 0.0,
-        "customers_acquired": float(wk.customers_acquired),
-        "customers_lost": float(wk.customers_lost),
-        "referrals": float(wk.referrals),
-        "revenue": revenue,
-        "cost": cost,
-        "profit": revenue - cost,
-        "customer_lifetime_value": clv,
-    }

@@ -1,4 +1,4 @@
-"""ServiceCultureModel: the schedule of one week, in ODD order, behind a Mesa facade."""
+"""ServiceCultureModel: walks the week's phases (``sim.phases.PHASES``) behind a Mesa facade."""
 
 from __future__ import annotations
 
@@ -12,21 +12,16 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Employee
-from sim.events import apply_events
 from sim.interventions import lever_effects
-from sim.kpis import KPI_NAMES, compute_kpis
+from sim.kpis import KPI_NAMES
 from sim.org import Organization, build_organization
 from sim.overrides import apply_overrides
-from sim.params import Params
-from sim.phases.customers import update_customers
-from sim.phases.demand import demand
-from sim.phases.encounters import encounters
-from sim.phases.people import update_people
-from sim.phases.requests import generate_requests
-from sim.phases.service import capacity_hours, discretionary_effort, internal_service
-from sim.phases.workforce import workforce
+from sim.params import ParameterError, Params, is_structural
+from sim.phases import Week, run_week
+from sim.phases.conditions import Conditions
+from sim.phases.economics import compute_kpis
 from sim.scenario import load_scenario
-from sim.state import State, Week, initial_state
+from sim.state import State, initial_state
 
 
 class ServiceCultureModel(mesa.Model):
@@ -68,9 +63,10 @@ class ServiceCultureModel(mesa.Model):
         )
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
-        self._last: dict[str, float] = {}
-        self.last_week: Week = Week()
-        self._record(Week(), lever_effects(p.interventions, 0))
+        # Week 0 is the initial state: no phase has run, the levers are as set.
+        initial = Conditions(levers=lever_effects(p.interventions, 0))
+        self.last_week: Week = Week(number=0, conditions=initial)
+        self.last_week.kpis = compute_kpis(self.state, self.org, p, 0, initial)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_kpi_value, name=name) for name in KPI_NAMES}
         )
@@ -78,27 +74,49 @@ class ServiceCultureModel(mesa.Model):
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
-        """One week: the eight phases of DESIGN.md §3, in order."""
-        week = self.steps  # Mesa has already counted this step (1-based)
-        p, s, org, rng = self.params, self.state, self.org, self.rng
-        wk = Week()
-        levers = lever_effects(p.interventions, week)
-        apply_events(s, org, p, week, wk, rng)
-        wk.effort = discretionary_effort(s.morale, p, levers)
-        wk.capacity = capacity_hours(s, org, p, levers, wk.effort)
-        demand(s, org, p, wk, rng)  # 1. demand
-        new = generate_requests(s, org, p, levers, wk, rng)  # 2. request generation
-        internal_service(s, org, p, levers, wk, new, rng)  # 3. internal service
-        encounters(s, org, p, wk, rng)  # 4. customer encounters
-        update_people(s, org, p, levers, wk, rng)  # 5. employees update
-        workforce(s, org, p, wk, rng)  # 6. workforce
-        update_customers(s, org, p, wk, rng)  # 7. customers update
-        self._record(wk, levers)  # 8. economics and KPIs
+        """One week: every phase of :data:`sim.phases.PHASES`, in order."""
+        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
+        # Mesa has already counted this step, so ``self.steps`` is the 1-based week.
+        self.last_week = run_week(Week(number=self.steps), inputs)
         self.datacollector.collect(self)
 
-    def _record(self, wk: Week, levers) -> None:
-        self.last_week = wk
-        self._last = compute_kpis(self.state, self.org, self.params, levers, wk, self.steps)
+    # ------------------------------------------------------------------ mid-run changes
+    def check_params(self, overrides: Mapping[str, Any]) -> Params:
+        """The parameters ``overrides`` would give, validated, without changing the model.
+
+        Raises:
+            ParameterError: an unknown path, a value out of range, a broken cross-field rule
+                (e.g. ``workforce.effort_min`` above ``effort_max``), or a structural field
+                (one that shapes the organization or the starting state), which needs a new
+                model.
+        """
+        structural = sorted(path for path in overrides if is_structural(path))
+        if structural:
+            raise ParameterError(
+                f"{', '.join(structural)}: shapes the organization or the starting state, so it "
+                "cannot change mid-run; build a new model with it instead"
+            )
+        return apply_overrides(self.params, overrides, where="set_params")
+
+    def set_params(self, overrides: Mapping[str, Any]) -> Params:
+        """Change parameters mid-run; the change applies from the next week on.
+
+        The whole schema validates the result first (ranges and cross-field rules); a rejected
+        change raises :class:`~sim.params.ParameterError` and leaves the model untouched.
+        Changing ``culture.service_direction`` also sets the culture in force, as a
+        leadership change would.
+
+        Args:
+            overrides: Dotted-path values, e.g. ``{"interventions.training.enabled": True}``.
+
+        Returns:
+            The parameters now in force.
+        """
+        new = self.check_params(overrides)
+        if new.culture.service_direction != self.params.culture.service_direction:
+            self.state.service_direction = new.culture.service_direction
+        self.params = new
+        return new
 
     def run(self, weeks: int | None = None) -> pd.DataFrame:
         """Advance ``weeks`` steps (default ``params.weeks``) and return :meth:`kpis`."""
@@ -121,7 +139,7 @@ class ServiceCultureModel(mesa.Model):
     @property
     def current(self) -> dict[str, float]:
         """The KPIs of the latest step."""
-        return dict(self._last)
+        return dict(self.last_week.kpis or {})
 
     # ------------------------------------------------------------------ agents
     def _materialize(self) -> list[Employee]:
@@ -167,7 +185,7 @@ class ServiceCultureModel(mesa.Model):
 
 def _kpi_value(model: ServiceCultureModel, name: str) -> float:
     """DataCollector model reporter: one KPI of the latest step (wrapped in a partial)."""
-    return model._last[name]
+    return model.last_week.kpis[name]
 
 
 def run(

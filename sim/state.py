@@ -1,13 +1,14 @@
 """Columnar state: one NumPy row per seat, per customer and per waiting request.
 
-The model's whole mutable state lives here as a struct of arrays (DESIGN.md §4). Phases read and
-write these arrays in place; agents are thin views over seat rows. Vacant seats keep their last
-values in the arrays but are masked out by ``filled`` everywhere they would count.
+The model's whole mutable state lives here as a struct of arrays. Phases read and write these
+arrays in place and return what else they produce; agents are thin views over seat rows. Vacant
+seats keep their last values in the arrays but are masked out by ``filled`` everywhere they would
+count.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -95,53 +96,6 @@ class Requests:
 
 
 @dataclass
-class Week:
-    """Transient per-step quantities passed between phases (reset every step)."""
-
-    occasions: np.ndarray | None = None  # per customer, this week's occasions
-    encounters: np.ndarray | None = None  # per seat, customer encounters this week
-    demand_multiplier: float = 1.0
-    hiring_frozen: bool = False
-    capacity: np.ndarray | None = None  # per seat, hours for internal service
-    effort: np.ndarray | None = None  # per seat, discretionary effort multiplier
-    overload: np.ndarray | float = 0.0  # per seat, encounter overload share (frontline)
-    quits: int = 0
-    hires: int = 0
-    layoffs: int = 0
-    hire_cost: float = 0.0
-    customers_acquired: int = 0
-    customers_lost: int = 0
-    referrals: int = 0
-    warnings: float = 0.0
-    revenue: float = 0.0
-    encounter_quality_sum: float = 0.0
-    encounter_count: float = 0.0
-    stats: dict[str, float] = field(default_factory=dict)
-    # This week's requests as served (references kept by phase 3, no copies on the hot path):
-    # the batch, the provider after vacancy redirection, and the resolved / on-time masks.
-    requests: Requests | None = None
-    request_provider: np.ndarray | None = None
-    resolved_mask: np.ndarray | None = None
-    on_time_mask: np.ndarray | None = None
-
-    @property
-    def resolved(self) -> Requests | None:
-        """Requests resolved (served or lapsed) this week, provider = who actually served."""
-        if self.requests is None or self.resolved_mask is None:
-            return None
-        batch = self.requests.take(self.resolved_mask)
-        batch.provider = self.request_provider[self.resolved_mask]
-        return batch
-
-    @property
-    def resolved_on_time(self) -> np.ndarray | None:
-        """For each request in :attr:`resolved`, whether it was served within the standard."""
-        if self.on_time_mask is None or self.resolved_mask is None:
-            return None
-        return self.on_time_mask[self.resolved_mask]
-
-
-@dataclass
 class State:
     """All mutable arrays of the model.
 
@@ -189,9 +143,9 @@ class State:
     pending: Requests
     service_direction: float
     next_person_id: int
-    quit_history: list[int] = field(default_factory=list)
-    headcount_history: list[int] = field(default_factory=list)
-    churn_rate_memory: float = 0.004
+    quit_history: list[int]
+    headcount_history: list[int]
+    churn_rate_memory: float
 
 
 def draw_quit_propensity(params: Params, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -296,5 +250,8 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         pending=Requests.empty(),
         service_direction=params.culture.service_direction,
         next_person_id=n,
+        # Turnover is measured over a trailing year that starts with the initial state.
+        quit_history=[0],
+        headcount_history=[n],
         churn_rate_memory=params.customers.churn_base_weekly,
     )

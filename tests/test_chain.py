@@ -5,30 +5,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.events import vacate
 from sim.interventions import LeverEffects
 from sim.model import ServiceCultureModel
+from sim.phases.conditions import Conditions
 from sim.phases.customers import churn_hazard, referral_intensity
-from sim.phases.encounters import seat_quality
+from sim.phases.encounters import EncounterOutcome, seat_quality
 from sim.phases.people import update_people
-from sim.phases.service import discretionary_effort
-from sim.state import Week
+from sim.phases.workforce import vacate
 
 
-def _week(model: ServiceCultureModel) -> Week:
-    wk = Week()
-    wk.effort = discretionary_effort(model.state.morale, model.params, LeverEffects())
-    wk.encounters = np.zeros(model.org.n_seats)
-    return wk
+def _no_overload(model: ServiceCultureModel) -> np.ndarray:
+    return np.zeros(model.org.n_seats)
+
+
+def _quiet_week(model: ServiceCultureModel) -> EncounterOutcome:
+    """Encounters that overload nobody (what the people phase reads of them)."""
+    n = model.org.n_seats
+    return EncounterOutcome(np.zeros(n), np.zeros(n), 0.0, 0.0)
 
 
 def test_higher_frontline_morale_gives_higher_encounter_quality():
     model = ServiceCultureModel("pyramid", seed=0)
     s = model.state
     s.morale[:] = 0.3
-    low = seat_quality(s, model.org, model.params, _week(model))
+    low = seat_quality(s, model.org, model.params, _no_overload(model))
     s.morale[:] = 0.9
-    high = seat_quality(s, model.org, model.params, _week(model))
+    high = seat_quality(s, model.org, model.params, _no_overload(model))
     front = model.org.frontline
     assert (high[front] > low[front]).all()
 
@@ -113,10 +115,9 @@ def test_angry_customers_lower_frontline_morale(seed):
         model = ServiceCultureModel("pyramid", overrides={"behaviour.noise": 0.0}, seed=seed)
         s = model.state
         s.feedback[:] = feedback
-        wk = _week(model)
-        wk.overload = np.zeros(model.org.n_seats)
         before = s.morale.copy()
-        update_people(s, model.org, model.params, LeverEffects(), wk, model.rng)
+        quiet = _quiet_week(model)
+        update_people(s, model.org, model.params, Conditions(LeverEffects()), quiet, model.rng)
         deltas[label] = (s.morale - before)[model.org.frontline]
     assert (deltas["angry"] < deltas["happy"]).all()
 

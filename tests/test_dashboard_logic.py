@@ -103,7 +103,7 @@ def test_flows_and_pyramid_reflect_the_model():
     flows = request_flows(m)
     # The flows are last week's resolved requests, with their on-time share as colour.
     assert flows.source == "resolved"
-    assert flows.level_volume.sum() == len(m.last_week.resolved)
+    assert flows.level_volume.sum() == len(m.last_week.service.resolved_requests())
     ok = np.nan_to_num(flows.level_on_time, nan=0.5)
     assert ((ok >= 0) & (ok <= 1)).all()
     layout = pyramid_layout(m.org)

@@ -7,9 +7,10 @@ import pytest
 
 from sim.interventions import LeverEffects
 from sim.model import ServiceCultureModel
+from sim.phases.conditions import Conditions
+from sim.phases.encounters import EncounterOutcome
 from sim.phases.people import update_people
 from sim.phases.workforce import quit_hazard
-from sim.state import Week
 
 
 def service_levels(direction: float, seeds=range(3), weeks=104) -> tuple[float, float, float]:
@@ -49,10 +50,10 @@ def _people_after(received: float, feedback: float | None = None) -> np.ndarray:
     s.received[:] = received
     if feedback is not None:
         s.feedback[:] = feedback
-    wk = Week()
-    wk.overload = np.zeros(model.org.n_seats)
+    n = model.org.n_seats
+    quiet = EncounterOutcome(np.zeros(n), np.zeros(n), 0.0, 0.0)
     before = s.morale.copy()
-    update_people(s, model.org, model.params, LeverEffects(), wk, model.rng)
+    update_people(s, model.org, model.params, Conditions(LeverEffects()), quiet, model.rng)
     return s.morale - before
 
 

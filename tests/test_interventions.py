@@ -10,9 +10,11 @@ from sim.interventions import lever_effects
 from sim.model import ServiceCultureModel
 from sim.overrides import apply_overrides
 from sim.params import LEVERS, Params
+from sim.phases.conditions import Conditions
+from sim.phases.demand import Demand
 from sim.phases.requests import generate_requests
 from sim.phases.service import priority
-from sim.state import Requests, Week
+from sim.state import Requests
 
 SEEDS = (0, 1)
 
@@ -43,9 +45,9 @@ def test_all_levers_off_by_default_and_neutral():
 def test_lever_cost_shows_in_cost(lever):
     model = ServiceCultureModel("pyramid", overrides=on(lever), seed=0)
     model.step()
-    s, wk = model.state, model.last_week
+    s = model.state
     salaries = float(model.org.salary_week[s.filled].sum())
-    lever_cost = model.current["cost"] - salaries - wk.hire_cost
+    lever_cost = model.current["cost"] - salaries - model.last_week.workforce.hire_cost
     per_seat = getattr(model.params.interventions, lever).cost_per_employee_week
     assert per_seat > 0
     assert lever_cost == pytest.approx(per_seat * s.filled.sum())
@@ -95,14 +97,13 @@ def test_recognition_lifts_morale():
 def test_job_swap_shrinks_lateral_requests():
     model = ServiceCultureModel("pyramid", seed=0)
     params = apply_overrides(model.params, on("job_swap"))
-    wk = Week()
-    wk.encounters = np.zeros(model.org.n_seats)
+    n = model.org.n_seats
+    no_customers = Demand(occasions=np.zeros(model.state.c_active.size), encounters=np.zeros(n))
     sizes = {}
     for label, p in (("off", model.params), ("on", params)):
         rng = np.random.default_rng(5)
-        reqs = generate_requests(
-            model.state, model.org, p, lever_effects(p.interventions, 1), wk, rng
-        )
+        conditions = Conditions(lever_effects(p.interventions, 1))
+        reqs = generate_requests(model.state, model.org, p, conditions, no_customers, rng)
         cross = model.org.dept[reqs.requester] != model.org.dept[reqs.provider]
         sizes[label] = reqs.hours[cross].mean()
     assert sizes["on"] == pytest.approx(

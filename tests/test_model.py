@@ -12,6 +12,7 @@ import pytest
 import sim
 from sim.kpis import KPI_NAMES
 from sim.model import ServiceCultureModel
+from sim.params import ParameterError
 
 REQUIRED = [
     "morale_mean",
@@ -159,3 +160,44 @@ def test_levels_for_any_headcount_build_or_fail_fast(headcount, levels):
     else:
         assert len(sizes) == levels and sum(sizes) == headcount and sizes[0] == 1
         assert all(b >= a for a, b in itertools.pairwise(sizes))
+
+
+def test_set_params_applies_from_the_next_week():
+    model = ServiceCultureModel("pyramid", overrides={"org.headcount": 80}, seed=3)
+    twin = ServiceCultureModel("pyramid", overrides={"org.headcount": 80}, seed=3)
+    model.run(4)
+    twin.run(4)
+    params = model.set_params({"interventions.recognition.enabled": True})
+    assert params.interventions.recognition.enabled and model.params is params
+    pd.testing.assert_frame_equal(model.kpis(), twin.kpis())  # the past is untouched
+    model.step()
+    twin.step()
+    assert model.current["cost"] > twin.current["cost"]  # the lever's cost from week 5 on
+
+
+def test_set_params_culture_sets_the_culture_in_force():
+    model = ServiceCultureModel("pyramid", seed=0)
+    model.set_params({"culture.service_direction": 0.0})
+    assert model.state.service_direction == 0.0
+    model.step()
+    assert model.current["service_direction"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "overrides,fragment",
+    [
+        ({"workforce.effort_min": 1.5}, "effort_max"),  # in range, but breaks a cross-field rule
+        ({"culture.service_direction": 3}, "culture.service_direction"),
+        ({"culture.servce_direction": 0}, "Did you mean"),
+        ({"org.headcount": 500}, "cannot change mid-run"),
+    ],
+)
+def test_set_params_rejects_and_leaves_the_model_untouched(overrides, fragment):
+    model = ServiceCultureModel("pyramid", overrides={"org.headcount": 60}, seed=1)
+    model.run(2)
+    before_params, before_direction = model.params, model.state.service_direction
+    with pytest.raises(ParameterError, match=fragment.replace(".", r"\.")):
+        model.set_params(overrides)
+    assert model.params is before_params
+    assert model.state.service_direction == before_direction
+    model.step()  # and it still runs

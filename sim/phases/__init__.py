@@ -1,3 +1,192 @@
-"""The eight phases of one week, in ODD order (DESIGN.md §3). Each is a function over the state
-arrays, the organization, the parameters and the model's generator; none loops over employees,
-customers or requests in Python."""
+"""The schedule of one week: the ordered list of phases, written once.
+
+:data:`PHASES` is data: each :class:`Phase` names the function that carries its rules, the
+inputs it reads (by name) and the name its product is stored under. The model's ``step()`` walks
+this list; the docs, the dashboard's explain panel and the tests read the same list, so the order
+of a week is written in one place only.
+
+Names a phase can read: ``state``, ``org``, ``params``, ``week`` (the 1-based week number) and
+``rng`` (the model's generator), plus the product of any earlier phase. Phases change the
+state arrays in place and return what else they produce (``None`` when the state is all).
+No phase loops over employees, customers or requests in Python: each is NumPy over arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sim.phases.capacity import Capacity, plan_capacity
+from sim.phases.conditions import Conditions, set_conditions
+from sim.phases.customers import CustomerOutcome, update_customers
+from sim.phases.demand import Demand, draw_demand
+from sim.phases.economics import compute_kpis
+from sim.phases.encounters import EncounterOutcome, serve_customers
+from sim.phases.people import update_people
+from sim.phases.requests import generate_requests
+from sim.phases.service import ServiceOutcome, serve_requests
+from sim.phases.workforce import WorkforceOutcome, turn_over
+from sim.state import Requests
+
+MODEL_INPUTS = ("state", "org", "params", "week", "rng")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the week.
+
+    Attributes:
+        name: The name its product is stored under (``model.last_week.<name>``).
+        title: Human title, e.g. ``"Internal service"``.
+        function: The function that carries the phase's rules (its module docstring names the
+            rules and their sources).
+        reads: Names of the function's arguments, in order (see the module docstring).
+        summary: One sentence: what happens in this phase.
+    """
+
+    name: str
+    title: str
+    function: Callable[..., Any]
+    reads: tuple[str, ...]
+    summary: str
+
+    @property
+    def module(self) -> str:
+        """The module that owns the phase's rules, e.g. ``sim.phases.service``."""
+        return self.function.__module__
+
+    def signature(self) -> str:
+        """``function(reads...)``, e.g. for the docs."""
+        return f"{self.function.__name__}({', '.join(self.reads)})"
+
+
+PHASES: tuple[Phase, ...] = (
+    Phase(
+        "conditions",
+        "Conditions",
+        set_conditions,
+        ("state", "org", "params", "week", "rng"),
+        "The levers in force and this week's timeline events (surges, freezes, departures).",
+    ),
+    Phase(
+        "capacity",
+        "Capacity",
+        plan_capacity,
+        ("state", "org", "params", "conditions"),
+        "Discretionary effort follows morale; each person's hours for internal service.",
+    ),
+    Phase(
+        "demand",
+        "Demand",
+        draw_demand,
+        ("state", "org", "params", "conditions", "rng"),
+        "Active customers make purchase or service occasions with their usual frontline employee.",
+    ),
+    Phase(
+        "requests",
+        "Request generation",
+        generate_requests,
+        ("state", "org", "params", "conditions", "demand", "rng"),
+        "Employees ask their manager, their reports, other departments, and for the inputs "
+        "their customer encounters need.",
+    ),
+    Phase(
+        "service",
+        "Internal service",
+        serve_requests,
+        ("state", "org", "params", "conditions", "capacity", "requests", "rng"),
+        "Providers serve requests in the culture's order until their hours run out; the rest "
+        "waits or lapses.",
+    ),
+    Phase(
+        "encounters",
+        "Customer encounters",
+        serve_customers,
+        ("state", "org", "params", "capacity", "demand", "rng"),
+        "The frontline serves customers; quality depends on the employee and on the weakest "
+        "internal input.",
+    ),
+    Phase(
+        "people",
+        "Employees update",
+        update_people,
+        ("state", "org", "params", "conditions", "encounters", "rng"),
+        "Morale, service mindset and skill move with service received, pressure, customers and "
+        "the team.",
+    ),
+    Phase(
+        "workforce",
+        "Workforce",
+        turn_over,
+        ("state", "org", "params", "conditions", "rng"),
+        "Vacancies fill after their time-to-fill; people quit as morale falls and pressure rises.",
+    ),
+    Phase(
+        "customers",
+        "Customers update",
+        update_customers,
+        ("state", "org", "params", "rng"),
+        "Customers churn as satisfaction falls, refer or warn others, and prospects are won.",
+    ),
+    Phase(
+        "kpis",
+        "Economics and KPIs",
+        compute_kpis,
+        (
+            "state",
+            "org",
+            "params",
+            "week",
+            "conditions",
+            "demand",
+            "service",
+            "encounters",
+            "workforce",
+            "customers",
+        ),
+        "Revenue, costs, profit and every KPI of the week.",
+    ),
+)
+PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
+
+
+@dataclass
+class Week:
+    """What one week produced, phase by phase (``model.last_week``).
+
+    Attributes:
+        number: Week number (0 = the initial state, before any phase ran).
+        conditions .. kpis: The product of the phase of that name (None before it ran).
+    """
+
+    number: int
+    conditions: Conditions | None = None
+    capacity: Capacity | None = None
+    demand: Demand | None = None
+    requests: Requests | None = None
+    service: ServiceOutcome | None = None
+    encounters: EncounterOutcome | None = None
+    people: None = None
+    workforce: WorkforceOutcome | None = None
+    customers: CustomerOutcome | None = None
+    kpis: dict[str, float] | None = None
+
+
+def run_week(week: Week, inputs: dict[str, Any]) -> Week:
+    """Walk :data:`PHASES` in order, storing each product on ``week``.
+
+    Args:
+        week: The record to fill (``week.number`` is the 1-based week).
+        inputs: The model's inputs by name: ``state``, ``org``, ``params``, ``rng``.
+    """
+    available = {**inputs, "week": week.number}
+    for phase in PHASES:
+        args = [available[name] for name in phase.reads]
+        product = phase.function(*args)
+        setattr(week, phase.name, product)
+        available[phase.name] = product
+    return week
+
+
+__all__ = ["MODEL_INPUTS", "PHASES", "PHASE_NAMES", "Phase", "Week", "run_week"]

@@ -1,6 +1,6 @@
 """Phase 7, customers update: churn, word of mouth and acquisition.
 
-Rules (DESIGN.md §2-3, phase 7; Heskett et al. 1994 loyalty and referrals):
+Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
 - Churn hazard per week = ``churn_base_weekly`` x exp(``churn_sensitivity`` x
   (``satisfaction_reference`` - satisfaction)), capped at 1: dissatisfied customers leave for
   competitors (not-customers).
@@ -16,11 +16,28 @@ Rules (DESIGN.md §2-3, phase 7; Heskett et al. 1994 loyalty and referrals):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State, Week
+from sim.state import State
+
+
+@dataclass(frozen=True)
+class CustomerOutcome:
+    """This week's changes in the customer base.
+
+    Attributes:
+        lost: Customers who churned.
+        acquired: New customers (marketing and referrals, less those warned off).
+        referrals: Referrals made by satisfied customers.
+    """
+
+    lost: int
+    acquired: int
+    referrals: int
 
 
 def churn_hazard(satisfaction: np.ndarray, params: Params) -> np.ndarray:
@@ -49,8 +66,11 @@ def warning_intensity(satisfaction: np.ndarray, params: Params) -> np.ndarray:
     return c.warning_rate * below * c.social_amplification
 
 
-def update_customers(state: State, org: Organization, params: Params, wk: Week, rng) -> None:
-    """Churn, word of mouth and acquisition for this week."""
+def update_customers(state: State, org: Organization, params: Params, rng) -> CustomerOutcome:
+    """The customers phase: churn, word of mouth and acquisition for this week.
+
+    Also keeps the smoothed weekly churn rate that customer lifetime value is estimated from.
+    """
     c = params.customers
     active = np.flatnonzero(state.c_active)
     sat = state.c_satisfaction[active]
@@ -75,7 +95,8 @@ def update_customers(state: State, org: Organization, params: Params, wk: Week, 
         state.c_satisfaction[new] = c.initial_satisfaction
         state.c_tenure[new] = 0
         state.c_employee[new] = front[rng.integers(0, front.size, won)]
-    wk.customers_lost = int(lost.size)
-    wk.customers_acquired = won
-    wk.referrals = referrals
-    wk.warnings = float(warnings)
+    n_active = int(state.c_active.sum())
+    if n_active:
+        churn_now = lost.size / max(n_active + lost.size, 1)
+        state.churn_rate_memory += 0.1 * (churn_now - state.churn_rate_memory)
+    return CustomerOutcome(lost=int(lost.size), acquired=won, referrals=referrals)

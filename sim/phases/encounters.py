@@ -1,6 +1,6 @@
 """Phase 4, customer encounters: the frontline serves external customers.
 
-Rules (DESIGN.md §2-3, phase 4; Heskett et al. 1994; the weakest link):
+Rules (Heskett et al. 1994, the service-profit chain; the weakest link of a chain):
 - Seat quality = the weighted mean of the frontline employee's skill, morale and mindset, times
   ``1 - input_weight x (1 - weakest input)``, where the weakest input is the lowest remembered
   on-time share among the departments (and the manager) this employee's encounters depend on:
@@ -19,12 +19,38 @@ Rules (DESIGN.md §2-3, phase 4; Heskett et al. 1994; the weakest link):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
-from sim.phases.service import role_internal_share
-from sim.state import State, Week
+from sim.phases.capacity import Capacity, own_work_hours
+from sim.phases.demand import Demand
+from sim.state import State
+
+
+@dataclass(frozen=True)
+class EncounterOutcome:
+    """This week's customer encounters.
+
+    Attributes:
+        seat_quality: Expected encounter quality per seat (0-1).
+        overload: Encounter overload per seat: encounter hours beyond own-work hours, as a share
+            (frontline; 0 elsewhere).
+        quality_sum: Sum of the quality of every encounter served.
+        count: Number of encounters served.
+    """
+
+    seat_quality: np.ndarray
+    overload: np.ndarray
+    quality_sum: float
+    count: float
+
+    @property
+    def mean_quality(self) -> float:
+        """Mean quality of this week's encounters (0 when there were none)."""
+        return self.quality_sum / self.count if self.count else 0.0
 
 
 def needed_inputs(org: Organization, params: Params) -> np.ndarray:
@@ -49,8 +75,26 @@ def weakest_input(state: State, org: Organization, params: Params) -> np.ndarray
     return weakest
 
 
-def seat_quality(state: State, org: Organization, params: Params, wk: Week) -> np.ndarray:
-    """Expected encounter quality at each seat this week (0-1), and records overload in ``wk``."""
+def encounter_overload(
+    org: Organization, params: Params, capacity: Capacity, demand: Demand
+) -> np.ndarray:
+    """Per frontline seat, encounter hours beyond own-work hours as a share (0 elsewhere)."""
+    own_hours = own_work_hours(org, params, capacity.effort)
+    return np.where(
+        org.frontline,
+        np.maximum(
+            0.0,
+            demand.encounters * params.customers.encounter_hours / np.maximum(own_hours, 1e-9)
+            - 1.0,
+        ),
+        0.0,
+    )
+
+
+def seat_quality(
+    state: State, org: Organization, params: Params, overload: np.ndarray
+) -> np.ndarray:
+    """Expected encounter quality at each seat this week (0-1)."""
     c = params.customers
     wsum = max(c.weight_skill + c.weight_morale + c.weight_mindset, 1e-9)
     base = (
@@ -59,23 +103,19 @@ def seat_quality(state: State, org: Organization, params: Params, wk: Week) -> n
         + c.weight_mindset * state.mindset
     ) / wsum
     quality = base * (1.0 - c.input_weight * (1.0 - weakest_input(state, org, params)))
-    own_hours = params.workforce.weekly_hours * (1.0 - role_internal_share(org, params)) * wk.effort
-    overload = np.where(
-        org.frontline,
-        np.maximum(0.0, wk.encounters * c.encounter_hours / np.maximum(own_hours, 1e-9) - 1.0),
-        0.0,
-    )
-    wk.overload = overload
     quality = quality - c.overload_penalty * overload + state.local_quality
     return np.clip(np.where(state.filled, quality, c.vacancy_quality), 0.0, 1.0)
 
 
-def encounters(state: State, org: Organization, params: Params, wk: Week, rng) -> None:
-    """Serve this week's occasions; move satisfaction; record frontline feedback."""
+def serve_customers(
+    state: State, org: Organization, params: Params, capacity: Capacity, demand: Demand, rng
+) -> EncounterOutcome:
+    """The encounters phase: serve this week's occasions, move satisfaction, feed back."""
     c = params.customers
-    q_seat = seat_quality(state, org, params, wk)
-    who = np.flatnonzero(wk.occasions > 0)  # a boolean scan is much faster than an int one
-    k = wk.occasions[who].astype(float)
+    overload = encounter_overload(org, params, capacity, demand)
+    q_seat = seat_quality(state, org, params, overload)
+    who = np.flatnonzero(demand.occasions > 0)  # a boolean scan is much faster than an int one
+    k = demand.occasions[who].astype(float)
     seat = state.c_employee[who]
     q = np.clip(q_seat[seat] + rng.normal(0.0, c.quality_noise, who.size) / np.sqrt(k), 0.0, 1.0)
     pull = 1.0 - (1.0 - c.satisfaction_rate) ** k
@@ -88,5 +128,9 @@ def encounters(state: State, org: Organization, params: Params, wk: Week, rng) -
     state.feedback[hit] += params.behaviour.received_memory * (
         qsum[hit] / cnt[hit] - state.feedback[hit]
     )
-    wk.encounter_quality_sum = float(qsum.sum())
-    wk.encounter_count = float(cnt.sum())
+    return EncounterOutcome(
+        seat_quality=q_seat,
+        overload=overload,
+        quality_sum=float(qsum.sum()),
+        count=float(cnt.sum()),
+    )

@@ -1,6 +1,7 @@
 """Phase 5, employees update: morale, service mindset and skill.
 
-Rules (DESIGN.md §2-3, phase 5):
+Rules (Heskett et al. 1994, internal service quality -> employee satisfaction; the sources'
+reciprocity and emotional contagion):
 - Morale moves at ``morale_adjust_rate`` toward a target
   ``morale_base + service_weight x (received - E) + feedback_weight x (feedback - E)
   - pressure_weight x pressure + recognition`` with E = ``service_expectation``: superior
@@ -23,10 +24,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.interventions import LeverEffects
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State, Week
+from sim.phases.conditions import Conditions
+from sim.phases.encounters import EncounterOutcome
+from sim.state import State
 
 
 def team_mean(values: np.ndarray, state: State, org: Organization) -> np.ndarray:
@@ -52,14 +54,22 @@ def team_mean(values: np.ndarray, state: State, org: Organization) -> np.ndarray
 
 
 def update_people(
-    state: State, org: Organization, params: Params, levers: LeverEffects, wk: Week, rng
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    encounters: EncounterOutcome,
+    rng,
 ) -> None:
-    """Update morale, mindset, skill, pressure and tenure of filled seats in place."""
+    """The employees phase: morale, mindset, skill, pressure and tenure of filled seats."""
+    levers = conditions.levers
     b = params.behaviour
     n = org.n_seats
     filled = state.filled
     internal_overload = np.maximum(0.0, state.workload - 1.0)
-    state.pressure = np.minimum(internal_overload + wk.overload + levers.extra_pressure, 3.0)
+    state.pressure = np.minimum(
+        internal_overload + encounters.overload + levers.extra_pressure, 3.0
+    )
 
     recognition = levers.recognition * np.clip((state.given - 0.4) / 0.4, 0.0, 1.0)
     target = (

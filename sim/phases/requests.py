@@ -1,7 +1,7 @@
 """Phase 2, request generation: who asks whom for what this week.
 
-Rules (DESIGN.md §2-3, the internal customer): anyone who depends on another member to do their
-job is that member's internal customer, in any direction.
+Rules (the internal customer; Juran's quality-control usage): anyone who depends on another
+member to do their job is that member's internal customer, in any direction.
 - To the manager: each employee sends Poisson(``to_manager_rate``) requests a week to their
   manager (information, guidance, resources, approvals owed to subordinates).
 - To reports: each manager sends Poisson(``to_subordinate_rate``) requests a week to each report.
@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.interventions import LeverEffects
 from sim.org import Organization
 from sim.params import Params
-from sim.state import DOWN, LATERAL, UP, Requests, State, Week
+from sim.phases.conditions import Conditions
+from sim.phases.demand import Demand
+from sim.state import DOWN, LATERAL, UP, Requests, State
 
 
 def _pick_department(cdf: np.ndarray, from_dept: np.ndarray, rng) -> np.ndarray:
@@ -54,10 +55,16 @@ def directions(org: Organization, requester: np.ndarray, provider: np.ndarray) -
 
 
 def generate_requests(
-    state: State, org: Organization, params: Params, levers: LeverEffects, wk: Week, rng
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    demand: Demand,
+    rng,
 ) -> Requests:
-    """Draw this week's new internal requests (age 0) as one columnar batch."""
+    """The request-generation phase: this week's new internal requests (age 0), one batch."""
     r = params.requests
+    levers = conditions.levers
     mult = levers.request_rate
     filled = state.filled
     has_mgr = org.has_manager
@@ -86,8 +93,8 @@ def generate_requests(
     req_lat, prov_lat = req_lat[keep], prov_lat[keep]
 
     # Inputs that customer encounters need (frontline only).
-    front = np.flatnonzero(filled & org.frontline & (wk.encounters > 0))
-    k_in = rng.poisson(wk.encounters[front] * r.encounter_input_share * mult)
+    front = np.flatnonzero(filled & org.frontline & (demand.encounters > 0))
+    k_in = rng.poisson(demand.encounters[front] * r.encounter_input_share * mult)
     req_in = np.repeat(front, k_in)
     to_mgr = (rng.random(req_in.size) < r.manager_input_share) & (org.manager[req_in] >= 0)
     col_in = np.where(to_mgr, org.n_depts, _pick_department(cdf, org.dept[req_in], rng))

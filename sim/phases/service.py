@@ -1,11 +1,9 @@
 """Phase 3, internal service: providers spend their internal hours in the culture's order.
 
-Rules (DESIGN.md §3, phase 3):
-- Capacity. A provider's hours for internal work are ``weekly_hours`` x the share of their role
-  (frontline, support or manager) x discretionary effort, minus hours spent onboarding new reports
-  and in lever activities; new hires work at half capacity while onboarding. Discretionary effort
-  rises linearly with morale from ``effort_min`` to ``effort_max``: low-morale employees "perform
-  as well as necessary to keep their jobs" (DESIGN.md §2; Harter et al. 2002).
+Rules (the internal customer; "rather than lower level employees serving the higher levels, it
+should be at least a two way street, if not opposite"). Capacity and effort come from
+:mod:`sim.phases.capacity`.
+
 - Priority (the culture, ``service_direction`` d): requests are served in order of
   ``max(-d, 0) x rank + max(d, 0) x closeness + (1 - |d|) x need + age_priority x urgency``,
   where rank is the requester's height in the hierarchy (top = 1), closeness their closeness to
@@ -28,42 +26,57 @@ A vacant provider's requests fall to their manager (one hop).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.interventions import LeverEffects
 from sim.org import Organization
 from sim.params import Params
-from sim.state import DOWN, LATERAL, UP, Requests, State, Week
+from sim.phases.capacity import Capacity
+from sim.phases.conditions import Conditions
+from sim.state import DOWN, LATERAL, UP, Requests, State
 
 
-def role_internal_share(org: Organization, params: Params) -> np.ndarray:
-    """Share of contracted hours each seat has for internal requests, by role."""
-    wf = params.workforce
-    return np.where(
-        org.is_manager,
-        wf.internal_share_manager,
-        np.where(org.frontline, wf.internal_share_frontline, wf.internal_share_support),
-    )
+@dataclass(frozen=True)
+class ServiceOutcome:
+    """This week's internal service.
 
+    Attributes:
+        requests: Every request considered this week (waiting ones first, then new ones).
+        provider: Who was asked to serve each request, after vacancy redirection.
+        resolved: Served or lapsed this week.
+        on_time: Served within the service standard.
+        new_requests: Number of requests made this week.
+        on_time_share: On-time share of the requests resolved this week (1 when none).
+        service_level_up: The same for service flowing up (a report serving a higher level).
+        service_level_down: The same for service flowing down (a manager serving a report).
+        service_level_lateral: The same between colleagues on one level.
+        mean_quality: Mean quality of the requests served (0 when none).
+        backlog_hours: Hours still waiting after this week.
+    """
 
-def discretionary_effort(morale: np.ndarray, params: Params, levers: LeverEffects) -> np.ndarray:
-    """Effort multiplier: linear in morale from effort_min (lifted by performance management)."""
-    wf = params.workforce
-    low = min(wf.effort_min + levers.effort_floor_lift, wf.effort_max)
-    return low + (wf.effort_max - low) * morale
+    requests: Requests
+    provider: np.ndarray
+    resolved: np.ndarray
+    on_time: np.ndarray
+    new_requests: int
+    on_time_share: float
+    service_level_up: float
+    service_level_down: float
+    service_level_lateral: float
+    mean_quality: float
+    backlog_hours: float
 
+    def resolved_requests(self) -> Requests:
+        """The requests resolved this week, ``provider`` = who actually served them."""
+        batch = self.requests.take(self.resolved)
+        batch.provider = self.provider[self.resolved]
+        return batch
 
-def capacity_hours(
-    state: State, org: Organization, params: Params, levers: LeverEffects, effort: np.ndarray
-) -> np.ndarray:
-    """Hours each filled seat has for internal service this week (0 for vacant seats)."""
-    wf = params.workforce
-    cap = wf.weekly_hours * role_internal_share(org, params) * effort - levers.hours_off
-    onboarding = state.filled & (state.onboarding_left > 0)
-    cap = np.where(onboarding, 0.5 * cap, cap)
-    n_onboarding = np.bincount(org.manager[org.has_manager & onboarding], minlength=org.n_seats)
-    cap = cap - wf.onboarding_hours * n_onboarding
-    return np.where(state.filled, np.maximum(cap, 0.0), 0.0)
+    def resolved_on_time(self) -> np.ndarray:
+        """For each request of :meth:`resolved_requests`, whether it was served on time."""
+        return self.on_time[self.resolved]
 
 
 def priority(
@@ -126,16 +139,18 @@ def _ema(memory: np.ndarray, now: np.ndarray, count: np.ndarray, weight: float) 
     memory[hit] += weight * (now[hit] / count[hit] - memory[hit])
 
 
-def internal_service(
+def serve_requests(
     state: State,
     org: Organization,
     params: Params,
-    levers: LeverEffects,
-    wk: Week,
-    new: Requests,
+    conditions: Conditions,
+    capacity: Capacity,
+    requests: Requests,
     rng,
-) -> None:
-    """Serve pending and new requests; update memories, backlog and this week's service stats."""
+) -> ServiceOutcome:
+    """The internal-service phase: serve waiting and new requests; update memories, backlog."""
+    levers = conditions.levers
+    new = requests
     n = org.n_seats
     r = params.requests
     b = params.behaviour
@@ -148,7 +163,7 @@ def internal_service(
     provider = np.where(redirect, mgr, provider)
     servable = state.filled[provider]
 
-    cap = wk.capacity
+    cap = capacity.hours
     d = state.service_direction
     prio = priority(reqs, org, params, levers, d) + 0.02 * rng.random(len(reqs))
     prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
@@ -163,7 +178,7 @@ def internal_service(
     served[order] = served_sorted
 
     # Quality of each request if served, from the (redirected) provider's traits and care.
-    # A top-down culture serves requests from below "last and with less care" (DESIGN.md §3).
+    # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
     disfavoured = np.where(reqs.direction == DOWN, max(-d, 0.0), 0.0)
@@ -225,12 +240,6 @@ def internal_service(
     # Workload: hours asked of each provider against capacity; the rest waits.
     asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
     state.workload = np.where(cap > 0, asked / np.maximum(cap, 1e-9), np.where(asked > 0, 3.0, 0.0))
-    wk.requests, wk.request_provider, wk.resolved_mask, wk.on_time_mask = (
-        reqs,
-        provider,
-        resolved,
-        on_time,
-    )
     carry = ~resolved
     waiting = reqs.take(carry)
     waiting.age = (waiting.age + 1).astype(np.int16)
@@ -243,13 +252,16 @@ def internal_service(
 
     all_ = np.ones(len(reqs), dtype=bool)
     n_served = int(served.sum())
-    wk.stats.update(
-        internal_requests=float(len(new)),
-        internal_on_time=level(all_),
+    return ServiceOutcome(
+        requests=reqs,
+        provider=provider,
+        resolved=resolved,
+        on_time=on_time,
+        new_requests=len(new),
+        on_time_share=level(all_),
         service_level_up=level(reqs.direction == UP),
         service_level_down=level(reqs.direction == DOWN),
         service_level_lateral=level(reqs.direction == LATERAL),
-        internal_quality=float(quality[served].mean()) if n_served else 0.0,
-        internal_lapsed=float(lapsed.sum()),
+        mean_quality=float(quality[served].mean()) if n_served else 0.0,
         backlog_hours=float(waiting.hours.sum()),
     )

@@ -1,6 +1,7 @@
 """Phase 6, workforce: quits, vacancies, time-to-fill, hiring and onboarding.
 
-Rules (DESIGN.md §2-3, phase 6):
+Rules (Harter, Schmidt & Hayes 2002; the sources' "companies with outstanding internal service
+attract and keep good people"):
 - Quit hazard per week = ``quit_base_weekly`` x exp(``quit_morale_sensitivity`` x
   (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure + the person's
   propensity), capped at 1: low
@@ -22,13 +23,41 @@ No vacancy fills during a hiring freeze.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.events import vacate
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State, Week, draw_quit_propensity
+from sim.state import State, draw_quit_propensity
+
+if TYPE_CHECKING:  # the conditions phase calls vacate(); only the type is needed here
+    from sim.phases.conditions import Conditions
+
+
+@dataclass(frozen=True)
+class WorkforceOutcome:
+    """This week's turnover.
+
+    Attributes:
+        quits: Voluntary quits drawn this week (key people leaving through events not included).
+        hires: Vacancies filled this week.
+        hire_cost: Replacement cost of this week's hires (currency).
+    """
+
+    quits: int
+    hires: int
+    hire_cost: float
+
+
+def vacate(state: State, seats: np.ndarray, mean_wait: float, rng: np.random.Generator) -> None:
+    """Turn filled ``seats`` into vacancies with an exponential time-to-fill of ``mean_wait``."""
+    if seats.size == 0:
+        return
+    state.filled[seats] = False
+    state.vacancy_wait[seats] = rng.exponential(max(mean_wait, 1e-9), seats.size)
+    state.onboarding_left[seats] = 0
 
 
 def quit_hazard(
@@ -54,12 +83,19 @@ def mean_time_to_fill(state: State, params: Params) -> float:
     return wf.time_to_fill_weeks * math.exp(wf.reputation_effect * (0.6 - morale))
 
 
-def workforce(state: State, org: Organization, params: Params, wk: Week, rng) -> None:
-    """Fill vacancies whose wait is over, then draw this week's quits."""
+def turn_over(
+    state: State, org: Organization, params: Params, conditions: Conditions, rng
+) -> WorkforceOutcome:
+    """The workforce phase: fill vacancies whose wait is over, then draw this week's quits.
+
+    Also keeps the trailing history of quits (events' departures included) and headcount that
+    annual turnover is computed from.
+    """
     wf = params.workforce
+    hires, hire_cost = 0, 0.0
     vacant = ~state.filled
     state.vacancy_wait[vacant] -= 1.0
-    if not wk.hiring_frozen:
+    if not conditions.hiring_frozen:
         hire = np.flatnonzero(vacant & (state.vacancy_wait <= 0.0))
         if hire.size:
             state.filled[hire] = True
@@ -80,12 +116,14 @@ def workforce(state: State, org: Organization, params: Params, wk: Week, rng) ->
             state.input_supply[hire] = 1.0
             state.person_id[hire] = state.next_person_id + np.arange(hire.size)
             state.next_person_id += int(hire.size)
-            wk.hires += int(hire.size)
-            wk.hire_cost += float(
+            hires = int(hire.size)
+            hire_cost = float(
                 params.economics.replacement_cost_share * 52.0 * org.salary_week[hire].sum()
             )
     hazard = quit_hazard(state.morale, state.pressure, params, state.quit_propensity)
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
     vacate(state, quits, mean_time_to_fill(state, params), rng)
     state.seat_quits[quits] += 1
-    wk.quits += int(quits.size)
+    state.quit_history.append(conditions.departures + int(quits.size))
+    state.headcount_history.append(int(state.filled.sum()))
+    return WorkforceOutcome(quits=int(quits.size), hires=hires, hire_cost=hire_cost)

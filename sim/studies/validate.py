@@ -161,8 +161,8 @@ def link_run(overrides: dict[str, float], seed: int, weeks: int = 156) -> dict[s
 
 def leaver_run(seed: int, weeks_before: int = 104, weeks_after: int = 8) -> dict[str, Any]:
     """A frontline employee leaves (the seat stays vacant): their customers, before and after."""
-    from sim.events import vacate
     from sim.model import ServiceCultureModel
+    from sim.phases.workforce import vacate
 
     model = ServiceCultureModel("pyramid", seed=seed)
     model.run(weeks_before)
