@@ -20,6 +20,45 @@ class KPI:
     higher_is_better: bool | None = True
     link: str = ""
 
+    @property
+    def label(self) -> str:
+        """Human label for charts and tables, e.g. ``"Morale"`` or ``"Annual turnover"``."""
+        return LABELS.get(self.name, self.name.replace("_", " ").capitalize())
+
+    @property
+    def label_with_unit(self) -> str:
+        """The label with its unit where one helps, e.g. ``"Revenue (currency/week)"``."""
+        if self.unit in ("0-1", "share", "1/year", "index", "week"):
+            return self.label
+        return f"{self.label} ({self.unit})"
+
+
+# Human labels where the column name does not read well on its own.
+LABELS: dict[str, str] = {
+    "service_direction": "Culture (-1 pyramid, +1 inverted)",
+    "morale_mean": "Morale",
+    "mindset_mean": "Service mindset",
+    "skill_mean": "Skill",
+    "pressure_mean": "Workload pressure",
+    "turnover_annualized": "Annual turnover",
+    "internal_requests": "Internal requests",
+    "internal_on_time": "Internal requests on time",
+    "service_level_up": "On time, serving upward",
+    "service_level_down": "On time, serving downward",
+    "service_level_lateral": "On time, between peers",
+    "internal_quality": "Internal service quality",
+    "backlog_hours": "Backlog",
+    "customers_active": "Active customers",
+    "customer_satisfaction": "Customer satisfaction",
+    "encounter_quality": "Encounter quality",
+    "customers_acquired": "Customers won",
+    "customers_lost": "Customers lost",
+    "customer_lifetime_value": "Customer lifetime value",
+}
+
+# Units shown as percentages.
+PERCENT_UNITS = ("share", "1/year")
+
 
 KPIS: tuple[KPI, ...] = (
     KPI("week", "week", "Simulation week (0 = initial state).", None),
@@ -130,3 +169,29 @@ CHAIN: tuple[tuple[str, str], ...] = (
     ("Revenue", "revenue"),
     ("Profit", "profit"),
 )
+
+
+def format_kpi(value: float, kpi: str | KPI | None = None) -> str:
+    """Short display text of a KPI value, the one formatter of tables, reports and the dashboard.
+
+    Shares and rates per year as percentages (``"34.2%"``), large numbers with thousands
+    separators (``"-257,933"``), whole numbers plain, others with three decimals; NaN as ``"n/a"``.
+
+    Args:
+        value: The value.
+        kpi: The KPI (or its name) whose unit decides the format; None for a plain number.
+    """
+    if value is None or value != value:
+        return "n/a"
+    unit = ""
+    if isinstance(kpi, KPI):
+        unit = kpi.unit
+    elif kpi in KPI_BY_NAME:
+        unit = KPI_BY_NAME[kpi].unit
+    if unit in PERCENT_UNITS:
+        return f"{value:.1%}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.3f}"
