@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 if TYPE_CHECKING:
     from sim.model import ServiceCultureModel
@@ -81,6 +82,17 @@ class Employee(mesa.Agent):
     def backlog_hours(self) -> float:
         return float(self.model.state.backlog_hours[self.seat])
 
+    @property
+    def customers(self) -> int:
+        """Active customers whose usual frontline employee sits here (0 off the frontline)."""
+        return int(self.model.state.customers[self.seat].sum())
+
+    @property
+    def customer_satisfaction(self) -> float | None:
+        """Mean satisfaction of this seat's customers (None without customers)."""
+        value = float(self.model.state.satisfaction_of(np.array([self.seat]))[0])
+        return None if value != value else value
+
     def as_dict(self) -> dict:
         """A snapshot of this employee's state (for tables and the dashboard)."""
         s = self.model.state
@@ -99,10 +111,13 @@ class Employee(mesa.Agent):
             "tenure_weeks": int(s.tenure[i]),
             "service_received": float(s.received[i]),
             "service_given": float(s.given[i]),
+            "expectation": float(s.expectation[i]),
+            "quality_standard": float(s.standard[i]),
             "pressure": float(s.pressure[i]),
             "workload": float(s.workload[i]),
             "backlog_hours": float(s.backlog_hours[i]),
-            "customers": int(((s.c_employee == i) & s.c_active).sum()),
+            "customers": self.customers,
+            "customer_satisfaction": self.customer_satisfaction,
         }
 
     def __repr__(self) -> str:

@@ -1,8 +1,10 @@
 """Timeline events: shocks a scenario schedules by week to tell a story.
 
 Each event acts through the model's own mechanisms: a demand surge multiplies customer occasions
-(and so frontline load and the internal inputs encounters need); a hiring freeze stops vacancies
-from filling; a leadership change sets a new culture in force (``state.service_direction``); a key
+(and so frontline load and the internal inputs encounters need), and a negative one is a
+competitor taking demand; a hiring freeze stops vacancies from filling; a budget cut reads as a
+revenue shortfall against plan (job insecurity, slower hiring, layoffs past the threshold); a
+leadership change sets a new culture in force (``state.service_direction``); a key
 person leaving and layoffs name seats that the conditions phase turns into vacancies, which then
 go through the usual time-to-fill. Sources: the work-pressure and quality-erosion dynamics of
 Oliva & Sterman (2001) for surges; the cultural transmission under turnover of Harrison & Carroll
@@ -17,6 +19,7 @@ import numpy as np
 
 from sim.org import Organization
 from sim.params import (
+    BudgetCut,
     DemandSurge,
     HiringFreeze,
     KeyPersonLeaves,
@@ -32,14 +35,17 @@ class Shock:
     """What this week's events do.
 
     Attributes:
-        demand_multiplier: Product of the active demand surges (1 = none).
+        demand_multiplier: Product of the active demand surges (1 = none; below 1 when a
+            competitor takes demand).
         hiring_frozen: True while a hiring freeze is active.
+        budget_cut: Sum of the active budget cuts, as a share of the revenue plan.
         key_people: Seats whose (longest-serving) occupants leave this week.
         laid_off: Seats cut by layoffs this week.
     """
 
     demand_multiplier: float = 1.0
     hiring_frozen: bool = False
+    budget_cut: float = 0.0
     key_people: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     laid_off: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
@@ -48,7 +54,7 @@ def apply_events(
     state: State, org: Organization, params: Params, week: int, rng: np.random.Generator
 ) -> Shock:
     """Every event active in ``week`` (1-based): its effect on the culture and this week."""
-    multiplier, frozen = 1.0, False
+    multiplier, frozen, cut = 1.0, False, 0.0
     leaving = np.zeros(org.n_seats, dtype=bool)
     key_people: list[np.ndarray] = []
     laid_off: list[np.ndarray] = []
@@ -59,6 +65,9 @@ def apply_events(
         elif isinstance(ev, HiringFreeze):
             if ev.week <= week < ev.week + ev.weeks:
                 frozen = True
+        elif isinstance(ev, BudgetCut):
+            if ev.week <= week < ev.week + ev.weeks:
+                cut += ev.share
         elif week != ev.week:
             continue
         elif isinstance(ev, LeadershipChange):
@@ -83,4 +92,4 @@ def apply_events(
     def seats(parts: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts).astype(np.int64) if parts else np.empty(0, dtype=np.int64)
 
-    return Shock(multiplier, frozen, seats(key_people), seats(laid_off))
+    return Shock(multiplier, frozen, min(cut, 1.0), seats(key_people), seats(laid_off))

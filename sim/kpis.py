@@ -54,6 +54,10 @@ LABELS: dict[str, str] = {
     "customers_acquired": "Customers won",
     "customers_lost": "Customers lost",
     "customer_lifetime_value": "Customer lifetime value",
+    "customers_unserved": "Customers not served",
+    "unhappy_customers": "Unhappy customers",
+    "quality_standard": "Quality standard",
+    "job_insecurity": "Job insecurity",
 }
 
 # Units shown as percentages.
@@ -61,7 +65,9 @@ PERCENT_UNITS = ("share", "1/year")
 
 
 KPIS: tuple[KPI, ...] = (
-    KPI("week", "week", "Simulation week (0 = initial state).", None),
+    KPI(
+        "week", "week", "Simulation week (0 = the warm start, the last week of the warm-up).", None
+    ),
     KPI(
         "service_direction", "index", "Culture in force: -1 pyramid, 0 two-way, +1 inverted.", None
     ),
@@ -73,6 +79,20 @@ KPIS: tuple[KPI, ...] = (
     KPI("vacancies", "seats", "Vacant seats.", False, "retention"),
     KPI("quits", "people/week", "Voluntary quits this week (incl. key people leaving).", False),
     KPI("hires", "people/week", "Vacancies filled this week.", None),
+    KPI("layoffs", "people/week", "People laid off this week (budget and layoff events).", False),
+    KPI(
+        "quality_standard",
+        "0-1",
+        "Mean quality standard people hold: the share of the standard time per task they give "
+        "when not rushed (erodes under sustained pressure).",
+        True,
+    ),
+    KPI(
+        "job_insecurity",
+        "0-1",
+        "Job insecurity from revenue short of plan (and budget cuts).",
+        False,
+    ),
     KPI(
         "turnover_annualized",
         "1/year",
@@ -117,7 +137,8 @@ KPIS: tuple[KPI, ...] = (
     KPI(
         "productivity",
         "index",
-        "Mean effective output per employee: effort x skill factor x on-time supply factor.",
+        "Mean effective output per employee: effort x skill factor x work quality (inputs "
+        "received) x diligence factor.",
         True,
         "productivity",
     ),
@@ -132,11 +153,23 @@ KPIS: tuple[KPI, ...] = (
     KPI("encounter_quality", "0-1", "Mean quality of this week's customer encounters.", True),
     KPI("customers_acquired", "customers/week", "New customers this week.", True),
     KPI("customers_lost", "customers/week", "Customers who churned this week.", False, "loyalty"),
+    KPI(
+        "customers_unserved",
+        "customers/week",
+        "Customers who came this week and got no service (frontline out of time or seat empty).",
+        False,
+    ),
+    KPI(
+        "unhappy_customers",
+        "share",
+        "How far below their expectation customers are, averaged (what complaints carry).",
+        False,
+    ),
     KPI("referrals", "referrals/week", "Referrals made by satisfied customers this week.", True),
     KPI(
         "revenue",
         "currency/week",
-        "Gross margin from customer occasions this week.",
+        "Gross margin from the customer encounters served this week.",
         True,
         "revenue",
     ),

@@ -12,14 +12,14 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Employee
-from sim.interventions import lever_effects
+from sim.interventions import LeverEffects
 from sim.kpis import KPI_NAMES
 from sim.org import Organization, build_organization
 from sim.overrides import apply_overrides
 from sim.params import ParameterError, Params, is_structural
 from sim.phases import Week, run_week
 from sim.phases.conditions import Conditions
-from sim.phases.economics import compute_kpis
+from sim.phases.kpis import compute_kpis
 from sim.scenario import load_scenario
 from sim.state import State, initial_state
 
@@ -63,14 +63,33 @@ class ServiceCultureModel(mesa.Model):
         )
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
-        # Week 0 is the initial state: no phase has run, the levers are as set.
-        initial = Conditions(levers=lever_effects(p.interventions, 0))
-        self.last_week: Week = Week(number=0, conditions=initial)
-        self.last_week.kpis = compute_kpis(self.state, self.org, p, 0, initial)
+        self.last_week: Week = self._warm_up(p.warmup_weeks)
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_kpi_value, name=name) for name in KPI_NAMES}
         )
         self.datacollector.collect(self)
+
+    def _warm_up(self, weeks: int) -> Week:
+        """Run the unreported warm-up; returns week 0 (its last week, or the built state).
+
+        The organization as built (every seat filled, traits drawn around rough means) is not
+        where its own rules would keep it. The warm-up runs the real phases for ``weeks`` weeks,
+        numbered up to 0, with no lever and no event, so week 0 is the organization's own
+        steady state: a preset with nothing changed holds its level from there, and levers and
+        events act from week 1 on a settled organization. Unit-level quit counts restart at
+        week 0; the trailing year of quits behind annual turnover includes the warm-up.
+        """
+        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
+        last: Week | None = None
+        for number in range(1 - weeks, 1):
+            last = run_week(Week(number=number), inputs)
+        self.state.seat_quits[:] = 0
+        if last is not None:
+            return last
+        initial = Conditions(levers=LeverEffects(), warmup=True)
+        built = Week(number=0, conditions=initial)
+        built.kpis = compute_kpis(self.state, self.org, self.params, 0, initial)
+        return built
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
@@ -179,6 +198,9 @@ class ServiceCultureModel(mesa.Model):
                 "pressure": s.pressure,
                 "backlog_hours": s.backlog_hours,
                 "received": s.received,
+                "expectation": s.expectation,
+                "quality_standard": s.standard,
+                "customers": s.customers_per_seat,
             }
         )
 

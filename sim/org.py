@@ -165,6 +165,28 @@ class Organization:
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         return counts, starts, np.concatenate(self.dept_workers)
 
+    def team_mean(self, values: np.ndarray, filled: np.ndarray) -> np.ndarray:
+        """Per seat: the mean of ``values`` over its team's filled seats, itself excluded.
+
+        A seat's team is its manager, its co-reports and its own direct reports (mood and norms
+        spread both down and up a reporting line). Seats with no filled team member keep their
+        own value.
+        """
+        n = self.n_seats
+        has_mgr = self.has_manager
+        mgr = self.manager_safe
+        f = filled.astype(float)
+        vf = values * f
+        # Sums over direct reports, per manager seat.
+        rep_sum = np.bincount(mgr[has_mgr], weights=vf[has_mgr], minlength=n)
+        rep_cnt = np.bincount(mgr[has_mgr], weights=f[has_mgr], minlength=n)
+        # Co-reports = the manager's reports minus oneself; plus the manager; plus own reports.
+        total = rep_sum.copy()
+        count = rep_cnt.copy()
+        total += np.where(has_mgr, rep_sum[mgr] - vf + vf[mgr], 0.0)
+        count += np.where(has_mgr, rep_cnt[mgr] - f + f[mgr], 0.0)
+        return np.where(count > 0, total / np.maximum(count, 1e-9), values)
+
     @property
     def span(self) -> float:
         """Mean span of control (direct reports per manager)."""

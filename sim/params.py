@@ -173,12 +173,12 @@ class CultureParams(_Section):
         0.0,
         0.5,
         "mindset",
-        "How much more (less) care a provider gives to requests the culture favours (disfavours).",
+        "Care a top-down culture withholds from requests from below (served last, with less care).",
     )
 
 
 class RequestParams(_Section):
-    """Internal request generation and the service standard."""
+    """Internal request generation, what requests are for, and the service standard."""
 
     to_manager_rate: float = _f(
         0.8, 0.0, 20.0, "requests/week", "Requests each employee sends to their manager per week."
@@ -194,6 +194,14 @@ class RequestParams(_Section):
         1.0, 0.0, 10.0, "multiplier", "Multiplier on the department dependency matrix."
     )
     mean_hours: float = _f(1.5, 0.1, 20.0, "hours", "Mean size of one internal request.")
+    avoidable_share: float = _f(
+        0.3,
+        0.0,
+        0.9,
+        "fraction",
+        "Share of colleague-to-colleague requests that are avoidable (unclear asks, rework); the "
+        "rest are inputs the requester's own work needs.",
+    )
     encounter_input_share: float = _f(
         0.12,
         0.0,
@@ -217,7 +225,7 @@ class RequestParams(_Section):
 
 
 class WorkforceParams(_Section):
-    """Hours, effort, quits, hiring and onboarding."""
+    """Hours, effort, overtime, quits, hiring and onboarding."""
 
     weekly_hours: float = _f(40.0, 10.0, 80.0, "hours/week", "Contracted hours per employee.")
     internal_share_frontline: float = _f(
@@ -247,6 +255,20 @@ class WorkforceParams(_Section):
     effort_max: float = _f(
         1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
     )
+    overtime_max: float = _f(
+        0.2,
+        0.0,
+        1.0,
+        "fraction",
+        "Extra hours people put in when work piles up, as a share of their hours for it.",
+    )
+    rush_min: float = _f(
+        0.6,
+        0.1,
+        1.0,
+        "fraction",
+        "Least share of the standard time per task people give when rushing under pressure.",
+    )
     quit_base_weekly: float = _f(
         0.042, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
     )
@@ -255,6 +277,13 @@ class WorkforceParams(_Section):
     )
     quit_pressure_sensitivity: float = _f(
         0.3, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
+    )
+    quit_insecurity_sensitivity: float = _f(
+        0.7,
+        0.0,
+        10.0,
+        "1/insecurity",
+        "How steeply the quit hazard rises with job insecurity (people leave a sinking ship).",
     )
     quit_propensity_sd: float = _f(
         1.5,
@@ -280,10 +309,14 @@ class WorkforceParams(_Section):
     onboarding_hours: float = _f(
         3.0, 0.0, 40.0, "hours/week", "Manager hours per week each onboarding hire takes."
     )
-    initial_morale: float = _f(0.64, 0.0, 1.0, "morale", "Mean morale at start.")
-    initial_mindset: float = _f(0.7, 0.0, 1.0, "mindset", "Mean service mindset at start.")
+    initial_morale: float = _f(
+        0.56, 0.0, 1.0, "morale", "Mean morale when the organization is built (before warm-up)."
+    )
+    initial_mindset: float = _f(
+        0.58, 0.0, 1.0, "mindset", "Mean service mindset when built (before warm-up)."
+    )
     initial_tenure_weeks: float = _f(
-        300.0, 1.0, 1040.0, "weeks", "Mean tenure at start (skill follows from the learning curve)."
+        300.0, 1.0, 1040.0, "weeks", "Mean tenure when built (skill follows the learning curve)."
     )
     initial_sd: float = _f(0.1, 0.0, 0.5, "fraction", "Spread of initial morale and mindset.")
 
@@ -298,7 +331,7 @@ class WorkforceParams(_Section):
 
 
 class BehaviourParams(_Section):
-    """Morale, mindset and skill dynamics."""
+    """Morale, expectations, standards, mindset and skill dynamics."""
 
     morale_adjust_rate: float = _f(
         0.08, 0.0, 1.0, "1/week", "Speed at which morale moves toward its target."
@@ -309,24 +342,49 @@ class BehaviourParams(_Section):
         0.0,
         1.0,
         "quality",
-        "Service quality people expect: service received or seen above it lifts morale.",
+        "The norm people judge internal service against before experience moves it.",
+    )
+    expectation_adaptation: float = _f(
+        0.02,
+        0.0,
+        1.0,
+        "1/week",
+        "Speed at which expectations move toward the treatment people get (hedonic adaptation).",
+    )
+    expectation_anchor: float = _f(
+        0.5,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of expectations that stays anchored on the norm: the share of a lasting "
+        "improvement that keeps lifting morale.",
     )
     service_weight: float = _f(
         0.9,
         0.0,
         3.0,
         "morale",
-        "Morale gained per unit of internal service received above expectation.",
+        "Morale gained per unit of treatment (service received, recognition) above expectation.",
     )
     pressure_weight: float = _f(
-        0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure (overload share)."
+        0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure."
     )
     feedback_weight: float = _f(
         0.1,
         0.0,
         3.0,
         "morale",
-        "Morale gained (lost) per unit of customer encounter quality above (below) expectation.",
+        "Frontline morale gained (lost) per unit of encounter quality above (below) expectation.",
+    )
+    complaint_weight: float = _f(
+        0.6,
+        0.0,
+        3.0,
+        "morale",
+        "Frontline morale lost per unit of unhappy-customer share among one's customers.",
+    )
+    insecurity_weight: float = _f(
+        0.08, 0.0, 2.0, "morale", "Morale lost at full job insecurity (revenue far below plan)."
     )
     contagion_rate: float = _f(
         0.06, 0.0, 1.0, "1/week", "Pull of morale toward the team's (manager and peers) mean."
@@ -346,8 +404,37 @@ class BehaviourParams(_Section):
     internal_weight_care: float = _f(
         0.4, 0.0, 1.0, "weight", "Weight of the provider's care (mindset) in service quality."
     )
+    supply_weight: float = _f(
+        0.3,
+        0.0,
+        1.0,
+        "quality/score",
+        "Relative quality a person's work gains (loses) per unit of the inputs it needs from "
+        "colleagues scoring above (below) the norm.",
+    )
     late_credit: float = _f(
         0.5, 0.0, 1.0, "fraction", "Share of a request's quality still felt when it is late."
+    )
+    diligence_weight: float = _f(
+        0.3,
+        0.0,
+        1.0,
+        "fraction",
+        "Quality lost per unit of standard time skipped when work is rushed.",
+    )
+    standard_erosion_rate: float = _f(
+        0.15,
+        0.0,
+        1.0,
+        "1/week",
+        "Speed at which the quality standard people hold drifts down to what pressure allows.",
+    )
+    standard_recovery_rate: float = _f(
+        0.01,
+        0.0,
+        1.0,
+        "1/week",
+        "Speed at which an eroded standard recovers once pressure is gone (slow).",
     )
     learning_rate: float = _f(
         0.012, 0.0, 1.0, "1/week", "Skill learning-curve rate toward 1 (on-the-job learning)."
@@ -367,10 +454,10 @@ class CustomerParams(_Section):
     """External customers: occasions, encounter quality, satisfaction, churn, word of mouth."""
 
     per_frontline: float = _f(
-        30.0, 1.0, 500.0, "customers", "Active customers per frontline employee at start."
+        30.0, 1.0, 5000.0, "customers", "Active customers per frontline employee when built."
     )
     market_multiple: float = _f(
-        2.0, 1.0, 20.0, "multiplier", "Addressable market as a multiple of the starting base."
+        2.0, 1.0, 20.0, "multiplier", "Addressable market as a multiple of the base when built."
     )
     occasion_rate: float = _f(
         0.5, 0.0, 10.0, "occasions/week", "Purchase or service occasions per customer per week."
@@ -395,15 +482,21 @@ class CustomerParams(_Section):
     vacancy_quality: float = _f(
         0.3, 0.0, 1.0, "quality", "Encounter quality at a vacant seat (covered by strangers)."
     )
-    overload_penalty: float = _f(
-        0.6, 0.0, 5.0, "quality", "Quality lost per unit of encounter overload."
+    vacancy_cover: float = _f(
+        0.9,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of a vacant frontline seat's usual encounters that colleagues can cover.",
     )
-    quality_noise: float = _f(0.08, 0.0, 0.5, "quality", "Spread of single encounter quality.")
+    week_noise: float = _f(
+        0.05, 0.0, 0.5, "quality", "Spread of a seat's encounter quality from week to week."
+    )
     satisfaction_rate: float = _f(
         0.25, 0.0, 1.0, "fraction", "Pull of satisfaction toward an encounter's quality."
     )
     initial_satisfaction: float = _f(
-        0.67, 0.0, 1.0, "satisfaction", "Satisfaction of customers at start and new customers."
+        0.7, 0.0, 1.0, "satisfaction", "Satisfaction of customers when built and of new customers."
     )
     churn_base_weekly: float = _f(
         0.004, 0.0, 0.5, "1/week", "Weekly churn hazard at reference satisfaction."
@@ -411,8 +504,19 @@ class CustomerParams(_Section):
     churn_sensitivity: float = _f(
         8.0, 0.0, 40.0, "1/satisfaction", "How steeply churn rises as satisfaction falls."
     )
+    unserved_churn: float = _f(
+        0.2,
+        0.0,
+        1.0,
+        "probability",
+        "Probability that a customer who came and got no service leaves at once.",
+    )
     satisfaction_reference: float = _f(
-        0.62, 0.0, 1.0, "satisfaction", "Satisfaction at which churn equals its base."
+        0.62,
+        0.0,
+        1.0,
+        "satisfaction",
+        "What customers expect: below it they churn faster and complain to the frontline.",
     )
     referral_threshold: float = _f(
         0.75, 0.0, 1.0, "satisfaction", "Customers above this satisfaction recommend you."
@@ -430,12 +534,16 @@ class CustomerParams(_Section):
         2.0, 0.0, 20.0, "multiplier", "Reach of a warning relative to a referral (social media)."
     )
     acquisition_rate: float = _f(
-        0.003, 0.0, 0.5, "1/week", "Share of prospects won each week through marketing alone."
+        0.03,
+        0.0,
+        1.0,
+        "fraction",
+        "Share of a prospect's purchase occasions that marketing wins for you.",
     )
 
 
 class EconomicsParams(_Section):
-    """Revenue, salaries, turnover and intervention costs."""
+    """Revenue, salaries, turnover costs and the budget."""
 
     revenue_per_occasion: float = _f(
         130.0, 0.0, 1e6, "currency", "Gross margin per purchase or service occasion."
@@ -449,48 +557,111 @@ class EconomicsParams(_Section):
     replacement_cost_share: float = _f(
         0.2, 0.0, 3.0, "fraction", "Cost of replacing an employee as a share of annual salary."
     )
+    revenue_smoothing_weeks: float = _f(
+        13.0, 1.0, 104.0, "weeks", "Weeks over which management reads the revenue trend."
+    )
+    plan_adaptation_weeks: float = _f(
+        104.0, 1.0, 1040.0, "weeks", "Weeks over which the revenue plan adapts to the trend."
+    )
+    shortfall_scale: float = _f(
+        0.25,
+        0.01,
+        1.0,
+        "fraction",
+        "Revenue shortfall beyond the hiring-freeze threshold at which job insecurity is complete.",
+    )
+    freeze_shortfall: float = _f(
+        0.08,
+        0.0,
+        1.0,
+        "fraction",
+        "Revenue shortfall against plan from which the budget cuts the payroll (by the "
+        "shortfall beyond this) and job insecurity starts.",
+    )
+    layoff_shortfall: float = _f(
+        0.15,
+        0.0,
+        1.0,
+        "fraction",
+        "Revenue shortfall against plan from which people are laid off.",
+    )
+    layoff_rate: float = _f(
+        0.5,
+        0.0,
+        1.0,
+        "1/week",
+        "Weekly layoff probability of staff off the frontline per unit of payroll excess over "
+        "the budget, past the layoff threshold.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
-# Interventions: levers with a cost, each off by default
+# Interventions: levers with a cost, each off by default, each with one dose dial
 # --------------------------------------------------------------------------------------------
 
 
 class _Lever(_Section):
-    enabled: bool = Field(False, description="Switch the lever on.")
-    cost_per_employee_week: float = _f(
-        0.0, 0.0, 1e5, "currency/employee/week", "Running cost per filled seat per week."
+    intensity: float = _f(
+        0.0,
+        0.0,
+        8.0,
+        "dose",
+        "The lever's dial: 0 = off, 1 = the documented default dose; effects saturate with the "
+        "dose, costs and hours scale with it.",
+        extra={"slider": True},
     )
+    cost_per_employee_week: float = _f(
+        0.0, 0.0, 1e5, "currency/employee/week", "Running cost per filled seat per week at dose 1."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_enabled(cls, data: Any) -> Any:
+        # The on/off switch of earlier versions became the dose dial: say so instead of a bare
+        # "unknown key".
+        if isinstance(data, dict) and "enabled" in data:
+            raise ValueError(
+                "'enabled' was replaced by 'intensity' (0 = off, 1 = the default dose, up to 8)"
+            )
+        return data
 
 
 class ServiceStandards(_Lever):
-    """Published internal response targets: requests near their deadline are served first."""
+    """Published internal response targets: requests near their deadline are served first, and
+    the published standard holds people's quality standard up."""
 
     cost_per_employee_week: float = _f(2.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
     age_priority: float = _f(
         0.5, 0.0, 1.0, "priority", "Priority a request gains as its response deadline nears."
     )
+    standard_support: float = _f(
+        1.0,
+        0.0,
+        10.0,
+        "multiplier",
+        "Extra speed at which eroded quality standards recover (multiple of the base rate).",
+    )
 
 
 class Training(_Lever):
-    """Skill and service training: faster learning and a mindset boost."""
+    """Skill and service training: faster learning, fewer errors and a mindset boost."""
 
-    cost_per_employee_week: float = _f(15.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    cost_per_employee_week: float = _f(8.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
     learning_boost: float = _f(
-        1.0, 0.0, 10.0, "multiplier", "Extra learning rate, as a multiple of the base rate."
+        1.5, 0.0, 10.0, "multiplier", "Extra learning rate, as a multiple of the base rate."
     )
     mindset_boost: float = _f(
         0.004, 0.0, 0.1, "mindset/week", "Weekly push of service mindset toward 1."
     )
-    hours: float = _f(1.0, 0.0, 20.0, "hours/week", "Hours per week spent in training.")
+    hours: float = _f(0.5, 0.0, 20.0, "hours/week", "Hours per week spent in training.")
 
 
 class Recognition(_Lever):
-    """Recognition of good internal service: morale target rises with the service one gives."""
+    """Recognition of good internal service: people who serve colleagues well feel valued."""
 
     cost_per_employee_week: float = _f(5.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
     strength: float = _f(
-        0.12, 0.0, 1.0, "morale", "Morale target gain for an employee whose service is excellent."
+        0.06, 0.0, 1.0, "treatment", "Treatment gain for an employee whose service is excellent."
     )
 
 
@@ -526,12 +697,10 @@ class CloseTheLoop(_Lever):
 
 
 class ClearExpectations(_Lever):
-    """Set clear expectations: fewer rework and clarifying requests."""
+    """Set clear expectations: fewer avoidable requests (unclear asks, rework)."""
 
     cost_per_employee_week: float = _f(1.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
-    request_cut: float = _f(
-        0.15, 0.0, 0.9, "fraction", "Cut in the number of internal requests (less rework)."
-    )
+    avoidable_cut: float = _f(0.5, 0.0, 1.0, "fraction", "Cut in the number of avoidable requests.")
 
 
 class PerformanceManagement(_Lever):
@@ -545,8 +714,16 @@ class PerformanceManagement(_Lever):
 
 
 class InterventionParams(_Section):
-    """The levers the sources name, each with a cost and off by default."""
+    """The levers the sources name, each with a cost, a dose dial and off by default."""
 
+    saturation: float = _f(
+        0.7,
+        0.05,
+        5.0,
+        "1/dose",
+        "How quickly every lever's effect saturates with its dose (effect at dose I is "
+        "(1 - exp(-s I)) / (1 - exp(-s)) times the effect at dose 1).",
+    )
     service_standards: ServiceStandards = Field(default_factory=ServiceStandards)
     training: Training = Field(default_factory=Training)
     recognition: Recognition = Field(default_factory=Recognition)
@@ -557,7 +734,7 @@ class InterventionParams(_Section):
     performance_management: PerformanceManagement = Field(default_factory=PerformanceManagement)
 
 
-LEVERS = tuple(InterventionParams.model_fields)
+LEVERS = tuple(k for k in InterventionParams.model_fields if k != "saturation")
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,10 +747,11 @@ class _Event(_Section):
 
 
 class DemandSurge(_Event):
-    """Customer occasions rise by ``size`` (fraction) for ``weeks`` weeks."""
+    """Customer occasions change by ``size`` (fraction) for ``weeks`` weeks; a negative size is a
+    competitor taking demand."""
 
     type: Literal["demand_surge"] = "demand_surge"
-    size: float = _f(0.3, -0.9, 5.0, "fraction", "Change in customer occasions (0.3 = +30%).")
+    size: float = _f(0.3, -1.0, 5.0, "fraction", "Change in customer occasions (0.3 = +30%).")
     weeks: int = _f(8, 1, 520, "weeks", "Duration.")
 
 
@@ -584,6 +762,15 @@ class HiringFreeze(_Event):
     weeks: int = _f(12, 1, 520, "weeks", "Duration.")
 
 
+class BudgetCut(_Event):
+    """Management cuts the budget by ``share`` for ``weeks`` weeks: read as a revenue shortfall
+    against plan (insecurity, slower hiring, layoffs past the threshold)."""
+
+    type: Literal["budget_cut"] = "budget_cut"
+    share: float = _f(0.1, 0.0, 0.9, "fraction", "Cut as a share of the revenue plan.")
+    weeks: int = _f(26, 1, 520, "weeks", "Duration.")
+
+
 class LeadershipChange(_Event):
     """A new leadership sets a new culture from ``week`` on."""
 
@@ -592,7 +779,7 @@ class LeadershipChange(_Event):
 
 
 class KeyPersonLeaves(_Event):
-    """The most senior (or a chosen) employee leaves; with ``level`` set, one at that level."""
+    """The longest-serving employee(s) at a level leave."""
 
     type: Literal["key_person_leaves"] = "key_person_leaves"
     level: int = _f(1, 0, 11, "level", "Level of the person who leaves (0 = top).")
@@ -607,10 +794,19 @@ class Layoffs(_Event):
 
 
 Event = Annotated[
-    Union[DemandSurge, HiringFreeze, LeadershipChange, KeyPersonLeaves, Layoffs],  # noqa: UP007
+    Union[  # noqa: UP007
+        DemandSurge, HiringFreeze, BudgetCut, LeadershipChange, KeyPersonLeaves, Layoffs
+    ],
     Field(discriminator="type"),
 ]
-EVENT_TYPES = ("demand_surge", "hiring_freeze", "leadership_change", "key_person_leaves", "layoffs")
+EVENT_TYPES = (
+    "demand_surge",
+    "hiring_freeze",
+    "budget_cut",
+    "leadership_change",
+    "key_person_leaves",
+    "layoffs",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -622,6 +818,14 @@ class Params(_Section):
     """All parameters of a scenario. Defaults give the top-down pyramid reference organization."""
 
     weeks: int = _f(260, 1, 5200, "weeks", "Default horizon of a run (5 years).")
+    warmup_weeks: int = _f(
+        156,
+        0,
+        1040,
+        "weeks",
+        "Weeks simulated before week 0, unreported, so that a run starts at its organization's "
+        "steady state (levers and events start at week 1).",
+    )
     org: OrgParams = Field(default_factory=OrgParams)
     culture: CultureParams = Field(default_factory=CultureParams)
     requests: RequestParams = Field(default_factory=RequestParams)
@@ -643,12 +847,13 @@ class Params(_Section):
         return self
 
 
-SECTIONS = tuple(f for f in Params.model_fields if f not in ("weeks", "events"))
+SECTIONS = tuple(f for f in Params.model_fields if f not in ("weeks", "warmup_weeks", "events"))
 
 # Fields that shape the organization or the starting state: they are read once, when a model is
 # built, so changing one means a new run from week 0. Every other field is read by the phases
 # each week and may change mid-run (``ServiceCultureModel.set_params``).
 STRUCTURAL_PREFIXES: tuple[str, ...] = (
+    "warmup_weeks",
     "org.",
     "customers.per_frontline",
     "customers.market_multiple",

@@ -1,9 +1,14 @@
-"""Columnar state: one NumPy row per seat, per customer and per waiting request.
+"""Columnar state: one NumPy row per seat, per customer cohort and per waiting request.
 
 The model's whole mutable state lives here as a struct of arrays. Phases read and write these
 arrays in place and return what else they produce; agents are thin views over seat rows. Vacant
 seats keep their last values in the arrays but are masked out by ``filled`` everywhere they would
 count.
+
+Customers are cohorts: for each frontline seat, the number of its customers in each satisfaction
+band (``N_BANDS`` bands from 0 to 1). The customer rules are stated per customer and drawn per
+cohort with binomial counts, which is exact in distribution, so the cost of a week does not grow
+with the number of customers.
 """
 
 from __future__ import annotations
@@ -22,6 +27,20 @@ from sim.params import Params
 UP, DOWN, LATERAL = 0, 1, 2
 DIRECTION_NAMES = ("up", "down", "lateral")
 
+# What a request is for. TASK: an input the requester's own work needs; AVOIDABLE: an unclear ask
+# or rework that adds nothing; CUSTOMER: an input a customer encounter needs.
+TASK, AVOIDABLE, CUSTOMER = 0, 1, 2
+KIND_NAMES = ("task input", "avoidable", "customer input")
+
+# Customer satisfaction bands: 0.0, 0.1, ..., 1.0.
+N_BANDS = 11
+BAND_VALUES = np.linspace(0.0, 1.0, N_BANDS)
+
+
+def band_of(satisfaction: float) -> int:
+    """The band nearest to a satisfaction level (0-1)."""
+    return round(min(max(satisfaction, 0.0), 1.0) * (N_BANDS - 1))
+
 
 @dataclass
 class Requests:
@@ -33,7 +52,7 @@ class Requests:
         direction: UP, DOWN or LATERAL (see module docstring).
         hours: Size in hours.
         age: Weeks waited so far (0 = made this week).
-        customer: True when the request is an input a customer encounter needs.
+        kind: TASK, AVOIDABLE or CUSTOMER (what the request is for).
         column: For customer inputs, the department supplying it (D = the manager); else -1.
     """
 
@@ -42,8 +61,13 @@ class Requests:
     direction: np.ndarray
     hours: np.ndarray
     age: np.ndarray
-    customer: np.ndarray
+    kind: np.ndarray
     column: np.ndarray
+
+    @property
+    def customer(self) -> np.ndarray:
+        """True where the request is an input a customer encounter needs."""
+        return self.kind == CUSTOMER
 
     @classmethod
     def empty(cls) -> Requests:
@@ -54,7 +78,7 @@ class Requests:
             direction=np.empty(0, dtype=np.int8),
             hours=np.empty(0, dtype=float),
             age=np.empty(0, dtype=np.int16),
-            customer=np.empty(0, dtype=bool),
+            kind=np.empty(0, dtype=np.int8),
             column=np.empty(0, dtype=np.int16),
         )
 
@@ -73,7 +97,7 @@ class Requests:
             direction=self.direction.take(idx),
             hours=self.hours.take(idx),
             age=self.age.take(idx),
-            customer=self.customer.take(idx),
+            kind=self.kind.take(idx),
             column=self.column.take(idx),
         )
 
@@ -90,7 +114,7 @@ class Requests:
             direction=np.concatenate([p.direction for p in parts]),
             hours=np.concatenate([p.hours for p in parts]),
             age=np.concatenate([p.age for p in parts]),
-            customer=np.concatenate([p.customer for p in parts]),
+            kind=np.concatenate([p.kind for p in parts]),
             column=np.concatenate([p.column for p in parts]),
         )
 
@@ -99,22 +123,49 @@ class Requests:
 class State:
     """All mutable arrays of the model.
 
-    Seat arrays (length ``n_seats``): ``filled``, ``morale``, ``mindset``, ``skill`` (all in
-    [0, 1]), ``tenure`` (weeks), ``person_id``, ``vacancy_wait`` (weeks until a vacant seat is
-    filled), ``onboarding_left`` (weeks), ``received`` (remembered quality of internal service
-    received, 0-1), ``given`` (remembered quality of internal service given, 0-1), ``supplied``
-    (remembered on-time share of one's own requests), ``feedback`` (remembered customer encounter
-    quality, frontline), ``pressure`` (overload share, >= 0), ``workload`` (demand / capacity),
-    ``backlog_hours``, ``input_supply`` (seats x departments+1: remembered on-time share of the
-    encounter inputs each department and the manager delivered).
+    Seat arrays (length ``n_seats``):
+        filled: The seat has an occupant.
+        morale, mindset, skill: Traits of the occupant, 0-1.
+        tenure: Weeks in the seat.
+        person_id: Id of the occupant (a new hire gets a new id).
+        vacancy_wait: Weeks until a vacant seat is filled.
+        onboarding_left: Weeks of onboarding left.
+        received: Remembered quality of internal service received (0-1).
+        given: Remembered quality of internal service given (0-1).
+        task_supply: Remembered score of the inputs one's own work needed from colleagues (0-1).
+        expectation: The treatment the person expects (0-1); adapts to what they get.
+        standard: The quality standard the person holds: the share of the standard time per
+            task they give when not rushed (0-1; Oliva & Sterman's eroding standard).
+        diligence: Share of the standard time per task actually given last week (0-1).
+        felt_reach: Remembered share of the standard time per task that the pressure of one's
+            main work (encounters for the frontline, internal requests for everyone else)
+            allowed: sustained pressure, not one busy week, erodes standards.
+        feedback: Remembered quality of one's customer encounters (frontline).
+        complaints: Remembered share of one's customers who are unhappy (frontline).
+        pressure: Workload pressure (overtime and rushing, plus felt pressure), >= 0.
+        workload: Hours asked for internal service / hours available, last week.
+        backlog_hours: Hours of internal requests waiting on the seat.
+        input_supply: (seats x departments+1) remembered on-time share of the encounter inputs
+            each department (and the manager, last column) delivered.
+        seat_quits: Quits from the seat since the start (for unit-level turnover).
+        local_quality: Static effect of the seat's business unit's local conditions.
+        quit_propensity: The occupant's personal log-multiplier of the quit hazard.
 
-    ``seat_quits`` counts the quits from each seat since the start (for unit-level turnover);
-    ``local_quality`` is the static effect of the seat's business unit's local conditions on
-    encounter quality and ``quit_propensity`` the occupant's personal log-multiplier of the quit
-    hazard (see :func:`initial_state`).
+    Customer cohorts:
+        customers: (seats x N_BANDS) number of each seat's customers per satisfaction band
+            (rows of non-frontline seats stay 0).
+        market: Size of the addressable market (active customers + prospects).
 
-    Customer arrays (length ``n_customers``, the addressable market): ``c_active``,
-    ``c_satisfaction`` (0-1), ``c_tenure`` (weeks), ``c_employee`` (usual frontline seat).
+    Organization-level memory:
+        service_direction: The culture in force.
+        revenue_trend: Revenue smoothed over ``economics.revenue_smoothing_weeks``.
+        revenue_plan: The revenue the budget is planned on; adapts to the trend slowly.
+        shortfall: Revenue shortfall against plan (share of plan, budget cuts included), >= 0.
+        insecurity: Job insecurity, 0-1, from the shortfall.
+        quit_history, headcount_history: Quits and headcount per week (turnover is measured
+            over a trailing year).
+        churn_rate_memory: Smoothed weekly customer churn rate (for lifetime value).
+        next_person_id: Id of the next hire.
     """
 
     filled: np.ndarray
@@ -127,25 +178,55 @@ class State:
     onboarding_left: np.ndarray
     received: np.ndarray
     given: np.ndarray
-    supplied: np.ndarray
+    task_supply: np.ndarray
+    expectation: np.ndarray
+    standard: np.ndarray
+    diligence: np.ndarray
+    felt_reach: np.ndarray
     feedback: np.ndarray
+    complaints: np.ndarray
     pressure: np.ndarray
     workload: np.ndarray
     backlog_hours: np.ndarray
     input_supply: np.ndarray
-    c_active: np.ndarray
-    c_satisfaction: np.ndarray
-    c_tenure: np.ndarray
-    c_employee: np.ndarray
     seat_quits: np.ndarray
     local_quality: np.ndarray
     quit_propensity: np.ndarray
+    customers: np.ndarray
+    market: int
     pending: Requests
     service_direction: float
+    revenue_trend: float
+    revenue_plan: float
+    shortfall: float
+    insecurity: float
     next_person_id: int
     quit_history: list[int]
     headcount_history: list[int]
     churn_rate_memory: float
+
+    @property
+    def customers_per_seat(self) -> np.ndarray:
+        """Active customers of each seat."""
+        return self.customers.sum(axis=1)
+
+    @property
+    def active_customers(self) -> int:
+        """Number of active customers."""
+        return int(self.customers.sum())
+
+    def satisfaction_of(self, seats: np.ndarray | None = None) -> np.ndarray:
+        """Mean satisfaction of each seat's customers (NaN for a seat without customers)."""
+        counts = self.customers if seats is None else self.customers[seats]
+        n = counts.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (counts @ BAND_VALUES) / n
+
+    @property
+    def mean_satisfaction(self) -> float:
+        """Mean satisfaction of all active customers (0 when there are none)."""
+        n = self.customers.sum()
+        return float((self.customers.sum(axis=0) @ BAND_VALUES) / n) if n else 0.0
 
 
 def draw_quit_propensity(params: Params, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -179,15 +260,16 @@ def survivor_quit_propensity(
 
 
 def initial_state(org: Organization, params: Params, rng: np.random.Generator) -> State:
-    """Initialization (ODD §5): every seat filled, traits drawn around the configured means.
+    """The organization as built, before the warm-up (see ``ServiceCultureModel``).
 
-    Morale and mindset start from clipped normal draws around ``workforce.initial_morale`` and
-    ``initial_mindset`` (set near the reference organization's steady state); tenure is
-    exponential with mean ``workforce.initial_tenure_weeks``, and skill is where the learning
-    curve has brought a hire of ``hire_skill`` in that tenure, plus a little noise. The customer
-    market has ``customers.market_multiple`` times the starting base; the starting base
-    (``customers.per_frontline`` per frontline seat) is active and assigned evenly to frontline
-    seats.
+    Every seat is filled. Morale and mindset start from clipped normal draws around
+    ``workforce.initial_morale`` and ``initial_mindset``; tenure is exponential with mean
+    ``workforce.initial_tenure_weeks``, and skill is where the learning curve has brought a hire
+    of ``hire_skill`` in that tenure, plus a little noise. Expectations start at the norm
+    (``behaviour.service_expectation``) and quality standards at 1. The customer base
+    (``customers.per_frontline`` per frontline seat, at ``initial_satisfaction``) is spread
+    evenly over the frontline; the market is ``customers.market_multiple`` times that base.
+    The warm-up then takes all of this to the organization's own steady state.
 
     Local conditions: every business unit (a manager's team) gets a static effect on encounter
     quality drawn once, normal with sd ``customers.local_conditions_sd``: location, customer mix
@@ -201,28 +283,26 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     """
     n = org.n_seats
     wf = params.workforce
+    expected = params.behaviour.service_expectation
 
     def draw(mean: float) -> np.ndarray:
         return np.clip(rng.normal(mean, wf.initial_sd, n), 0.0, 1.0)
 
     # Tenure as in a workforce with a constant quit hazard (exponential), and skill where the
-    # learning curve (phase 5) has taken each person from the hire skill in that tenure: the
-    # organization starts near its own steady state instead of drifting for years.
+    # learning curve (phase 5) has taken each person from the hire skill in that tenure.
     tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), 2080).astype(np.int32)
     learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
     skill = np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, n), 0.0, 1.0)
     frontline_seats = np.flatnonzero(org.frontline)
     n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
-    n_market = max(n_active + 1, round(n_active * params.customers.market_multiple))
-    c_employee = np.empty(n_market, dtype=np.int64)
-    c_employee[:n_active] = frontline_seats[np.arange(n_active) % frontline_seats.size]
-    c_employee[n_active:] = frontline_seats[
-        rng.integers(0, frontline_seats.size, n_market - n_active)
-    ]
+    customers = np.zeros((n, N_BANDS), dtype=np.int64)
+    per_seat = np.bincount(
+        np.arange(n_active) % frontline_seats.size, minlength=frontline_seats.size
+    )
+    customers[frontline_seats, band_of(params.customers.initial_satisfaction)] = per_seat
+    market = max(n_active + 1, round(n_active * params.customers.market_multiple))
     unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
     local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
-    c_active = np.zeros(n_market, dtype=bool)
-    c_active[:n_active] = True
     return State(
         filled=np.ones(n, dtype=bool),
         morale=draw(wf.initial_morale),
@@ -232,23 +312,30 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         person_id=np.arange(n, dtype=np.int64),
         vacancy_wait=np.zeros(n),
         onboarding_left=np.zeros(n, dtype=np.int16),
-        received=np.full(n, params.behaviour.service_expectation),
-        given=np.full(n, params.behaviour.service_expectation),
-        supplied=np.full(n, 0.9),
-        feedback=np.full(n, params.behaviour.service_expectation),
+        received=np.full(n, expected),
+        given=np.full(n, expected),
+        task_supply=np.full(n, expected),
+        expectation=np.full(n, expected),
+        standard=np.ones(n),
+        diligence=np.ones(n),
+        felt_reach=np.ones(n),
+        feedback=np.full(n, expected),
+        complaints=np.zeros(n),
         pressure=np.zeros(n),
         workload=np.zeros(n),
         backlog_hours=np.zeros(n),
         input_supply=np.ones((n, org.n_depts + 1)),
-        c_active=c_active,
-        c_satisfaction=np.full(n_market, params.customers.initial_satisfaction),
-        c_tenure=np.where(c_active, rng.integers(0, 260, n_market), 0).astype(np.int32),
-        c_employee=c_employee,
         seat_quits=np.zeros(n, dtype=np.int32),
         local_quality=local_quality,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
+        customers=customers,
+        market=int(market),
         pending=Requests.empty(),
         service_direction=params.culture.service_direction,
+        revenue_trend=0.0,
+        revenue_plan=0.0,
+        shortfall=0.0,
+        insecurity=0.0,
         next_person_id=n,
         # Turnover is measured over a trailing year that starts with the initial state.
         quit_history=[0],

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sim.phases.budget import review_budget
 from sim.phases.capacity import Capacity, plan_capacity
 from sim.phases.conditions import Conditions, set_conditions
 from sim.phases.customers import CustomerOutcome, update_customers
 from sim.phases.demand import Demand, draw_demand
-from sim.phases.economics import compute_kpis
+from sim.phases.economics import Ledger, keep_books
 from sim.phases.encounters import EncounterOutcome, serve_customers
+from sim.phases.kpis import compute_kpis
 from sim.phases.people import update_people
 from sim.phases.requests import generate_requests
 from sim.phases.service import ServiceOutcome, serve_requests
@@ -74,14 +76,16 @@ PHASES: tuple[Phase, ...] = (
         "Capacity",
         plan_capacity,
         ("state", "org", "params", "conditions"),
-        "Discretionary effort follows morale; each person's hours for internal service.",
+        "Discretionary effort follows morale; each person's hours, and how well they can work "
+        "with the inputs they got.",
     ),
     Phase(
         "demand",
         "Demand",
         draw_demand,
         ("state", "org", "params", "conditions", "rng"),
-        "Active customers make purchase or service occasions with their usual frontline employee.",
+        "Active customers come for a purchase or service occasion to their usual frontline "
+        "employee.",
     ),
     Phase(
         "requests",
@@ -89,49 +93,65 @@ PHASES: tuple[Phase, ...] = (
         generate_requests,
         ("state", "org", "params", "conditions", "demand", "rng"),
         "Employees ask their manager, their reports, other departments, and for the inputs "
-        "their customer encounters need.",
+        "their customer encounters need; some asks are avoidable.",
     ),
     Phase(
         "service",
         "Internal service",
         serve_requests,
-        ("state", "org", "params", "conditions", "capacity", "requests", "rng"),
-        "Providers serve requests in the culture's order until their hours run out; the rest "
-        "waits or lapses.",
+        ("state", "org", "params", "conditions", "capacity", "demand", "requests", "rng"),
+        "Providers serve requests in the culture's order until their hours and overtime run out, "
+        "rushing under pressure; the rest waits or lapses.",
     ),
     Phase(
         "encounters",
         "Customer encounters",
         serve_customers,
-        ("state", "org", "params", "capacity", "demand", "rng"),
-        "The frontline serves customers; quality depends on the employee and on the weakest "
-        "internal input.",
+        ("state", "org", "params", "conditions", "capacity", "demand", "service", "rng"),
+        "The frontline serves who came while time allows; quality depends on the employee, their "
+        "standard and the weakest internal input; satisfaction follows.",
     ),
     Phase(
         "people",
         "Employees update",
         update_people,
-        ("state", "org", "params", "conditions", "encounters", "rng"),
-        "Morale, service mindset and skill move with service received, pressure, customers and "
-        "the team.",
+        ("state", "org", "params", "conditions", "service", "encounters", "rng"),
+        "Morale, expectations, quality standards, mindset and skill move with service received, "
+        "pressure, customers, job security and the team.",
     ),
     Phase(
         "workforce",
         "Workforce",
         turn_over,
         ("state", "org", "params", "conditions", "rng"),
-        "Vacancies fill after their time-to-fill; people quit as morale falls and pressure rises.",
+        "Vacancies fill unless the budget is short; people quit as morale falls and pressure and "
+        "insecurity rise; a deep shortfall brings layoffs.",
     ),
     Phase(
         "customers",
         "Customers update",
         update_customers,
-        ("state", "org", "params", "rng"),
-        "Customers churn as satisfaction falls, refer or warn others, and prospects are won.",
+        ("state", "org", "params", "conditions", "encounters", "rng"),
+        "Customers churn as satisfaction falls, refer or warn others, complain to the "
+        "frontline, and prospects are won.",
+    ),
+    Phase(
+        "ledger",
+        "Economics",
+        keep_books,
+        ("state", "org", "params", "conditions", "encounters", "workforce"),
+        "Revenue from the encounters served; salaries, hiring and lever costs.",
+    ),
+    Phase(
+        "budget",
+        "Budget",
+        review_budget,
+        ("state", "params", "conditions", "ledger"),
+        "Revenue against plan: a shortfall brings job insecurity, hiring stops and layoffs.",
     ),
     Phase(
         "kpis",
-        "Economics and KPIs",
+        "KPIs",
         compute_kpis,
         (
             "state",
@@ -139,13 +159,13 @@ PHASES: tuple[Phase, ...] = (
             "params",
             "week",
             "conditions",
-            "demand",
             "service",
             "encounters",
             "workforce",
             "customers",
+            "ledger",
         ),
-        "Revenue, costs, profit and every KPI of the week.",
+        "Every KPI of the week.",
     ),
 )
 PHASE_NAMES: tuple[str, ...] = tuple(p.name for p in PHASES)
@@ -170,6 +190,8 @@ class Week:
     people: None = None
     workforce: WorkforceOutcome | None = None
     customers: CustomerOutcome | None = None
+    ledger: Ledger | None = None
+    budget: None = None
     kpis: dict[str, float] | None = None
 
 

@@ -1,17 +1,22 @@
-"""Capacity and effort: the hours each person has for internal service this week.
+"""Capacity and effort: the hours each person has this week, and how well they can work.
 
 Rules:
 - Discretionary effort rises linearly with morale from ``workforce.effort_min`` (morale 0) to
   ``workforce.effort_max`` (morale 1): low-morale employees "perform as well as necessary to keep
-  their jobs" and skip the extra mile (Harter, Schmidt & Hayes 2002, engagement and productivity).
-  Performance management lifts the floor.
+  their jobs" and skip the extra mile (Harter, Schmidt & Hayes 2002, engagement and
+  productivity). Performance management lifts the floor.
 - Each role keeps a share of its contracted ``weekly_hours`` for internal requests (frontline,
   support, manager: ``internal_share_*``); the rest is own work (customer encounters for the
-  frontline). Capacity = weekly hours x role share x effort, minus hours spent in lever
-  activities (training, job swap, improvement teams).
-- Onboarding: a new hire works at half capacity while onboarding, and each onboarding report takes
-  ``onboarding_hours`` a week of their manager's internal hours (replacing someone pulls
-  colleagues' hours into onboarding).
+  frontline). Internal hours = weekly hours x role share x effort, minus hours spent in lever
+  activities (training, job swap, improvement teams). When work piles up people add up to
+  ``overtime_max`` of those hours and then rush (see the service and encounter phases), so a
+  lost hour costs some slack and pressure before it costs service.
+- Onboarding: a new hire works at half capacity while onboarding, and each onboarding report
+  takes ``onboarding_hours`` a week of their manager's internal hours.
+- Work quality: a person's work loses quality when the inputs it needs from colleagues come late,
+  poor or never: quality multiplier ``1 + supply_weight x (task supply - service_expectation)``,
+  where task supply is the remembered score of one's task requests (requests have value: the
+  internal customer's own work depends on them; inputs as good as the norm leave it as it is).
 - Vacant seats have no capacity.
 """
 
@@ -30,15 +35,19 @@ from sim.state import State
 
 @dataclass(frozen=True)
 class Capacity:
-    """This week's effort and hours per seat.
+    """This week's effort, hours and work quality per seat.
 
     Attributes:
-        effort: Discretionary effort multiplier per seat (``effort_min``..``effort_max``).
-        hours: Hours per seat for internal service (0 for vacant seats).
+        effort: Discretionary effort multiplier (``effort_min``..``effort_max``).
+        hours: Hours for internal service before overtime (0 for vacant seats).
+        own_hours: Hours for own work (customer encounters for the frontline) before overtime.
+        work_quality: Quality multiplier from the inputs one's work needs (0-1).
     """
 
     effort: np.ndarray
     hours: np.ndarray
+    own_hours: np.ndarray
+    work_quality: np.ndarray
 
 
 def role_internal_share(org: Organization, params: Params) -> np.ndarray:
@@ -76,11 +85,45 @@ def capacity_hours(
     return np.where(state.filled, np.maximum(cap, 0.0), 0.0)
 
 
+def work_quality(state: State, params: Params) -> np.ndarray:
+    """Quality multiplier of each person's work from the task inputs they received.
+
+    1 when the inputs are as good as the norm (``service_expectation``), ``1 - supply_weight x
+    norm`` when they fail fully, and at most ``1 + supply_weight x (1 - norm)`` when perfect.
+    """
+    b = params.behaviour
+    return 1.0 + b.supply_weight * (state.task_supply - b.service_expectation)
+
+
 def plan_capacity(
     state: State, org: Organization, params: Params, conditions: Conditions
 ) -> Capacity:
-    """The capacity phase: effort from morale, then internal-service hours per seat."""
+    """The capacity phase: effort from morale, hours per seat, work quality from inputs."""
     effort = discretionary_effort(state.morale, params, conditions.levers)
+    own = np.where(state.filled, own_work_hours(org, params, effort), 0.0)
     return Capacity(
-        effort=effort, hours=capacity_hours(state, org, params, conditions.levers, effort)
+        effort=effort,
+        hours=capacity_hours(state, org, params, conditions.levers, effort),
+        own_hours=own,
+        work_quality=work_quality(state, params),
     )
+
+
+def achievable_diligence(asked: np.ndarray, hours: np.ndarray, params: Params) -> np.ndarray:
+    """Share of the standard time per task people can give when ``asked`` hours meet ``hours``.
+
+    First overtime (up to ``overtime_max`` of the hours), then rushing down to ``rush_min``;
+    1 when the work fits. Seats with no hours and work asked get ``rush_min``.
+    """
+    wf = params.workforce
+    room = hours * (1.0 + wf.overtime_max)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fit = np.where(asked > 0, room / asked, 1.0)
+    return np.clip(fit, wf.rush_min, 1.0)
+
+
+def overload(asked: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """Hours asked beyond the hours available, as a share (felt pressure), capped at 3."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(hours > 0, asked / hours - 1.0, np.where(asked > 0, 3.0, 0.0))
+    return np.clip(share, 0.0, 3.0)

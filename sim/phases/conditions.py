@@ -2,9 +2,16 @@
 
 Levers (``sim.interventions``) turn into the mechanism values the later phases read; events
 (``sim.events``) change the culture in force (a leadership change), name people who leave (key
-people, layoffs: their seats become vacancies here) or set this week's context (a demand surge, a
-hiring freeze). Neither touches an outcome directly: every effect runs through
-the phases that follow.
+people, layoffs: their seats become vacancies here) or set this week's context (a demand surge or
+a competitor, a hiring freeze, a budget cut). Neither touches an outcome directly: every effect
+runs through the phases that follow.
+
+Weeks up to 0 are the warm-up (see ``ServiceCultureModel``): no lever and no event acts in them,
+so a run starts from its organization's own steady state and the scenario's levers and events
+act from week 1. The first two thirds of the warm-up fast-forward the slow adaptive processes
+(expectations, quality standards, mindset, customer churn and acquisition run at three times
+their rates); the equilibria these settle to do not depend on their rates, so the last third, at
+the normal pace, starts close to the steady state and settles it.
 """
 
 from __future__ import annotations
@@ -27,21 +34,46 @@ class Conditions:
 
     Attributes:
         levers: Mechanism values of the levers in force.
-        demand_multiplier: Multiplier on customer occasions (demand surges).
+        demand_multiplier: Multiplier on customer occasions (surges above 1, competitors below).
         hiring_frozen: True while a hiring freeze lasts.
+        budget_cut: Share of the revenue plan cut by management this week (0 = none).
         departures: People who left this week through events (key people); counted as quits.
+        laid_off: People laid off this week through events.
+        warmup: True in the unreported warm-up weeks (week <= 0).
+        pace: Multiplier on the slow adaptive rates (expectations, standards, mindset, customer
+            flows): above 1 only in the fast-forward part of the warm-up.
     """
 
     levers: LeverEffects
     demand_multiplier: float = 1.0
     hiring_frozen: bool = False
+    budget_cut: float = 0.0
     departures: int = 0
+    laid_off: int = 0
+    warmup: bool = False
+    pace: float = 1.0
+
+
+# The warm-up's first part fast-forwards the slow adaptive processes (each rate times this
+# factor; their equilibria do not depend on the rates), its last part runs at the normal pace.
+WARMUP_PACE = 3.0
+WARMUP_FAST_SHARE = 2.0 / 3.0
+
+
+def warmup_pace(week: int, warmup_weeks: int) -> float:
+    """The pace of warm-up ``week`` (<= 0): fast-forward first, then the normal pace."""
+    fast_until = round(-warmup_weeks * (1.0 - WARMUP_FAST_SHARE))
+    return WARMUP_PACE if week <= fast_until else 1.0
 
 
 def set_conditions(
     state: State, org: Organization, params: Params, week: int, rng: np.random.Generator
 ) -> Conditions:
-    """The conditions phase: levers of ``week`` (1-based; 0 = the initial state) and events."""
+    """The conditions phase: levers of ``week`` (1-based; <= 0 is the warm-up) and events."""
+    if week <= 0:
+        return Conditions(
+            levers=LeverEffects(), warmup=True, pace=warmup_pace(week, params.warmup_weeks)
+        )
     levers = lever_effects(params.interventions, week)
     shock = apply_events(state, org, params, week, rng)
     leaving = np.concatenate([shock.key_people, shock.laid_off])
@@ -50,5 +82,7 @@ def set_conditions(
         levers=levers,
         demand_multiplier=shock.demand_multiplier,
         hiring_frozen=shock.hiring_frozen,
+        budget_cut=shock.budget_cut,
         departures=int(shock.key_people.size),
+        laid_off=int(shock.laid_off.size),
     )

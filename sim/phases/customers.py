@@ -1,4 +1,4 @@
-"""Phase 7, customers update: churn, word of mouth and acquisition.
+"""Phase 7, customers update: churn, word of mouth, acquisition and complaints.
 
 Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
 - Churn hazard per week = ``churn_base_weekly`` x exp(``churn_sensitivity`` x
@@ -7,11 +7,21 @@ Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
 - Referrals: each active customer above ``referral_threshold`` refers Poisson(``referral_rate`` x
   how far above it they are, scaled to 0-1) prospects; half of the referred convert.
 - Warnings: each active customer below ``warning_threshold`` warns Poisson(``warning_rate`` x how
-  far below, scaled to 0-1) x ``social_amplification`` people (social media amplifies complaints);
-  each warning deters one would-be acquisition with probability one half.
-- Acquisition: a share ``acquisition_rate`` of prospects (inactive market) is won by marketing,
-  plus converted referrals, minus deterred ones; new customers start at
-  ``initial_satisfaction`` with a random frontline employee.
+  far below, scaled to 0-1) x ``social_amplification`` people (social media amplifies
+  complaints); each warning deters one would-be acquisition with probability one half.
+- Acquisition: prospects (the market not yet won) have purchase occasions like a neutral
+  customer (``occasion_rate`` x the demand multiplier) and each prospect is won with probability
+  ``acquisition_rate`` x the chance of an occasion this week; plus converted referrals, minus
+  deterred ones. No demand, no acquisition: a competitor who takes demand takes prospects too.
+  New customers start at ``initial_satisfaction`` with a frontline employee drawn at random,
+  smaller customer books more likely (see :func:`routing`): the organization routes new
+  customers to the people with room for them.
+- Complaints reach the frontline: each frontline seat remembers (exponential memory,
+  ``behaviour.received_memory``) the unhappy share of its customers, each customer counting how
+  far below ``satisfaction_reference`` they are (scaled to 0-1); phase 5 turns it into morale.
+
+Drawn per cohort: churn is binomial per (seat, band) and new customers are spread over seats by
+one multinomial draw, exactly as if each customer were drawn alone.
 """
 
 from __future__ import annotations
@@ -22,7 +32,9 @@ import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State
+from sim.phases.conditions import Conditions
+from sim.phases.encounters import EncounterOutcome
+from sim.state import BAND_VALUES, State, band_of
 
 
 @dataclass(frozen=True)
@@ -30,14 +42,16 @@ class CustomerOutcome:
     """This week's changes in the customer base.
 
     Attributes:
-        lost: Customers who churned.
+        lost: Customers who churned (those who left after getting no service included).
         acquired: New customers (marketing and referrals, less those warned off).
         referrals: Referrals made by satisfied customers.
+        warnings: Warnings (amplified) made by dissatisfied customers.
     """
 
     lost: int
     acquired: int
     referrals: int
+    warnings: int
 
 
 def churn_hazard(satisfaction: np.ndarray, params: Params) -> np.ndarray:
@@ -66,37 +80,73 @@ def warning_intensity(satisfaction: np.ndarray, params: Params) -> np.ndarray:
     return c.warning_rate * below * c.social_amplification
 
 
-def update_customers(state: State, org: Organization, params: Params, rng) -> CustomerOutcome:
-    """The customers phase: churn, word of mouth and acquisition for this week.
+def unhappiness(satisfaction: np.ndarray, params: Params) -> np.ndarray:
+    """How far below what they expect customers are, scaled to 0-1 (0 = content)."""
+    ref = params.customers.satisfaction_reference
+    return np.clip((ref - satisfaction) / max(ref, 1e-9), 0.0, 1.0)
+
+
+def routing(counts: np.ndarray) -> np.ndarray:
+    """Where new customers go: each frontline seat with probability proportional to how far
+    its customer book is below twice the average (at least a tenth of the average), so books
+    stay balanced and a seat that kept its customers is not buried in new ones."""
+    books = counts.sum(axis=1).astype(float)
+    average = max(books.mean(), 1.0)
+    weight = np.maximum(2.0 * average - books, 0.1 * average)
+    return weight / weight.sum()
+
+
+def acquisition_probability(params: Params, multiplier: float) -> float:
+    """Weekly probability that marketing wins one prospect (needs demand: no occasion, no win)."""
+    c = params.customers
+    return c.acquisition_rate * (1.0 - np.exp(-c.occasion_rate * multiplier))
+
+
+def update_customers(
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    encounters: EncounterOutcome,
+    rng,
+) -> CustomerOutcome:
+    """The customers phase: churn, word of mouth, acquisition, complaints.
 
     Also keeps the smoothed weekly churn rate that customer lifetime value is estimated from.
     """
     c = params.customers
-    active = np.flatnonzero(state.c_active)
-    sat = state.c_satisfaction[active]
-    lost = active[rng.random(active.size) < churn_hazard(sat, params)]
-    referrals = int(rng.poisson(referral_intensity(sat, params).sum()))
-    warnings = int(rng.poisson(warning_intensity(sat, params).sum()))
-    was_active = state.c_active.copy()
-    state.c_active[lost] = False
-    state.c_tenure += was_active  # + 1 week for everyone active at the start of the week
+    front = np.flatnonzero(org.frontline)
+    counts = state.customers[front]
+    n_before = int(counts.sum()) + encounters.lost_unserved
+    pace = conditions.pace  # > 1 only while the warm-up fast-forwards the customer base
+    hazard = np.minimum(churn_hazard(BAND_VALUES, params) * pace, 1.0)
+    lost = rng.binomial(counts, hazard[None, :])
+    per_band = counts.sum(axis=0)
+    referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
+    warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))
+    counts = counts - lost
 
-    prospects = np.flatnonzero(~state.c_active)
+    prospects = state.market - int(counts.sum())
     won = (
-        rng.binomial(prospects.size, c.acquisition_rate)
+        rng.binomial(
+            prospects,
+            min(acquisition_probability(params, conditions.demand_multiplier) * pace, 1.0),
+        )
         + rng.binomial(referrals, 0.5)
         - rng.binomial(warnings, 0.5)
     )
-    won = int(min(max(won, 0), prospects.size))
+    won = int(min(max(won, 0), prospects))
     if won:
-        new = rng.choice(prospects, size=won, replace=False)
-        front = np.flatnonzero(org.frontline)
-        state.c_active[new] = True
-        state.c_satisfaction[new] = c.initial_satisfaction
-        state.c_tenure[new] = 0
-        state.c_employee[new] = front[rng.integers(0, front.size, won)]
-    n_active = int(state.c_active.sum())
-    if n_active:
-        churn_now = lost.size / max(n_active + lost.size, 1)
-        state.churn_rate_memory += 0.1 * (churn_now - state.churn_rate_memory)
-    return CustomerOutcome(lost=int(lost.size), acquired=won, referrals=referrals)
+        counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, routing(counts))
+    state.customers[front] = counts
+
+    n = counts.sum(axis=1)
+    unhappy = np.where(n > 0, (counts @ unhappiness(BAND_VALUES, params)) / np.maximum(n, 1), 0.0)
+    seats = front[state.filled[front]]
+    memory = params.behaviour.received_memory
+    state.complaints[seats] += memory * (unhappy[state.filled[front]] - state.complaints[seats])
+
+    n_lost = int(lost.sum()) + encounters.lost_unserved
+    if n_before:
+        state.churn_rate_memory += 0.1 * (n_lost / n_before - state.churn_rate_memory)
+    return CustomerOutcome(lost=n_lost, acquired=won, referrals=referrals, warnings=warnings)

@@ -1,10 +1,14 @@
-"""Phase 1, demand: active customers make purchase or service occasions.
+"""Phase 1, demand: active customers come for a purchase or a service occasion.
 
-Rule: each active customer makes Poisson(``occasion_rate`` x demand multiplier x purchase
-propensity) occasions a week, where the propensity rises linearly with satisfaction
-(``1 + satisfaction_purchase_effect x (satisfaction - 0.5)``, floored at 0.1): satisfied customers
-repeat (Heskett et al. 1994, the service-profit chain's loyalty link). Each occasion is an
-encounter with the customer's usual frontline employee (their assigned seat).
+Rule (Heskett et al. 1994, the service-profit chain's loyalty link: satisfied customers repeat):
+each active customer comes this week with probability ``1 - exp(-occasion_rate x demand
+multiplier x propensity)`` (at most one occasion a week), where the propensity rises linearly
+with satisfaction, ``1 + satisfaction_purchase_effect x (satisfaction - 0.5)``, floored at 0.1.
+A customer comes to their usual frontline employee (their seat). The demand multiplier is above 1
+in a surge and below 1 when a competitor takes demand.
+
+Drawn per cohort: the customers of one seat in one satisfaction band come independently with the
+same probability, so the number who come is binomial, exactly as if each were drawn alone.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
-from sim.state import State
+from sim.state import BAND_VALUES, State
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,11 @@ class Demand:
     """This week's customer occasions.
 
     Attributes:
-        occasions: Occasions per customer (all customers; 0 for inactive ones).
-        encounters: Customer encounters per seat (frontline seats; 0 elsewhere).
+        buyers: (seats x bands) customers who came, by their seat and satisfaction band.
+        encounters: Customers who came, per seat.
     """
 
-    occasions: np.ndarray
+    buyers: np.ndarray
     encounters: np.ndarray
 
 
@@ -37,19 +41,17 @@ def purchase_propensity(satisfaction: np.ndarray, effect: float) -> np.ndarray:
     return np.maximum(0.1, 1.0 + effect * (satisfaction - 0.5))
 
 
+def occasion_probability(params: Params, multiplier: float) -> np.ndarray:
+    """Per satisfaction band, the probability that a customer comes this week."""
+    c = params.customers
+    rate = c.occasion_rate * multiplier
+    return 1.0 - np.exp(-rate * purchase_propensity(BAND_VALUES, c.satisfaction_purchase_effect))
+
+
 def draw_demand(
     state: State, org: Organization, params: Params, conditions: Conditions, rng
 ) -> Demand:
-    """The demand phase: this week's occasions per customer and encounters per seat."""
-    c = params.customers
-    active = np.flatnonzero(state.c_active)
-    lam = (
-        c.occasion_rate
-        * conditions.demand_multiplier
-        * purchase_propensity(state.c_satisfaction[active], c.satisfaction_purchase_effect)
-    )
-    occ = np.zeros(state.c_active.size, dtype=np.int32)
-    occ_active = rng.poisson(lam)
-    occ[active] = occ_active
-    encounters = np.bincount(state.c_employee[active], weights=occ_active, minlength=org.n_seats)
-    return Demand(occasions=occ, encounters=encounters)
+    """The demand phase: who comes this week, per seat and satisfaction band."""
+    p = occasion_probability(params, conditions.demand_multiplier)
+    buyers = rng.binomial(state.customers, p[None, :])
+    return Demand(buyers=buyers, encounters=buyers.sum(axis=1))

@@ -1,20 +1,33 @@
-"""Phase 4, customer encounters: the frontline serves external customers.
+"""Phase 4, customer encounters: the frontline serves the customers who came.
 
-Rules (Heskett et al. 1994, the service-profit chain; the weakest link of a chain):
+Rules (Heskett et al. 1994, the service-profit chain; the weakest link of a chain; Oliva &
+Sterman 2001, quality erosion under pressure):
+- Time: each encounter takes ``encounter_hours`` at the standard pace. The employee's own-work
+  hours this week include the internal hours their colleagues' requests left free. When the
+  customers who came need more than those hours, they put in overtime (up to
+  ``overtime_max``), then rush (down to ``rush_min`` of the standard time); they never give more
+  than the quality standard they hold. Customers beyond what even rushed overtime can serve get
+  no service this week: a random subset of those who came, the same for every customer.
 - Seat quality = the weighted mean of the frontline employee's skill, morale and mindset, times
-  ``1 - input_weight x (1 - weakest input)``, where the weakest input is the lowest remembered
-  on-time share among the departments (and the manager) this employee's encounters depend on:
-  a chain is only as strong as its weakest link.
-- Overload: encounter hours beyond the employee's own-work hours (contracted hours not reserved
-  for internal work, times effort) cost ``overload_penalty`` quality per unit of overload.
-- Local conditions: each business unit's static effect (``state.local_quality``) is added.
-- A vacant seat's customers are covered by strangers at ``vacancy_quality``.
-- Each customer's encounters this week have quality seat quality + noise (sd ``quality_noise``,
-  averaged over the customer's occasions); satisfaction moves toward it by ``satisfaction_rate``
-  per encounter.
-- Customer feedback (the encounter quality the employee saw) is remembered per frontline seat and
-  feeds morale in phase 5: happy and angry customers both reach the frontline (emotional
-  contagion).
+  their work quality (the task inputs their own work got), times ``1 - diligence_weight x (1 -
+  diligence)`` (rushed encounters are worse), times ``1 - input_weight x (1 - weakest input)``,
+  where the weakest input is the lowest remembered on-time share among the departments (and the
+  manager) this employee's encounters depend on: a chain is only as strong as its weakest link.
+  Plus the business unit's local conditions, plus a weekly seat-level noise (``week_noise``).
+- A vacant seat's customers are covered by colleagues at ``vacancy_quality``, for a share
+  ``vacancy_cover`` of those who come; the rest get no service.
+- Satisfaction: a served customer's satisfaction moves toward the encounter's quality by
+  ``satisfaction_rate``; one who got no service moves toward 0, and leaves at once with
+  probability ``unserved_churn`` (customers who get no service leave). Satisfaction lives in
+  bands of 0.1: the new satisfaction is rounded to one of the two nearest bands at random, in
+  proportion to how near it is (so the expected satisfaction moves exactly as stated).
+- Customer feedback (the quality the employee's customers got, no service counting 0) is
+  remembered per frontline seat and feeds morale in phase 5: happy and angry customers both
+  reach the frontline (emotional contagion).
+
+Drawn per cohort: which of a seat's customers are served is a multivariate hypergeometric draw
+over satisfaction bands, and the band moves are binomial, exactly as if each customer were drawn
+alone.
 """
 
 from __future__ import annotations
@@ -25,9 +38,11 @@ import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
-from sim.phases.capacity import Capacity, own_work_hours
+from sim.phases.capacity import Capacity, achievable_diligence, overload
+from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
-from sim.state import State
+from sim.phases.service import ServiceOutcome
+from sim.state import BAND_VALUES, N_BANDS, State
 
 
 @dataclass(frozen=True)
@@ -35,21 +50,28 @@ class EncounterOutcome:
     """This week's customer encounters.
 
     Attributes:
-        seat_quality: Expected encounter quality per seat (0-1).
-        overload: Encounter overload per seat: encounter hours beyond own-work hours, as a share
-            (frontline; 0 elsewhere).
+        seat_quality: Quality of each seat's encounters this week (0-1).
+        overload: Per seat, encounter hours asked beyond own-work hours, as a share.
+        reach: Per seat, the share of the standard time per encounter the hours allowed.
+        served: Encounters served per seat.
+        unserved: Customers who came but got no service, per seat.
+        lost_unserved: Customers who left at once after getting no service.
         quality_sum: Sum of the quality of every encounter served.
         count: Number of encounters served.
     """
 
     seat_quality: np.ndarray
     overload: np.ndarray
+    reach: np.ndarray
+    served: np.ndarray
+    unserved: np.ndarray
+    lost_unserved: int
     quality_sum: float
     count: float
 
     @property
     def mean_quality(self) -> float:
-        """Mean quality of this week's encounters (0 when there were none)."""
+        """Mean quality of this week's encounters served (0 when there were none)."""
         return self.quality_sum / self.count if self.count else 0.0
 
 
@@ -75,26 +97,10 @@ def weakest_input(state: State, org: Organization, params: Params) -> np.ndarray
     return weakest
 
 
-def encounter_overload(
-    org: Organization, params: Params, capacity: Capacity, demand: Demand
-) -> np.ndarray:
-    """Per frontline seat, encounter hours beyond own-work hours as a share (0 elsewhere)."""
-    own_hours = own_work_hours(org, params, capacity.effort)
-    return np.where(
-        org.frontline,
-        np.maximum(
-            0.0,
-            demand.encounters * params.customers.encounter_hours / np.maximum(own_hours, 1e-9)
-            - 1.0,
-        ),
-        0.0,
-    )
-
-
 def seat_quality(
-    state: State, org: Organization, params: Params, overload: np.ndarray
+    state: State, org: Organization, params: Params, work_quality: np.ndarray, diligence
 ) -> np.ndarray:
-    """Expected encounter quality at each seat this week (0-1)."""
+    """Expected encounter quality at each seat this week (0-1), before the weekly noise."""
     c = params.customers
     wsum = max(c.weight_skill + c.weight_morale + c.weight_mindset, 1e-9)
     base = (
@@ -102,35 +108,128 @@ def seat_quality(
         + c.weight_morale * state.morale
         + c.weight_mindset * state.mindset
     ) / wsum
-    quality = base * (1.0 - c.input_weight * (1.0 - weakest_input(state, org, params)))
-    quality = quality - c.overload_penalty * overload + state.local_quality
+    quality = base * work_quality * (1.0 - params.behaviour.diligence_weight * (1.0 - diligence))
+    quality = quality * (1.0 - c.input_weight * (1.0 - weakest_input(state, org, params)))
+    quality = quality + state.local_quality
     return np.clip(np.where(state.filled, quality, c.vacancy_quality), 0.0, 1.0)
 
 
-def serve_customers(
-    state: State, org: Organization, params: Params, capacity: Capacity, demand: Demand, rng
-) -> EncounterOutcome:
-    """The encounters phase: serve this week's occasions, move satisfaction, feed back."""
+def _served_capacity(
+    state: State, params: Params, own_hours: np.ndarray, demand: Demand, diligence: np.ndarray
+) -> np.ndarray:
+    """Encounters each seat can serve this week (filled: rushed overtime; vacant: the cover)."""
     c = params.customers
-    overload = encounter_overload(org, params, capacity, demand)
-    q_seat = seat_quality(state, org, params, overload)
-    who = np.flatnonzero(demand.occasions > 0)  # a boolean scan is much faster than an int one
-    k = demand.occasions[who].astype(float)
-    seat = state.c_employee[who]
-    q = np.clip(q_seat[seat] + rng.normal(0.0, c.quality_noise, who.size) / np.sqrt(k), 0.0, 1.0)
-    pull = 1.0 - (1.0 - c.satisfaction_rate) ** k
-    sat = state.c_satisfaction
-    sat[who] += pull * (q - sat[who])
-    n = org.n_seats
-    cnt = np.bincount(seat, weights=k, minlength=n)
-    qsum = np.bincount(seat, weights=k * q, minlength=n)
-    hit = state.filled & (cnt > 0)
-    state.feedback[hit] += params.behaviour.received_memory * (
-        qsum[hit] / cnt[hit] - state.feedback[hit]
-    )
+    room = own_hours * (1.0 + params.workforce.overtime_max)
+    per_encounter = c.encounter_hours * np.maximum(diligence, 1e-9)
+    filled_cap = np.floor(room / per_encounter + 1e-9).astype(np.int64)
+    cover = np.floor(c.vacancy_cover * demand.encounters + 1e-9).astype(np.int64)
+    return np.where(state.filled, filled_cap, cover)
+
+
+def _split_served(buyers: np.ndarray, capacity: np.ndarray, rng) -> np.ndarray:
+    """Per (seat, band), how many of those who came are served: a uniformly random subset of
+    ``min(capacity, came)`` customers per seat (a multivariate hypergeometric draw)."""
+    came = buyers.sum(axis=1)
+    short = np.flatnonzero(came > capacity)
+    served = buyers.copy()
+    if short.size == 0:
+        return served
+    rows = buyers[short]
+    left_sample = capacity[short].copy()
+    left_total = came[short].copy()
+    part = np.zeros_like(rows)
+    for band in range(N_BANDS):
+        good = rows[:, band]
+        left_total -= good
+        take = rng.hypergeometric(good, left_total, left_sample)
+        part[:, band] = take
+        left_sample -= take
+    served[short] = part
+    return served
+
+
+def move_satisfaction(
+    counts: np.ndarray, quality: np.ndarray, rate: float, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move cohorts toward ``quality`` (per row) by ``rate``, rounding to bands at random.
+
+    Args:
+        counts: (rows x bands) customers who had an encounter.
+        quality: Quality each row's customers experienced (0-1).
+        rate: Pull of satisfaction toward the quality.
+
+    Returns:
+        (rows x bands) the same customers in their new bands, and the number of band steps up
+        minus down (for tests and diagnostics).
+    """
+    target = (1.0 - rate) * BAND_VALUES[None, :] + rate * quality[:, None]
+    pos = np.clip(target * (N_BANDS - 1), 0.0, N_BANDS - 1)
+    low = np.minimum(np.floor(pos).astype(np.int64), N_BANDS - 2)
+    up = rng.binomial(counts, pos - low)
+    rows = np.repeat(np.arange(counts.shape[0]), N_BANDS)
+    moved = np.zeros_like(counts)
+    np.add.at(moved, (rows, low.ravel()), (counts - up).ravel())
+    np.add.at(moved, (rows, low.ravel() + 1), up.ravel())
+    shift = (moved @ np.arange(N_BANDS)) - (counts @ np.arange(N_BANDS))
+    return moved, shift
+
+
+def serve_customers(
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    capacity: Capacity,
+    demand: Demand,
+    service: ServiceOutcome,
+    rng,
+) -> EncounterOutcome:
+    """The encounters phase: serve who came, move satisfaction, record frontline feedback."""
+    c = params.customers
+    front = np.flatnonzero(org.frontline)
+    asked = demand.encounters * c.encounter_hours
+    own_hours = capacity.own_hours + service.spare_hours  # internal time left free this week
+    reach = np.where(state.filled, achievable_diligence(asked, own_hours, params), 1.0)
+    diligence = np.minimum(state.standard, reach)
+    expected = seat_quality(state, org, params, capacity.work_quality, diligence)
+    noise = np.zeros(org.n_seats)
+    noise[front] = rng.normal(0.0, c.week_noise, front.size)
+    quality = np.clip(expected + noise, 0.0, 1.0)
+
+    cap = _served_capacity(state, params, own_hours, demand, diligence)
+    buyers = demand.buyers[front]
+    served = _split_served(buyers, cap[front], rng)
+    unserved = buyers - served
+    # The pace is above 1 only while the warm-up fast-forwards the customer base (all its
+    # rates together, so that it settles where it would at the normal pace).
+    leaving = rng.binomial(unserved, min(c.unserved_churn * conditions.pace, 1.0))
+    stay_unserved = unserved - leaving
+    # Customers who came leave their band and re-enter it after the encounter moved them.
+    counts = state.customers[front] - buyers
+    rate = min(c.satisfaction_rate * conditions.pace, 1.0)
+    moved_served, _ = move_satisfaction(served, quality[front], rate, rng)
+    moved_unserved, _ = move_satisfaction(stay_unserved, np.zeros(front.size), rate, rng)
+    state.customers[front] = counts + moved_served + moved_unserved
+
+    n_served = served.sum(axis=1)
+    n_came = buyers.sum(axis=1)
+    hit = state.filled[front] & (n_came > 0)
+    seats = front[hit]
+    heard = n_served[hit] * quality[seats] / n_came[hit]  # no service counts 0
+    state.feedback[seats] += params.behaviour.received_memory * (heard - state.feedback[seats])
+
+    served_per_seat = np.zeros(org.n_seats, dtype=np.int64)
+    served_per_seat[front] = n_served
+    unserved_per_seat = np.zeros(org.n_seats, dtype=np.int64)
+    unserved_per_seat[front] = n_came - n_served
+    own_overload = np.where(org.frontline, overload(asked, own_hours), 0.0)
     return EncounterOutcome(
-        seat_quality=q_seat,
-        overload=overload,
-        quality_sum=float(qsum.sum()),
-        count=float(cnt.sum()),
+        seat_quality=quality,
+        overload=own_overload,
+        reach=reach,
+        served=served_per_seat,
+        unserved=unserved_per_seat,
+        lost_unserved=int(leaving.sum()),
+        quality_sum=float(served_per_seat @ quality),
+        count=float(served_per_seat.sum()),
     )

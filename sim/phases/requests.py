@@ -12,8 +12,12 @@ member to do their job is that member's internal customer, in any direction.
 - Encounter inputs: a share ``encounter_input_share`` of a frontline employee's customer
   encounters needs an internal input; a share ``manager_input_share`` of those goes to the
   manager (approvals), the rest to departments by the dependency row (the weakest-link inputs).
-Sizes are exponential with mean ``mean_hours``. Clear expectations cut the counts; process
-improvement and job swap cut the hours (sim.interventions). Vacant seats make no requests.
+- Requests have value: a customer input is needed by an encounter; of the other requests, a
+  share ``avoidable_share`` is avoidable (unclear asks, rework, clarifications) and the rest are
+  task inputs the requester's own work needs (their quality feeds the requester's work quality,
+  see the capacity phase). Clear expectations cut avoidable requests only, never needed inputs.
+Sizes are exponential with mean ``mean_hours``; process improvement and job swap cut the hours
+(sim.interventions). Vacant seats make no requests.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
-from sim.state import DOWN, LATERAL, UP, Requests, State
+from sim.state import AVOIDABLE, CUSTOMER, DOWN, LATERAL, TASK, UP, Requests, State
 
 
 def _pick_department(cdf: np.ndarray, from_dept: np.ndarray, rng) -> np.ndarray:
@@ -65,7 +69,12 @@ def generate_requests(
     """The request-generation phase: this week's new internal requests (age 0), one batch."""
     r = params.requests
     levers = conditions.levers
-    mult = levers.request_rate
+    # Colleague-to-colleague requests: task inputs plus the avoidable share that clear
+    # expectations cut. Drawn as one Poisson count per person and split by kind, which is the
+    # same in distribution as two counts.
+    avoidable = r.avoidable_share * levers.avoidable_rate
+    mult = (1.0 - r.avoidable_share) + avoidable
+    p_avoidable = avoidable / mult if mult > 0 else 0.0
     filled = state.filled
     has_mgr = org.has_manager
     mgr_filled = np.zeros(org.n_seats, dtype=bool)
@@ -94,7 +103,7 @@ def generate_requests(
 
     # Inputs that customer encounters need (frontline only).
     front = np.flatnonzero(filled & org.frontline & (demand.encounters > 0))
-    k_in = rng.poisson(demand.encounters[front] * r.encounter_input_share * mult)
+    k_in = rng.poisson(demand.encounters[front] * r.encounter_input_share)
     req_in = np.repeat(front, k_in)
     to_mgr = (rng.random(req_in.size) < r.manager_input_share) & (org.manager[req_in] >= 0)
     col_in = np.where(to_mgr, org.n_depts, _pick_department(cdf, org.dept[req_in], rng))
@@ -106,8 +115,9 @@ def generate_requests(
 
     requester = np.concatenate([req_up, req_down, req_lat, req_in]).astype(np.int64)
     provider = np.concatenate([prov_up, prov_down, prov_lat, prov_in]).astype(np.int64)
-    customer = np.zeros(requester.size, dtype=bool)
-    customer[requester.size - req_in.size :] = True
+    n_colleague = requester.size - req_in.size
+    kind = np.full(requester.size, CUSTOMER, dtype=np.int8)
+    kind[:n_colleague] = np.where(rng.random(n_colleague) < p_avoidable, AVOIDABLE, TASK)
     column = np.full(requester.size, -1, dtype=np.int16)
     column[requester.size - req_in.size :] = col_in
     hours = rng.exponential(r.mean_hours * levers.request_hours, requester.size)
@@ -120,6 +130,6 @@ def generate_requests(
         direction=directions(org, requester, provider),
         hours=hours,
         age=np.zeros(requester.size, dtype=np.int16),
-        customer=customer,
+        kind=kind,
         column=column,
     )

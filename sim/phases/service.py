@@ -12,15 +12,24 @@ should be at least a two way street, if not opposite"). Capacity and effort come
   urgency. ``age_priority`` is zero unless service standards are published. d = -1 is the
   top-down pyramid (higher levels first), 0 the two-way street (need and deadlines decide), +1
   the inverted pyramid (those nearest the customer first).
-- Hours run out: requests are served in priority order while the provider's cumulative hours
-  stay within capacity; the rest wait (age + 1) or lapse after ``expiry_weeks``.
+- Hours run out: requests are served in priority order while the provider's cumulative time
+  stays within their hours plus overtime (``overtime_max``); a frontline employee's hours include
+  the own-work time their customers leave free this week (slack moves between tasks). Each
+  request takes its hours times the provider's diligence: under pressure people rush, down to
+  ``rush_min`` of the standard time, and never give more than the quality standard they hold
+  (Oliva & Sterman 2001). The rest
+  wait (age + 1) or lapse after ``expiry_weeks``.
 - Quality of a served request: weighted skill, morale and care of the provider, where care is the
   provider's mindset, minus ``care_gap`` x |d| in a top-down culture (d < 0) for requests from
-  below (served "last and with less care"), plus job-swap care for other departments.
+  below (served "last and with less care"), plus job-swap care for other departments; times the
+  provider's work quality (the inputs their own work got) and ``1 - diligence_weight x (1 -
+  diligence)`` (rushed work is worse).
 - Service received: each requester remembers (exponential memory) the score of their resolved
   requests: quality when on time, ``late_credit`` x quality when late, and 0 when lapsed; closing
   the loop (keeping the requester informed) adds ``informed_credit`` to a lapsed request and
-  raises a late one's credit by the same share of the missing part.
+  raises a late one's credit by the same share of the missing part. The score of task requests
+  is also remembered as the supply of one's own work; customer inputs' on-time share is
+  remembered per supplying department (the encounter's weakest link).
 A vacant provider's requests fall to their manager (one hop).
 """
 
@@ -33,9 +42,10 @@ import numpy as np
 from sim.interventions import LeverEffects
 from sim.org import Organization
 from sim.params import Params
-from sim.phases.capacity import Capacity
+from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
-from sim.state import DOWN, LATERAL, UP, Requests, State
+from sim.phases.demand import Demand
+from sim.state import CUSTOMER, DOWN, LATERAL, TASK, UP, Requests, State
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,9 @@ class ServiceOutcome:
         service_level_lateral: The same between colleagues on one level.
         mean_quality: Mean quality of the requests served (0 when none).
         backlog_hours: Hours still waiting after this week.
+        overload: Per seat, internal hours asked beyond the hours available, as a share.
+        reach: Per seat, the share of the standard time per request the hours allowed.
+        spare_hours: Per seat, internal hours left unused (free for own work this week).
     """
 
     requests: Requests
@@ -67,6 +80,9 @@ class ServiceOutcome:
     service_level_lateral: float
     mean_quality: float
     backlog_hours: float
+    overload: np.ndarray
+    reach: np.ndarray
+    spare_hours: np.ndarray
 
     def resolved_requests(self) -> Requests:
         """The requests resolved this week, ``provider`` = who actually served them."""
@@ -145,6 +161,7 @@ def serve_requests(
     params: Params,
     conditions: Conditions,
     capacity: Capacity,
+    demand: Demand,
     requests: Requests,
     rng,
 ) -> ServiceOutcome:
@@ -163,25 +180,40 @@ def serve_requests(
     provider = np.where(redirect, mgr, provider)
     servable = state.filled[provider]
 
-    cap = capacity.hours
-    d = state.service_direction
-    prio = priority(reqs, org, params, levers, d) + 0.02 * rng.random(len(reqs))
+    # Time pressure: hours asked of each provider against their hours. People first put in
+    # overtime, then rush (give less than the standard time per request), and never give more
+    # than the standard they hold (an eroded standard rushes even without pressure).
+    # Hours are not walled off: time the frontline's customers leave free this week goes to
+    # internal requests (slack), and the other way round in the encounter phase.
+    spare_own = np.maximum(
+        capacity.own_hours - demand.encounters * params.customers.encounter_hours, 0.0
+    )
+    hours = capacity.hours + np.where(org.frontline, spare_own, 0.0)
+    asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
+    reach = achievable_diligence(asked, hours, params)
+    diligence = np.minimum(state.standard, reach)
+    room = hours * (1.0 + params.workforce.overtime_max)
+
+    direction = state.service_direction
+    prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
     prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
     order = _stable_argsort(provider + 0.999 * (1.0 - prio_n))
     p_sorted = provider[order]
-    h_sorted = np.where(servable[order], reqs.hours[order], 0.0)
+    h_sorted = np.where(servable[order], reqs.hours[order] * diligence[p_sorted], 0.0)
     cum = np.cumsum(h_sorted)
     group_start = _run_starts(p_sorted)
     within = cum - (cum - h_sorted)[group_start]
-    served_sorted = servable[order] & (within <= cap[p_sorted])
+    served_sorted = servable[order] & (within <= room[p_sorted])
     served = np.empty(len(reqs), dtype=bool)
     served[order] = served_sorted
+    used = np.bincount(p_sorted, weights=np.where(served_sorted, h_sorted, 0.0), minlength=n)
 
-    # Quality of each request if served, from the (redirected) provider's traits and care.
+    # Quality of each request if served, from the (redirected) provider's traits and care, the
+    # inputs their own work got, and the time they could give it.
     # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
-    disfavoured = np.where(reqs.direction == DOWN, max(-d, 0.0), 0.0)
+    disfavoured = np.where(reqs.direction == DOWN, max(-direction, 0.0), 0.0)
     care = state.mindset[provider] - params.culture.care_gap * disfavoured
     if levers.lateral_care:
         care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])
@@ -191,6 +223,9 @@ def serve_requests(
         + b.internal_weight_morale * state.morale[provider]
         + b.internal_weight_care * np.clip(care, 0.0, 1.0)
     ) / max(wsum, 1e-9)
+    quality = quality * (
+        capacity.work_quality[provider] * (1.0 - b.diligence_weight * (1.0 - diligence[provider]))
+    )
     quality = np.clip(quality, 0.0, 1.0)
 
     age = reqs.age
@@ -205,7 +240,7 @@ def serve_requests(
         on_time, quality, np.where(late, late_credit * quality, levers.informed_credit)
     )
 
-    # Memories of service received, on-time supply, service given.
+    # Memories of service received, of the inputs one's own work needed, of service given.
     rq = reqs.requester[resolved]
     cnt = np.bincount(rq, minlength=n).astype(float)
     _ema(
@@ -214,10 +249,12 @@ def serve_requests(
         cnt,
         b.received_memory,
     )
+    task = resolved & (reqs.kind == TASK)
+    rt = reqs.requester[task]
     _ema(
-        state.supplied,
-        np.bincount(rq, weights=on_time[resolved], minlength=n),
-        cnt,
+        state.task_supply,
+        np.bincount(rt, weights=score[task], minlength=n),
+        np.bincount(rt, minlength=n).astype(float),
         b.received_memory,
     )
     pv = provider[resolved]
@@ -229,7 +266,7 @@ def serve_requests(
         b.received_memory,
     )
     # Encounter inputs: on-time share per (frontline employee, supplying department / manager).
-    cust = resolved & reqs.customer
+    cust = resolved & (reqs.kind == CUSTOMER)
     if cust.any():
         width = org.n_depts + 1
         idx = reqs.requester[cust] * width + reqs.column[cust]
@@ -237,9 +274,10 @@ def serve_requests(
         c_ok = np.bincount(idx, weights=on_time[cust], minlength=n * width).reshape(n, width)
         _ema(state.input_supply, c_ok, c_cnt, b.received_memory)
 
-    # Workload: hours asked of each provider against capacity; the rest waits.
-    asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
-    state.workload = np.where(cap > 0, asked / np.maximum(cap, 1e-9), np.where(asked > 0, 3.0, 0.0))
+    # Workload: hours asked of each provider against their hours; the rest waits.
+    state.workload = np.where(
+        hours > 0, asked / np.maximum(hours, 1e-9), np.where(asked > 0, 3.0, 0.0)
+    )
     carry = ~resolved
     waiting = reqs.take(carry)
     waiting.age = (waiting.age + 1).astype(np.int16)
@@ -264,4 +302,7 @@ def serve_requests(
         service_level_lateral=level(reqs.direction == LATERAL),
         mean_quality=float(quality[served].mean()) if n_served else 0.0,
         backlog_hours=float(waiting.hours.sum()),
+        overload=overload(asked, hours),
+        reach=reach,
+        spare_hours=np.maximum(capacity.hours - used, 0.0),
     )

@@ -1,22 +1,31 @@
-"""Phase 6, workforce: quits, vacancies, time-to-fill, hiring and onboarding.
+"""Phase 6, workforce: quits, layoffs, vacancies, time-to-fill, hiring and onboarding.
 
 Rules (Harter, Schmidt & Hayes 2002; the sources' "companies with outstanding internal service
-attract and keep good people"):
+attract and keep good people"; Schneider et al. 2003, 2005: financial performance feeds back on
+employees):
 - Quit hazard per week = ``quit_base_weekly`` x exp(``quit_morale_sensitivity`` x
-  (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure + the person's
-  propensity), capped at 1: low
+  (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure +
+  ``quit_insecurity_sensitivity`` x job insecurity + the person's propensity), capped at 1: low
   morale and overload drive voluntary turnover (Harter et al. 2002: engagement and turnover
-  correlate at about -0.36; companies with outstanding internal service keep good people).
-- A quit leaves a vacancy. Its time-to-fill is exponential with mean ``time_to_fill_weeks`` x
-  exp(``reputation_effect`` x (0.6 - mean morale)): an employer with unhappy staff is slower to
-  hire (outstanding internal service attracts good people).
+  correlate at about -0.36), and people leave an employer whose revenue is falling.
 - People differ in readiness to leave: a personal lognormal factor (mean 1, log-sd
   ``quit_propensity_sd``) multiplies each person's hazard; this is what keeps unit-level morale
   and turnover correlated at about -0.36 rather than -1 (Harter et al. 2002).
+- The budget: the payroll it allows is every seat's salary less the revenue shortfall beyond
+  ``freeze_shortfall`` (see the budget phase). While revenue is short of plan by that much,
+  vacancies off the frontline are filled only as far as the payroll fits the budget (attrition
+  does the cutting; frontline seats, which bring the revenue in, are always backfilled); beyond
+  ``layoff_shortfall`` staff off the frontline and below the top are laid off, each with
+  probability ``layoff_rate`` x the payroll's excess over the budget (overhead is cut first).
+- A quit or layoff leaves a vacancy. Its time-to-fill is exponential with mean
+  ``time_to_fill_weeks`` x exp(``reputation_effect`` x (0.6 - mean morale)): an employer with
+  unhappy staff is slower to hire (outstanding internal service attracts good people).
 - A hire starts with ``hire_morale``, ``hire_skill``, a mindset drawn from the hiring pool
-  (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), and ``onboarding_weeks`` of onboarding
-  that halve their own capacity and take ``onboarding_hours`` a week of their manager's time.
-- Each hire costs ``replacement_cost_share`` of the seat's annual salary (economics, phase 8).
+  (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard their new team
+  holds (norms are learned from colleagues; Harrison & Carroll 1991), expectations at the norm,
+  and ``onboarding_weeks`` of onboarding that halve their own capacity and take
+  ``onboarding_hours`` a week of their manager's time.
+- Each hire costs ``replacement_cost_share`` of the seat's annual salary (economics phase).
 No vacancy fills during a hiring freeze.
 """
 
@@ -42,11 +51,13 @@ class WorkforceOutcome:
 
     Attributes:
         quits: Voluntary quits drawn this week (key people leaving through events not included).
+        laid_off: People laid off by the budget this week (event layoffs not included).
         hires: Vacancies filled this week.
         hire_cost: Replacement cost of this week's hires (currency).
     """
 
     quits: int
+    laid_off: int
     hires: int
     hire_cost: float
 
@@ -61,16 +72,21 @@ def vacate(state: State, seats: np.ndarray, mean_wait: float, rng: np.random.Gen
 
 
 def quit_hazard(
-    morale: np.ndarray, pressure: np.ndarray, params: Params, local: np.ndarray | float = 0.0
+    morale: np.ndarray,
+    pressure: np.ndarray,
+    params: Params,
+    propensity: np.ndarray | float = 0.0,
+    insecurity: float = 0.0,
 ) -> np.ndarray:
-    """Weekly probability of quitting for the given morale, pressure and personal propensity."""
+    """Weekly probability of quitting for the given morale, pressure, propensity and insecurity."""
     wf = params.workforce
     return np.minimum(
         wf.quit_base_weekly
         * np.exp(
             wf.quit_morale_sensitivity * (wf.morale_reference - morale)
             + wf.quit_pressure_sensitivity * pressure
-            + local
+            + wf.quit_insecurity_sensitivity * insecurity
+            + propensity
         ),
         1.0,
     )
@@ -83,47 +99,107 @@ def mean_time_to_fill(state: State, params: Params) -> float:
     return wf.time_to_fill_weeks * math.exp(wf.reputation_effect * (0.6 - morale))
 
 
+def hire(state: State, org: Organization, params: Params, seats: np.ndarray, rng) -> float:
+    """Fill ``seats`` with new hires; returns their replacement cost (currency)."""
+    wf = params.workforce
+    expected = params.behaviour.service_expectation
+    # Norms are learned from the team: a newcomer takes on the standard their colleagues hold.
+    team_standard = org.team_mean(state.standard, state.filled)[seats]
+    state.filled[seats] = True
+    state.morale[seats] = wf.hire_morale
+    state.skill[seats] = wf.hire_skill
+    state.mindset[seats] = np.clip(
+        rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, seats.size), 0.0, 1.0
+    )
+    state.tenure[seats] = 0
+    state.quit_propensity[seats] = draw_quit_propensity(params, seats.size, rng)
+    state.onboarding_left[seats] = wf.onboarding_weeks
+    state.standard[seats] = team_standard
+    state.diligence[seats] = team_standard
+    state.felt_reach[seats] = 1.0
+    # A newcomer has no experience yet: they remember service "as expected".
+    state.received[seats] = expected
+    state.given[seats] = expected
+    state.task_supply[seats] = expected
+    state.expectation[seats] = expected
+    state.feedback[seats] = expected
+    state.complaints[seats] = 0.0
+    state.input_supply[seats] = 1.0
+    state.person_id[seats] = state.next_person_id + np.arange(seats.size)
+    state.next_person_id += int(seats.size)
+    return float(params.economics.replacement_cost_share * 52.0 * org.salary_week[seats].sum())
+
+
+def affordable_payroll(org: Organization, params: Params, shortfall: float) -> float:
+    """Weekly payroll the budget allows: every seat, less the shortfall beyond the freeze
+    threshold (currency/week)."""
+    cut = max(shortfall - params.economics.freeze_shortfall, 0.0)
+    return float(org.salary_week.sum()) * max(1.0 - cut, 0.0)
+
+
+def budget_hires(
+    state: State, org: Organization, params: Params, due: np.ndarray, rng
+) -> np.ndarray:
+    """Which vacancies whose wait is over the budget lets fill this week.
+
+    Frontline seats always (they bring the revenue in). Off the frontline, while revenue is
+    short of plan by ``freeze_shortfall`` or more, only as many as keep the payroll within what
+    the budget allows (a random pick among those due): attrition does the cutting, and hiring
+    resumes once the payroll fits.
+    """
+    if state.shortfall < params.economics.freeze_shortfall:
+        return due
+    front = due[org.frontline[due]]
+    other = rng.permutation(due[~org.frontline[due]])
+    room = affordable_payroll(org, params, state.shortfall) - float(
+        org.salary_week[state.filled].sum() + org.salary_week[front].sum()
+    )
+    fits = np.cumsum(org.salary_week[other]) <= room
+    return np.sort(np.concatenate([front, other[fits]]))
+
+
+def budget_layoffs(state: State, org: Organization, params: Params, rng) -> np.ndarray:
+    """Seats laid off this week: beyond ``layoff_shortfall``, staff off the frontline and below
+    the top, each with probability ``layoff_rate`` x the payroll's excess over the budget."""
+    e = params.economics
+    if state.shortfall <= e.layoff_shortfall:
+        return np.empty(0, dtype=np.int64)
+    payroll = float(org.salary_week[state.filled].sum())
+    excess = (payroll - affordable_payroll(org, params, state.shortfall)) / max(payroll, 1e-9)
+    if excess <= 0.0:
+        return np.empty(0, dtype=np.int64)
+    staff = np.flatnonzero(state.filled & org.has_manager & ~org.frontline)
+    k = int(rng.binomial(staff.size, min(e.layoff_rate * excess, 1.0)))
+    return rng.choice(staff, size=k, replace=False) if k else np.empty(0, dtype=np.int64)
+
+
 def turn_over(
     state: State, org: Organization, params: Params, conditions: Conditions, rng
 ) -> WorkforceOutcome:
-    """The workforce phase: fill vacancies whose wait is over, then draw this week's quits.
+    """The workforce phase: fill vacancies whose wait is over, lay off, draw quits.
 
     Also keeps the trailing history of quits (events' departures included) and headcount that
     annual turnover is computed from.
     """
-    wf = params.workforce
     hires, hire_cost = 0, 0.0
     vacant = ~state.filled
     state.vacancy_wait[vacant] -= 1.0
     if not conditions.hiring_frozen:
-        hire = np.flatnonzero(vacant & (state.vacancy_wait <= 0.0))
-        if hire.size:
-            state.filled[hire] = True
-            state.morale[hire] = wf.hire_morale
-            state.skill[hire] = wf.hire_skill
-            state.mindset[hire] = np.clip(
-                rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, hire.size), 0.0, 1.0
-            )
-            state.tenure[hire] = 0
-            state.quit_propensity[hire] = draw_quit_propensity(params, hire.size, rng)
-            state.onboarding_left[hire] = wf.onboarding_weeks
-            # A newcomer has no experience yet: they remember service "as expected".
-            expected = params.behaviour.service_expectation
-            state.received[hire] = expected
-            state.given[hire] = expected
-            state.supplied[hire] = 0.9
-            state.feedback[hire] = expected
-            state.input_supply[hire] = 1.0
-            state.person_id[hire] = state.next_person_id + np.arange(hire.size)
-            state.next_person_id += int(hire.size)
-            hires = int(hire.size)
-            hire_cost = float(
-                params.economics.replacement_cost_share * 52.0 * org.salary_week[hire].sum()
-            )
-    hazard = quit_hazard(state.morale, state.pressure, params, state.quit_propensity)
+        due = np.flatnonzero(vacant & (state.vacancy_wait <= 0.0))
+        due = budget_hires(state, org, params, due, rng) if due.size else due
+        if due.size:
+            hire_cost = hire(state, org, params, due, rng)
+            hires = int(due.size)
+    laid_off = budget_layoffs(state, org, params, rng)
+    vacate(state, laid_off, mean_time_to_fill(state, params), rng)
+    hazard = quit_hazard(
+        state.morale, state.pressure, params, state.quit_propensity, state.insecurity
+    )
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
     vacate(state, quits, mean_time_to_fill(state, params), rng)
     state.seat_quits[quits] += 1
     state.quit_history.append(conditions.departures + int(quits.size))
     state.headcount_history.append(int(state.filled.sum()))
-    return WorkforceOutcome(quits=int(quits.size), hires=hires, hire_cost=hire_cost)
+    return WorkforceOutcome(
+        quits=int(quits.size), laid_off=int(laid_off.size), hires=hires, hire_cost=hire_cost
+    )

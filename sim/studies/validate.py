@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.state import BAND_VALUES
 from sim.studies.compare import mean_ci
 
 WEEKS = 260
@@ -95,11 +96,30 @@ def _team_index(model) -> tuple[np.ndarray, np.ndarray]:
     return model.org.manager_safe, model.org.has_manager
 
 
+def unit_correlations(
+    morale: np.ndarray, outcomes: dict[str, np.ndarray], units: dict[str, np.ndarray]
+) -> dict[str, float]:
+    """Pearson correlation of unit morale with each unit outcome, over the given units."""
+    out = {}
+    for name, values in outcomes.items():
+        u = units[name]
+        ok = u[np.isfinite(values[u])]
+        out[name] = float(np.corrcoef(morale[ok], values[ok])[0, 1]) if ok.size > 2 else np.nan
+    return out
+
+
 def culture_run(
     scenario: str, seed: int, weeks: int = WEEKS, overrides: dict | None = None
 ) -> dict[str, Any]:
-    """One culture replication with business-unit measurements over the final year."""
+    """One culture replication: outcomes over weeks 105-260 and business-unit correlations.
+
+    Business units are teams (a manager's direct reports). Unit morale is surveyed at the start
+    of the final year; unit outcomes are measured over that year: customer satisfaction of the
+    unit's customers, turnover (quits per seat), productivity (mean effective output) and
+    profit (margin of the encounters the unit served less its salaries, per seat).
+    """
     from sim.model import ServiceCultureModel
+    from sim.phases.kpis import seat_productivity
 
     model = ServiceCultureModel(scenario, overrides=overrides, seed=seed)
     model.run(weeks - UNIT_WINDOW)
@@ -113,30 +133,53 @@ def culture_run(
     quits0 = s.seat_quits.copy()
     sat_sum = np.zeros(n)
     sat_cnt = np.zeros(n)
+    prod_sum = np.zeros(n)
+    margin = np.zeros(n)
+    margin_per = model.params.economics.revenue_per_occasion
     for _ in range(UNIT_WINDOW):
         model.step()
-        active = s.c_active
-        t = team[s.c_employee[active]]
-        sat_sum += np.bincount(t, weights=s.c_satisfaction[active], minlength=n)
-        sat_cnt += np.bincount(t, minlength=n)
+        wk = model.last_week
+        counts = s.customers.sum(axis=1)
+        sat_sum += np.bincount(team, weights=s.customers @ BAND_VALUES * has, minlength=n)
+        sat_cnt += np.bincount(team, weights=counts * has, minlength=n)
+        prod = seat_productivity(s, model.params, wk.conditions)
+        prod_sum += np.bincount(team[members], weights=prod[members], minlength=n) / np.maximum(
+            np.bincount(team[members], minlength=n), 1
+        )
+        earned = wk.encounters.served * margin_per - np.where(s.filled, o.salary_week, 0.0)
+        margin += np.bincount(team[has], weights=earned[has], minlength=n)
     quits = np.bincount(team[has], weights=(s.seat_quits - quits0)[has], minlength=n)
     units = np.flatnonzero(o.is_manager)
     front_units = units[sat_cnt[units] > 0]
-    r_ms = float(
-        np.corrcoef(morale_survey[front_units], sat_sum[front_units] / sat_cnt[front_units])[0, 1]
-    )
-    r_mt = float(np.corrcoef(morale_survey[units], quits[units] / size[units])[0, 1])
-    df = model.kpis().iloc[1:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        outcomes = {
+            "satisfaction": sat_sum / sat_cnt,
+            "turnover": quits / size,
+            "productivity": prod_sum / UNIT_WINDOW,
+            "profit": margin / size / UNIT_WINDOW,
+        }
+    r = unit_correlations(
+        morale_survey,
+        outcomes,
+        {"satisfaction": front_units, "turnover": units, "productivity": units,
+         "profit": front_units},
+    )  # fmt: skip
+    df = model.kpis()
+    window = df[df["week"] >= WEEKS - 155]
     return {
         "scenario": scenario,
         "seed": seed,
-        "turnover": float(df["quits"].sum() / df["headcount"].mean() / (weeks / 52.0)),
-        "morale": float(df["morale_mean"].mean()),
-        "productivity": float(df["productivity"].mean()),
-        "customer_satisfaction": float(df["customer_satisfaction"].mean()),
-        "profit": float(df["profit"].mean()),
-        "r_morale_satisfaction": r_ms,
-        "r_morale_turnover": r_mt,
+        "turnover": float(window["quits"].sum() / window["headcount"].mean() / (len(window) / 52)),
+        "morale": float(window["morale_mean"].mean()),
+        "productivity": float(window["productivity"].mean()),
+        "customer_satisfaction": float(window["customer_satisfaction"].mean()),
+        "revenue": float(window["revenue"].mean()),
+        "cost": float(window["cost"].mean()),
+        "profit": float(window["profit"].mean()),
+        "r_morale_satisfaction": r["satisfaction"],
+        "r_morale_turnover": r["turnover"],
+        "r_morale_productivity": r["productivity"],
+        "r_morale_profit": r["profit"],
         "units_frontline": int(front_units.size),
         "units": int(units.size),
     }

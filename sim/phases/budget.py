@@ -1,0 +1,43 @@
+"""Phase 9, budget: revenue against plan, and the job insecurity a shortfall brings.
+
+Rules (Schneider et al. 2003, 2005: financial and customer performance feed back on employee
+attitudes; revenue feeds the budget that pays for people):
+- Management reads the revenue trend (exponential smoothing over
+  ``revenue_smoothing_weeks``) against a plan that adapts to the trend over
+  ``plan_adaptation_weeks``: a lasting loss is planned for eventually, a sudden one is a
+  shortfall.
+- Shortfall = max(0, (plan - trend) / plan) + the share cut by budget-cut events this week.
+- The workforce phase stops hiring (but for the frontline) from ``freeze_shortfall`` and lays
+  people off beyond ``layoff_shortfall``. Job insecurity starts when the budget bites: it is
+  min(1, (shortfall - ``freeze_shortfall``) / ``shortfall_scale``); it lowers everyone's morale
+  and raises quits (phases 5 and 6). Ordinary ups and downs of revenue so leave people calm,
+  and only a real loss reaches them.
+- In the warm-up the plan is the trend: the organization starts with no shortfall.
+"""
+
+from __future__ import annotations
+
+from sim.params import Params
+from sim.phases.conditions import Conditions
+from sim.phases.economics import Ledger
+from sim.state import State
+
+
+def review_budget(state: State, params: Params, conditions: Conditions, ledger: Ledger) -> None:
+    """The budget phase: update the revenue trend, the plan, the shortfall and insecurity."""
+    e = params.economics
+    if state.revenue_trend <= 0.0:
+        state.revenue_trend = ledger.revenue  # the first week read
+    else:
+        state.revenue_trend += (ledger.revenue - state.revenue_trend) / e.revenue_smoothing_weeks
+    if conditions.warmup or state.revenue_plan <= 0.0:
+        state.revenue_plan = state.revenue_trend
+    else:
+        state.revenue_plan += (state.revenue_trend - state.revenue_plan) / e.plan_adaptation_weeks
+    gap = (
+        (state.revenue_plan - state.revenue_trend) / state.revenue_plan
+        if state.revenue_plan
+        else 0.0
+    )
+    state.shortfall = max(gap, 0.0) + conditions.budget_cut
+    state.insecurity = min(max(state.shortfall - e.freeze_shortfall, 0.0) / e.shortfall_scale, 1.0)

@@ -1,0 +1,221 @@
+"""Calibration engine: fit free parameters to target figures with a real optimizer.
+
+A fit is a set of :class:`FreeParameter` (dotted paths of the schema with search bounds), a set
+of :class:`Target` (a named measured figure, the value to hit and the band it must stay in) and
+an objective that turns a candidate's parameter values into measured figures (by simulating,
+with replications). The optimizer is optuna's TPE sampler, seeded, trials run one after the
+other, so the same fit run twice gives the same trials and the same best candidate. A study
+can live in optuna's SQLite storage, so an interrupted fit resumes where it stopped.
+
+The loss of a candidate is the sum over targets of ``weight x ((measured - value) / half
+band)^2``, plus a steep penalty for every target outside its band; a figure that cannot be
+measured (NaN) costs as much as a figure far outside its band.
+
+Used by ``servicechain fit-defaults`` (the shipped defaults against published patterns, see
+:mod:`sim.studies.fit_defaults`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.params import ParameterError, field_spec
+
+OUTSIDE_PENALTY = 25.0  # per (distance outside the band / half band)^2
+MISSING_LOSS = 1_000.0
+
+
+@dataclass(frozen=True)
+class FreeParameter:
+    """A parameter the fit may move.
+
+    Attributes:
+        path: Dotted schema path, e.g. ``"culture.care_gap"``.
+        low: Lowest value tried (within the schema's range).
+        high: Highest value tried.
+        log: Search on a log scale (for rates spanning orders of magnitude).
+    """
+
+    path: str
+    low: float
+    high: float
+    log: bool = False
+
+    def __post_init__(self) -> None:
+        spec = field_spec(self.path)
+        if spec.kind not in ("float", "int"):
+            raise ParameterError(f"{self.path}: only numbers can be fitted, not {spec.kind}")
+        lo = spec.low if spec.low is not None else -math.inf
+        hi = spec.high if spec.high is not None else math.inf
+        if not lo <= self.low < self.high <= hi:
+            raise ParameterError(
+                f"{self.path}: fit bounds [{self.low}, {self.high}] must lie within the "
+                f"parameter's range [{spec.low}, {spec.high}] with low < high"
+            )
+
+    @property
+    def is_int(self) -> bool:
+        return field_spec(self.path).kind == "int"
+
+    def suggest(self, trial: Any) -> float | int:
+        """Draw a value for an optuna trial."""
+        if self.is_int:
+            return trial.suggest_int(self.path, int(self.low), int(self.high), log=self.log)
+        return trial.suggest_float(self.path, self.low, self.high, log=self.log)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure the fit should reproduce.
+
+    Attributes:
+        name: The measured figure's name (a key of the objective's result).
+        value: The value to aim for, or None to only require the band.
+        low: Lowest acceptable value (-inf for none).
+        high: Highest acceptable value (+inf for none).
+        weight: Weight of this target in the loss.
+        source: Where the figure comes from (printed with the fit).
+    """
+
+    name: str
+    value: float | None
+    low: float = -math.inf
+    high: float = math.inf
+    weight: float = 1.0
+    source: str = ""
+
+    @property
+    def scale(self) -> float:
+        """Half the band when it is finite, else the distance from the value to the bound."""
+        if math.isfinite(self.low) and math.isfinite(self.high):
+            return (self.high - self.low) / 2.0
+        bound = self.low if math.isfinite(self.low) else self.high
+        ref = self.value if self.value is not None else 0.0
+        return max(abs(ref - bound), abs(bound) * 0.1, 1e-6)
+
+    def inside(self, measured: float) -> bool:
+        """True when ``measured`` lies within the band."""
+        return bool(self.low <= measured <= self.high)
+
+    def loss(self, measured: float) -> float:
+        """This target's share of the loss for a measured value."""
+        if measured is None or not math.isfinite(measured):
+            return MISSING_LOSS * self.weight
+        scale = self.scale
+        total = 0.0
+        if self.value is not None:
+            total += ((measured - self.value) / scale) ** 2
+        outside = max(self.low - measured, measured - self.high, 0.0) / scale
+        return self.weight * (total + OUTSIDE_PENALTY * outside**2)
+
+    def band(self) -> str:
+        """The band as text, e.g. ``"0.10 to 0.60"`` or ``"below 0"``."""
+        if math.isfinite(self.low) and math.isfinite(self.high):
+            return f"{self.low:g} to {self.high:g}"
+        if math.isfinite(self.low):
+            return f"above {self.low:g}"
+        return f"below {self.high:g}"
+
+
+def total_loss(targets: Sequence[Target], measured: Mapping[str, float]) -> float:
+    """The loss of one candidate's measured figures."""
+    return float(sum(t.loss(measured.get(t.name, math.nan)) for t in targets))
+
+
+@dataclass
+class FitResult:
+    """The outcome of a fit.
+
+    Attributes:
+        best: Parameter values of the best candidate.
+        loss: Its loss.
+        measured: Its measured figures.
+        trials: One row per trial: number, loss, the parameter values and the figures.
+        spread: Per parameter, the 10th and 90th percentile over the best tenth of the trials
+            (at least five): how tightly the targets pin the parameter down.
+    """
+
+    best: dict[str, float]
+    loss: float
+    measured: dict[str, float]
+    trials: pd.DataFrame
+    spread: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+def run_fit(
+    objective: Callable[[dict[str, float]], dict[str, float]],
+    free: Sequence[FreeParameter],
+    targets: Sequence[Target],
+    trials: int,
+    seed: int = 0,
+    start: Mapping[str, float] | None = None,
+    storage: str | None = None,
+    study_name: str = "fit",
+    progress: Callable[[int, float], None] | None = None,
+) -> FitResult:
+    """Minimize the loss of ``objective``'s figures over the free parameters.
+
+    Args:
+        objective: Parameter values (by path) -> measured figures (by target name).
+        free: The free parameters.
+        targets: The targets.
+        trials: Total number of trials (a resumed study runs only the missing ones).
+        seed: Seed of the TPE sampler: the same seed gives the same trials.
+        start: Values to try first (e.g. the current defaults); the fit is never worse.
+        storage: An optuna storage URL (``"sqlite:///fit.db"``) to keep and resume the study.
+        study_name: Name of the study in the storage.
+        progress: Called as ``progress(trials done, best loss so far)`` after each trial.
+    """
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.TPESampler(
+        seed=seed, multivariate=True, n_startup_trials=min(20, max(trials // 5, 5))
+    )
+    study = optuna.create_study(
+        study_name=study_name,
+        storage=storage,
+        sampler=sampler,
+        direction="minimize",
+        load_if_exists=storage is not None,
+    )
+    done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
+    if start and done == 0:
+        study.enqueue_trial({p.path: start[p.path] for p in free if p.path in start})
+
+    def run_trial(trial: Any) -> float:
+        values = {p.path: p.suggest(trial) for p in free}
+        measured = objective(values)
+        for name, value in measured.items():
+            trial.set_user_attr(name, float(value))
+        return total_loss(targets, measured)
+
+    def report(study: Any, _trial: Any) -> None:
+        if progress is not None:
+            complete = [t for t in study.trials if t.value is not None]
+            progress(len(complete), min(t.value for t in complete))
+
+    if trials > done:
+        study.optimize(run_trial, n_trials=trials - done, callbacks=[report])
+    complete = [t for t in study.trials if t.value is not None]
+    rows = [{"trial": t.number, "loss": t.value, **t.params, **t.user_attrs} for t in complete]
+    table = pd.DataFrame(rows).sort_values("trial", ignore_index=True)
+    best = min(complete, key=lambda t: (t.value, t.number))
+    top = table.nsmallest(max(5, len(table) // 10), "loss")
+    spread = {
+        p.path: (float(np.percentile(top[p.path], 10)), float(np.percentile(top[p.path], 90)))
+        for p in free
+    }
+    return FitResult(
+        best=dict(best.params),
+        loss=float(best.value),
+        measured={k: float(v) for k, v in best.user_attrs.items()},
+        trials=table,
+        spread=spread,
+    )

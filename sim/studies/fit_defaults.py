@@ -1,0 +1,315 @@
+"""Fitting the shipped defaults to published patterns (``servicechain fit-defaults``).
+
+One default parameterization must reproduce every credibility target at once: the culture
+contrast of two-way against the pyramid at the size the evidence allows, business-unit
+correlations near Harter, Schmidt & Hayes (2002), the inverted pyramid also beating the
+pyramid, customers who reach back to employees, and a plausible sensitivity to internal hours.
+This module declares the free parameters (:data:`FREE`) and the targets (:data:`TARGETS`, each
+with its source), measures a candidate by simulation with replications, and runs the
+calibration engine (:mod:`sim.studies.calibrate`). The result is written to
+``sim/fitted.toml``, which the schema reads its fitted defaults from: rerunning the fit with the
+same seed and number of trials reproduces the shipped defaults.
+
+Measurements (weeks 105-260 of a 260-week run after the warm-up, shipped presets, common random
+numbers: replication r has the same seed in every culture):
+- the culture contrast: revenue, profit, margins, turnover and customer satisfaction of
+  ``two_way`` against ``pyramid``;
+- business units (teams under one manager) of the pyramid: unit morale surveyed at the start of
+  the final year against that year's customer satisfaction, turnover, productivity and profit;
+- ``inverted`` against ``pyramid`` on retention, productivity, satisfaction and profit;
+- more demanding customers (``customers.satisfaction_reference`` + 0.1): frontline morale;
+- half the internal hours of support staff: the profit lost, as a share of the pyramid's profit.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.studies.calibrate import FitResult, FreeParameter, Target, run_fit, total_loss
+
+FITTED_FILE = Path(__file__).resolve().parents[1] / "fitted.toml"
+WEEKS = 260
+WINDOW_START = 105
+
+FREE: tuple[FreeParameter, ...] = (
+    FreeParameter("culture.care_gap", 0.1, 0.5),
+    FreeParameter("behaviour.morale_base", 0.45, 0.75),
+    FreeParameter("behaviour.service_weight", 0.3, 1.5),
+    FreeParameter("behaviour.pressure_weight", 0.05, 0.5),
+    FreeParameter("behaviour.feedback_weight", 0.05, 0.6),
+    FreeParameter("behaviour.complaint_weight", 0.1, 1.5),
+    FreeParameter("workforce.quit_base_weekly", 0.005, 0.06, log=True),
+    FreeParameter("workforce.quit_morale_sensitivity", 2.0, 12.0),
+    FreeParameter("workforce.quit_propensity_sd", 0.5, 2.0),
+    FreeParameter("customers.churn_sensitivity", 2.0, 12.0),
+    FreeParameter("customers.acquisition_rate", 0.01, 0.1, log=True),
+    FreeParameter("customers.local_conditions_sd", 0.02, 0.2),
+    FreeParameter("customers.satisfaction_purchase_effect", 0.2, 1.5),
+    FreeParameter("customers.weight_morale", 0.15, 0.8),
+    FreeParameter("economics.revenue_per_occasion", 60.0, 200.0),
+)
+
+HARTER_2020 = "Harter et al. 2020 (Gallup Q12 meta-analysis, top vs bottom quartile units)"
+HARTER_2002 = "Harter, Schmidt & Hayes 2002 (business-unit meta-analysis)"
+TARGETS: tuple[Target, ...] = (
+    Target("revenue_gain", 0.16, 0.02, 0.30, 2.0, f"{HARTER_2020}: sales +18%"),
+    Target("profit_ratio", 1.75, 1.05, 2.5, 2.0, f"{HARTER_2020}: profit +23%"),
+    Target("margin_pyramid", 0.15, 0.02, 0.35, 1.0, "plausible operating margins"),
+    Target("margin_two_way", 0.22, 0.02, 0.35, 1.0, "plausible operating margins"),
+    Target("turnover_cut", 0.33, 0.10, 0.60, 2.0, f"{HARTER_2020}: turnover 18-43% lower"),
+    Target("satisfaction_gain", 0.06, 0.0, 0.12, 2.0, f"{HARTER_2020}: customer ratings +10%"),
+    Target("pyramid_turnover", 0.35, 0.25, 0.45, 2.0, "service-industry annual turnover"),
+    Target("r_morale_satisfaction", 0.32, 0.20, 0.50, 0.5, f"{HARTER_2002}: +0.32"),
+    Target("r_morale_turnover", -0.36, -0.50, -0.20, 0.5, f"{HARTER_2002}: -0.36"),
+    Target("r_morale_productivity", 0.22, 0.10, 0.35, 0.5, f"{HARTER_2002}: +0.20 to +0.25"),
+    Target("r_morale_profit", 0.15, 0.05, 0.30, 0.5, f"{HARTER_2002}: +0.15"),
+    Target("inverted_retention_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
+    Target("inverted_productivity_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
+    Target("inverted_satisfaction_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
+    Target("inverted_profit_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
+    Target(
+        "demanding_frontline_morale",
+        None,
+        -math.inf,
+        -0.005,
+        1.0,
+        "Schneider et al. 2003, 2005: customers reach back to employees",
+    ),
+    Target(
+        "support_hours_loss",
+        None,
+        0.0,
+        0.8,
+        1.0,
+        "plausible: half the support staff's internal hours costs less than the profit",
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- measurement
+def _culture(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
+    from sim.studies.validate import culture_run
+
+    return culture_run(scenario, seed, overrides=overrides)
+
+
+def _window_run(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
+    """Weeks 105-260 means of profit and frontline morale (for the side experiments)."""
+    from sim.model import ServiceCultureModel
+
+    model = ServiceCultureModel(scenario, overrides=overrides, seed=seed)
+    front = model.org.frontline
+    morale = []
+    for week in range(1, WEEKS + 1):
+        model.step()
+        if week >= WINDOW_START:
+            filled = front & model.state.filled
+            morale.append(float(model.state.morale[filled].mean()) if filled.any() else np.nan)
+    df = model.kpis()
+    window = df[df["week"] >= WINDOW_START]
+    return {"profit": float(window["profit"].mean()), "frontline_morale": float(np.nanmean(morale))}
+
+
+def _pooled_r(values: Sequence[float]) -> float:
+    z = np.arctanh(np.clip(np.asarray(values, dtype=float), -0.999, 0.999))
+    z = z[np.isfinite(z)]
+    return float(np.tanh(z.mean())) if z.size else math.nan
+
+
+def measure(
+    values: dict[str, float],
+    seeds: Sequence[int],
+    side_seeds: Sequence[int],
+    pool: Executor | None = None,
+) -> dict[str, float]:
+    """Every figure of :data:`TARGETS` for one candidate (values override the presets)."""
+    over = dict(values)
+    demanding = {
+        **over,
+        "customers.satisfaction_reference": min(
+            _value(over, "customers.satisfaction_reference") + 0.1, 1.0
+        ),
+    }
+    support_cut = {
+        **over,
+        "workforce.internal_share_support": 0.5 * _value(over, "workforce.internal_share_support"),
+    }
+    jobs: list[tuple[Callable[..., dict], tuple]] = []
+    jobs += [(_culture, ("pyramid", s, over)) for s in seeds]
+    jobs += [(_culture, ("two_way", s, over)) for s in seeds]
+    jobs += [(_culture, ("inverted", s, over)) for s in side_seeds]
+    jobs += [(_window_run, ("pyramid", s, over)) for s in side_seeds]
+    jobs += [(_window_run, ("pyramid", s, demanding)) for s in side_seeds]
+    jobs += [(_window_run, ("pyramid", s, support_cut)) for s in side_seeds]
+    if pool is None:
+        results = [fn(*args) for fn, args in jobs]
+    else:
+        results = [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
+    k, m = len(seeds), len(side_seeds)
+    pyr, two = results[:k], results[k : 2 * k]
+    inv = results[2 * k : 2 * k + m]
+    base, dem, cut = (results[2 * k + m * i : 2 * k + m * (i + 1)] for i in (1, 2, 3))
+
+    def mean(rows: list[dict], key: str) -> float:
+        return float(np.mean([r[key] for r in rows]))
+
+    p_rev, t_rev = mean(pyr, "revenue"), mean(two, "revenue")
+    p_prof, t_prof = mean(pyr, "profit"), mean(two, "profit")
+    pyr_side = pyr[:m]  # the inverted runs share these seeds
+    base_profit = mean(base, "profit")
+    return {
+        "revenue_gain": t_rev / p_rev - 1.0,
+        "profit_ratio": t_prof / p_prof if p_prof > 0 else math.nan,
+        "margin_pyramid": p_prof / p_rev,
+        "margin_two_way": t_prof / t_rev,
+        "turnover_cut": 1.0 - mean(two, "turnover") / mean(pyr, "turnover"),
+        "satisfaction_gain": mean(two, "customer_satisfaction")
+        - mean(pyr, "customer_satisfaction"),
+        "pyramid_turnover": mean(pyr, "turnover"),
+        "r_morale_satisfaction": _pooled_r([r["r_morale_satisfaction"] for r in pyr]),
+        "r_morale_turnover": _pooled_r([r["r_morale_turnover"] for r in pyr]),
+        "r_morale_productivity": _pooled_r([r["r_morale_productivity"] for r in pyr]),
+        "r_morale_profit": _pooled_r([r["r_morale_profit"] for r in pyr]),
+        "inverted_retention_gain": mean(pyr_side, "turnover") - mean(inv, "turnover"),
+        "inverted_productivity_gain": mean(inv, "productivity") - mean(pyr_side, "productivity"),
+        "inverted_satisfaction_gain": mean(inv, "customer_satisfaction")
+        - mean(pyr_side, "customer_satisfaction"),
+        "inverted_profit_gain": mean(inv, "profit") - mean(pyr_side, "profit"),
+        "demanding_frontline_morale": mean(dem, "frontline_morale")
+        - mean(base, "frontline_morale"),
+        "support_hours_loss": (base_profit - mean(cut, "profit")) / base_profit
+        if base_profit > 0
+        else math.nan,
+    }
+
+
+def _value(overrides: dict[str, Any], path: str) -> float:
+    from sim.overrides import get_path
+    from sim.scenario import load_scenario
+
+    if path in overrides:
+        return float(overrides[path])
+    return float(get_path(load_scenario("pyramid"), path))
+
+
+# ----------------------------------------------------------------------------- the fit
+def current_defaults() -> dict[str, float]:
+    """The schema's defaults of the free parameters (the fit's first trial)."""
+    from sim.overrides import get_path
+    from sim.params import Params
+
+    params = Params()
+    return {p.path: float(get_path(params, p.path)) for p in FREE}
+
+
+def fit_defaults(
+    trials: int = 200,
+    reps: int = 4,
+    seed: int = 0,
+    workers: int | None = None,
+    storage: str | None = None,
+    progress: Callable[[int, float], None] | None = None,
+) -> FitResult:
+    """Fit :data:`FREE` to :data:`TARGETS` (see the module docstring).
+
+    Args:
+        trials: Trials of the TPE sampler.
+        reps: Replications per culture per trial (side experiments use half as many).
+        seed: Seed of the sampler; replication seeds derive from it too.
+        workers: Processes for the simulations (default: all cores).
+        storage: Optuna storage URL to keep and resume the study.
+        progress: Called after each trial with (trials done, best loss).
+    """
+    from sim.studies.sweep import replication_seeds
+
+    seeds = replication_seeds(seed, reps)
+    side = seeds[: max(2, reps // 2)]
+    n = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=n) if n > 1 else None
+    try:
+        return run_fit(
+            lambda values: measure(values, seeds, side, pool),
+            FREE,
+            TARGETS,
+            trials=trials,
+            seed=seed,
+            start=current_defaults(),
+            storage=storage,
+            study_name=f"defaults-seed{seed}-reps{reps}",
+            progress=progress,
+        )
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+# ----------------------------------------------------------------------------- the file
+def _round(value: float) -> float:
+    """Four significant digits: what the schema ships."""
+    return float(f"{value:.4g}")
+
+
+def write_fitted(result: FitResult, trials: int, reps: int, seed: int, path: Path) -> Path:
+    """Write the fitted defaults (with the fit's provenance and figures) as TOML."""
+    import tomli_w
+
+    doc = {
+        "fit": {
+            "command": f"servicechain fit-defaults --trials {trials} --reps {reps} --seed {seed}",
+            "trials": trials,
+            "reps": reps,
+            "seed": seed,
+            "loss": round(result.loss, 4),
+            "created": time.strftime("%Y-%m-%d"),
+        },
+        "defaults": {p.path: _round(result.best[p.path]) for p in FREE},
+        "spread": {p.path: [_round(v) for v in result.spread[p.path]] for p in FREE},
+        "measured": {t.name: round(result.measured.get(t.name, math.nan), 4) for t in TARGETS},
+    }
+    path.write_text(
+        "# Written by `servicechain fit-defaults`; the schema reads [defaults] from here.\n"
+        "# Rerun the command in [fit] to reproduce it. Do not edit by hand.\n\n"
+        + tomli_w.dumps(doc)
+    )
+    return path
+
+
+def read_fitted(path: Path = FITTED_FILE) -> dict[str, Any]:
+    """The fitted-defaults file as a dict (empty sections when absent)."""
+    if not path.is_file():
+        return {"fit": {}, "defaults": {}, "spread": {}, "measured": {}}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def report_lines(result: FitResult) -> list[tuple[str, str, str, str, str]]:
+    """(target, source, band, aim, measured) rows for printing."""
+    rows = []
+    for t in TARGETS:
+        m = result.measured.get(t.name, math.nan)
+        mark = "ok" if t.inside(m) else "OUTSIDE"
+        aim = "-" if t.value is None else f"{t.value:g}"
+        rows.append((t.name, t.source, t.band(), aim, f"{m:.3f} {mark}"))
+    return rows
+
+
+__all__ = [
+    "FITTED_FILE",
+    "FREE",
+    "TARGETS",
+    "fit_defaults",
+    "measure",
+    "read_fitted",
+    "report_lines",
+    "total_loss",
+    "write_fitted",
+]
