@@ -12,9 +12,9 @@ from sim.params import ParameterError
 from sim.studies.compare import (
     compare,
     mean_ci,
-    replication_seeds,
     t_quantile,
 )
+from sim.studies.experiment import experiment_from_dict
 from sim.studies.report import (
     README_END,
     README_START,
@@ -23,6 +23,7 @@ from sim.studies.report import (
     replace_between_markers,
     write_report,
 )
+from sim.studies.seeds import replication_seeds
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,17 @@ def test_seeds_come_from_seedsequence_and_are_shared_by_all_scenarios(result):
     assert len(set(result.seeds)) == 3
     seeds = result.timeseries.groupby(["scenario", "rep"], observed=True)["seed"].first()
     assert seeds.loc["pyramid"].tolist() == seeds.loc["two_way"].tolist() == result.seeds
+
+
+def test_compare_and_a_sweep_with_the_same_root_seed_run_the_same_replications(result, tmp_path):
+    exp = experiment_from_dict(
+        {"scenario": "pyramid", "weeks": 20, "replications": 3, "seed": 7}, where="t", name="t"
+    )
+    runs = sim.sweep(exp, workers=1, out=tmp_path, progress=False)
+    assert runs["seed"].tolist() == result.seeds
+    ts = result.timeseries
+    last = ts[(ts["scenario"] == "pyramid") & (ts["step"] == 20)].sort_values("rep")
+    assert runs["final.profit"].tolist() == last["profit"].tolist()
 
 
 def test_replication_equals_a_plain_seeded_run(result):

@@ -14,7 +14,8 @@ import sim
 from sim.cli import main
 from sim.studies.analyze import load_sweep, sensitivity, summary, write_report
 from sim.studies.experiment import Experiment, experiment_from_dict
-from sim.studies.sweep import InlineExecutor, SweepError, replication_seeds, sweep, throughput
+from sim.studies.seeds import replication_seeds
+from sim.studies.sweep import InlineExecutor, SweepError, sweep, throughput
 
 SMALL = {
     "scenario": "pyramid",

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.studies.seeds import replication_seeds
 from sim.studies.validate import (
     CULTURES,
     culture_differences,
@@ -35,6 +36,10 @@ def test_reduced_suite_reports_every_pattern(reduced):
         "quality_erosion",
     ]
     assert len(reduced.cultures) == 4 * len(CULTURES)
+    # The replication seeds of compare and sweeps under the same root seed (0).
+    for culture in CULTURES:
+        seeds = reduced.cultures.loc[reduced.cultures["scenario"] == culture, "seed"]
+        assert seeds.tolist() == replication_seeds(0, 4)
     table = reduced.table()
     assert list(table.columns)[-1] == "result"
     print(table[["measured (95% CI)", "result"]].to_string())

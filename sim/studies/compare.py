@@ -1,8 +1,9 @@
 """Compare scenarios over seeded replications with common random numbers and 95% CIs.
 
-Replication ``i`` of every scenario uses the SAME seed (common random numbers, CRN): the seeds are
-spawned from the root seed with :class:`numpy.random.SeedSequence`, so scenario differences are
-estimated from paired replications and comparing a scenario with itself gives exactly zero.
+Replication ``i`` of every scenario uses the SAME seed (common random numbers, CRN): the seeds come
+from the root seed by :func:`sim.studies.seeds.replication_seeds`, the derivation sweeps and
+validation use too, so scenario differences are estimated from paired replications and comparing
+a scenario with itself gives exactly zero.
 Confidence intervals are Student-t intervals over replications (for differences: over the paired
 per-replication differences).
 
@@ -25,6 +26,7 @@ import pandas as pd
 from sim.kpis import KPI_NAMES
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_info
+from sim.studies.seeds import replication_seeds
 
 STATS = ("final", "mean")
 # Columns that describe the run rather than measure it: not summarized.
@@ -131,12 +133,6 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return m, m - half, m + half
 
 
-def replication_seeds(seed: int, reps: int) -> list[int]:
-    """Seeds of replications 0..reps-1, spawned from the root seed (the same for every scenario)."""
-    children = np.random.SeedSequence(seed).spawn(reps)
-    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
-
-
 def unique_labels(specs: Sequence[str]) -> list[str]:
     """Scenario labels, made unique by a ``#2``, ``#3`` suffix when a spec repeats."""
     labels: list[str] = []
@@ -164,7 +160,8 @@ def compare(
             (e.g. ``airline@two_way``). At least one; the first is the reference for differences.
         reps: Replications per scenario (>= 1; confidence intervals need >= 2).
         weeks: Weeks per run (None = the first scenario's ``weeks``, default 260).
-        seed: Root seed; replication seeds are spawned from it.
+        seed: Root seed; replication seeds derive from it
+            (:func:`sim.studies.seeds.replication_seeds`, as in sweeps).
         overrides: Dotted-path overrides applied to every scenario (a ``@culture`` in a spec
             wins over ``culture.service_direction`` here).
         progress: Called as ``progress(label, rep)`` after each finished run.

@@ -391,11 +391,6 @@ def experiment_from_dict(
 
 
 # ------------------------------------------------------------------------------------ designs
-def design_seed_sequence(exp: Experiment) -> np.random.SeedSequence:
-    """The seed sequence of the design sampler: child 0 of the root (runs use child 1)."""
-    return np.random.SeedSequence(exp.seed).spawn(2)[0]
-
-
 def design_points(exp: Experiment) -> pd.DataFrame:
     """Expand the design into its points.
 
@@ -458,7 +453,9 @@ def _fmt(v: Any) -> str:
 def _sample(exp: Experiment) -> np.ndarray:
     """Draw the sampled design, seeded from the root seed (never the global generator)."""
     problem = exp.problem()
-    seed = int(design_seed_sequence(exp).generate_state(1, np.uint32)[0])
+    from sim.studies.seeds import sampler_seed
+
+    seed = sampler_seed(exp.seed)
     if exp.kind == "lhs":
         from scipy.stats import qmc
 

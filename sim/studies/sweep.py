@@ -4,8 +4,9 @@
 :mod:`sim.experiment`):
 
 - **Runs**: every design point x every replication. ``run_id = point_id * replications + rep``.
-- **Seeds**: the root seed's :class:`numpy.random.SeedSequence` spawns two children; child 0
-  seeds the design sampler, child 1 spawns one child per replication. Replication ``r`` uses the
+- **Seeds**: :mod:`sim.studies.seeds` (the derivation compare and validate use too): the root
+  seed's :class:`numpy.random.SeedSequence` spawns two children; child 0 seeds the design
+  sampler, child 1 spawns one child per replication. Replication ``r`` uses the
   same seed at every design point (common random numbers), so differences between points are
   not sampling noise of different streams, and a run's seed never depends on how or where the
   sweep is executed. Every row records its seed, point id and replication.
@@ -48,29 +49,13 @@ import pandas as pd
 
 from sim.params import ParameterError, Params, field_spec
 from sim.studies.experiment import Experiment, ExperimentError, design_points, load_experiment
+from sim.studies.seeds import replication_seeds
 
 MAX_BATCH = 64  # runs per task: bounds what a crash loses and keeps part files few
 
 
 class SweepError(ParameterError):
     """A sweep cannot start or continue (output folder conflict, unreachable scheduler...)."""
-
-
-# ------------------------------------------------------------------------------------ seeds
-def replication_seeds(root: int, replications: int) -> list[int]:
-    """The seed of each replication: child 1 of the root spawns one child per replication.
-
-    Args:
-        root: The experiment's root seed.
-        replications: Number of replications.
-
-    Returns:
-        One non-negative 63-bit integer per replication (fits parquet int64).
-    """
-    reps = np.random.SeedSequence(root).spawn(2)[1]
-    return [
-        int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in reps.spawn(replications)
-    ]
 
 
 @dataclass(frozen=True)
@@ -565,7 +550,6 @@ __all__ = [
     "SweepError",
     "finished_run_ids",
     "plan_runs",
-    "replication_seeds",
     "run_batch",
     "sweep",
     "throughput",
