@@ -9,11 +9,7 @@ import pytest
 import sim
 from sim.kpis import CHAIN
 from sim.params import ParameterError
-from sim.studies.compare import (
-    compare,
-    mean_ci,
-    t_quantile,
-)
+from sim.studies.compare import compare
 from sim.studies.experiment import experiment_from_dict
 from sim.studies.report import (
     README_END,
@@ -24,6 +20,7 @@ from sim.studies.report import (
     write_report,
 )
 from sim.studies.seeds import replication_seeds
+from sim.studies.stats import mean_ci, t_half_width
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +32,10 @@ def result():
     ("df", "expected"),  # two-sided 95% quantiles from statistical tables
     [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (19, 2.0930), (30, 2.0423)],
 )
-def test_t_quantile_matches_tables(df, expected):
-    assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
-    assert t_quantile(0.025, df) == pytest.approx(-expected, abs=1e-4)
+def test_t_half_width_uses_the_t_quantile_of_the_tables(df, expected):
+    n = df + 1
+    assert t_half_width(1.0, n) * np.sqrt(n) == pytest.approx(expected, abs=1e-4)
+    assert np.isnan(t_half_width(1.0, 1))
 
 
 def test_mean_ci_is_the_t_interval():

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.params import ParameterError
+from sim.studies.stats import t_half_width
 
 
 class AnalysisError(ParameterError):
@@ -66,8 +67,6 @@ def summary(manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame) 
         A long frame: ``point_id``, ``label``, the varied parameters, ``output``, ``n`` (ok runs),
         ``failed``, ``mean``, ``sd``, ``ci_low``, ``ci_high`` (NaN bounds when n < 2).
     """
-    from scipy import stats
-
     names = manifest["parameter_names"]
     ok = runs[runs["status"] == "ok"]
     failed = runs[runs["status"] != "ok"].groupby("point_id").size()
@@ -78,8 +77,7 @@ def summary(manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame) 
         # Points whose runs all failed still get a row (n = 0), so failures stay visible.
         part = part.reindex(design.index)
         part["n"] = part["n"].fillna(0).astype(int)
-        half = stats.t.ppf(0.975, np.maximum(part["n"] - 1, 1)) * part["sd"] / np.sqrt(part["n"])
-        half[part["n"] < 2] = np.nan
+        half = t_half_width(part["sd"].to_numpy(), part["n"].to_numpy())
         part["ci_low"] = part["mean"] - half
         part["ci_high"] = part["mean"] + half
         part["output"] = col

@@ -15,18 +15,17 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_info
 from sim.studies.seeds import replication_seeds
+from sim.studies.stats import mean_ci
 
 STATS = ("final", "mean")
 # Columns that describe the run rather than measure it: not summarized.
@@ -71,66 +70,6 @@ class CompareResult:
         return s.pivot(index="kpi", columns="scenario").reindex(
             columns=self.scenarios, level="scenario"
         )
-
-
-def t_quantile(p: float, df: int) -> float:
-    """Quantile of Student's t distribution with ``df`` (integer) degrees of freedom.
-
-    Uses the exact closed-form CDF for integer degrees of freedom (Abramowitz & Stegun 26.7.3-4)
-    and bisection, so the package needs no SciPy.
-
-    Args:
-        p: Probability in (0, 1), e.g. 0.975 for a two-sided 95% interval.
-        df: Degrees of freedom (>= 1).
-    """
-    if df < 1:
-        raise ValueError("t_quantile: df must be >= 1")
-    if not 0.0 < p < 1.0:
-        raise ValueError("t_quantile: p must be in (0, 1)")
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-
-    def central(t: float) -> float:  # P(|T| < t)
-        theta = math.atan(t / math.sqrt(df))
-        s, c = math.sin(theta), math.cos(theta)
-        if df % 2 == 1:
-            total, term = 0.0, c
-            for k in range(1, (df - 1) // 2 + 1):
-                if k > 1:
-                    term *= c * c * (2 * k - 2) / (2 * k - 1)
-                total += term
-            return (2.0 / math.pi) * (theta + s * total) if df > 1 else 2.0 * theta / math.pi
-        total, term = 1.0, 1.0
-        for k in range(1, (df - 2) // 2 + 1):
-            term *= c * c * (2 * k - 1) / (2 * k)
-            total += term
-        return s * total
-
-    target = 2.0 * p - 1.0
-    lo, hi = 0.0, 1.0
-    while central(hi) < target:
-        hi *= 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if central(mid) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of a sample (NaN interval for n < 2)."""
-    x = np.asarray(values, dtype=float)
-    n = x.size
-    m = float(x.mean()) if n else float("nan")
-    if n < 2:
-        return m, float("nan"), float("nan")
-    sd = float(x.std(ddof=1))
-    half = t_quantile(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n)
-    return m, m - half, m + half
 
 
 def unique_labels(specs: Sequence[str]) -> list[str]:

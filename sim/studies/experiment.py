@@ -457,13 +457,9 @@ def _sample(exp: Experiment) -> np.ndarray:
 
     seed = sampler_seed(exp.seed)
     if exp.kind == "lhs":
-        from scipy.stats import qmc
+        from sim.studies.stats import latin_hypercube
 
-        unit = qmc.LatinHypercube(d=problem["num_vars"], rng=np.random.default_rng(seed)).random(
-            exp.samples
-        )
-        b = np.asarray(problem["bounds"], dtype=float)
-        return qmc.scale(unit, b[:, 0], b[:, 1])
+        return latin_hypercube(problem["bounds"], exp.samples, seed)
     if exp.kind == "sobol":
         from SALib.sample import sobol
 

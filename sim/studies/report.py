@@ -12,12 +12,12 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.kpis import CHAIN, KPI_BY_NAME
 from sim.params import ParameterError
-from sim.studies.compare import CompareResult, annual_turnover, mean_ci, t_quantile
+from sim.studies.compare import CompareResult, annual_turnover
+from sim.studies.stats import mean_ci, t_half_width
 
 # The time series shown in the report: the service-profit chain, link by link.
 TIMESERIES_KPIS: tuple[str, ...] = tuple(kpi for _, kpi in CHAIN)
@@ -65,9 +65,7 @@ def band_frame(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS) -
     mean, sd, n = g.mean(), g.std(ddof=1), g.count()
     out = []
     for kpi in kpis:
-        reps = n[kpi].to_numpy()
-        q = np.array([t_quantile(0.975, int(r) - 1) if r > 1 else np.nan for r in reps])
-        half = q * sd[kpi].to_numpy() / np.sqrt(np.maximum(reps, 1))
+        half = t_half_width(sd[kpi].to_numpy(), n[kpi].to_numpy())
         part = pd.DataFrame(
             {
                 "kpi": kpi,

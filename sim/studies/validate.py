@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.studies.compare import mean_ci
-from sim.studies.seeds import replication_seeds
+from sim.studies.seeds import replication_seeds, sampler_seed
+from sim.studies.stats import latin_hypercube, mean_ci
 
 WEEKS = 260
 UNIT_WINDOW = 52
@@ -205,18 +205,6 @@ def surge_run(
     }
 
 
-def latin_hypercube(
-    bounds: dict[str, tuple[float, float]], n: int, rng: np.random.Generator
-) -> list[dict[str, float]]:
-    """n points stratified in every dimension (one random point per stratum, shuffled)."""
-    points: list[dict[str, float]] = [{} for _ in range(n)]
-    for name, (lo, hi) in bounds.items():
-        u = (rng.permutation(n) + rng.random(n)) / n
-        for i in range(n):
-            points[i][name] = float(lo + (hi - lo) * u[i])
-    return points
-
-
 # ---------------------------------------------------------------------------- the suite
 
 
@@ -315,8 +303,11 @@ def run_validation(
     if reps < 2:
         raise ValueError(f"reps must be at least 2 for confidence intervals, got {reps}")
     seeds = replication_seeds(seed, reps)
-    rng = np.random.default_rng(seed)
-    orgs = latin_hypercube(LINK_SWEEP_BOUNDS, max(2 * reps, 12), rng)
+    names = list(LINK_SWEEP_BOUNDS)
+    sample = latin_hypercube(
+        list(LINK_SWEEP_BOUNDS.values()), max(2 * reps, 12), sampler_seed(seed)
+    )
+    orgs = [dict(zip(names, map(float, row), strict=True)) for row in sample]
     org_seeds = replication_seeds(seed, len(orgs))
     tasks: list[tuple[Callable[..., dict], dict]] = []
     tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURES for s in seeds]
