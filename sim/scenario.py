@@ -33,7 +33,8 @@ from sim.params import (
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "narrative", "extends")
-# The presets that define a culture; their culture.service_direction is what `NAME@culture` means.
+# The one culture-name map: the presets that define a culture. Their culture.service_direction is
+# what a culture name means everywhere (`NAME@culture`, `--culture`, compare, validate).
 CULTURE_PRESETS = ("pyramid", "two_way", "inverted")
 _EVENT_FIELDS = {
     cls.model_fields["type"].default: list(cls.model_fields)
@@ -88,6 +89,9 @@ def split_spec(spec: str | Path) -> tuple[str | Path, str | None]:
 def culture_direction(culture: str) -> float:
     """``culture.service_direction`` for a culture name (a culture preset) or a number.
 
+    The culture presets' files are the map: ``culture_direction("two_way")`` is the
+    ``culture.service_direction`` of ``scenarios/two_way.toml``.
+
     Raises:
         ScenarioError: when the culture is neither a culture preset nor a number in [-1, 1].
     """
@@ -99,7 +103,7 @@ def culture_direction(culture: str) -> float:
         value = float("nan")
     if not -1.0 <= value <= 1.0:
         raise ScenarioError(
-            f"unknown culture '{culture}'; allowed after '@': {', '.join(CULTURE_PRESETS)} "
+            f"unknown culture '{culture}'; allowed: {', '.join(CULTURE_PRESETS)} "
             "or a number from -1 (pyramid) to 1 (inverted)"
         )
     return value

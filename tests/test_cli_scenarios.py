@@ -136,6 +136,10 @@ def test_run_accepts_a_culture_spec_and_culture_option(capsys):
     assert code == 0 and "restaurant@inverted" in out
     code, _, _ = run_cli(capsys, "run", "restaurant", "--culture", "two_way", "--weeks", "3")
     assert code == 0
+    # --culture reads the same culture map as NAME@culture: names or a number in [-1, 1].
+    assert run_cli(capsys, "run", "restaurant", "--culture", "0.5", "--weeks", "1")[0] == 0
+    code, _, err = run_cli(capsys, "run", "restaurant", "--culture", "sideways")
+    assert code == 2 and "unknown culture 'sideways'" in err and "two_way" in err
 
 
 def test_compare_writes_the_report_and_prints_both_tables(tmp_path, capsys):

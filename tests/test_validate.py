@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.scenario import CULTURE_PRESETS
 from sim.studies.seeds import replication_seeds
 from sim.studies.stats import latin_hypercube
 from sim.studies.validate import (
-    CULTURES,
     culture_differences,
     markdown_table,
     pooled_correlation,
@@ -34,9 +34,9 @@ def test_reduced_suite_reports_every_pattern(reduced):
         "service_worker_loss",
         "quality_erosion",
     ]
-    assert len(reduced.cultures) == 4 * len(CULTURES)
+    assert len(reduced.cultures) == 4 * len(CULTURE_PRESETS)
     # The replication seeds of compare and sweeps under the same root seed (0).
-    for culture in CULTURES:
+    for culture in CULTURE_PRESETS:
         seeds = reduced.cultures.loc[reduced.cultures["scenario"] == culture, "seed"]
         assert seeds.tolist() == replication_seeds(0, 4)
     table = reduced.table()

@@ -9,8 +9,6 @@ from rich.console import Console
 console = Console()
 err_console = Console(stderr=True)
 
-CULTURES = {"pyramid": -1.0, "two_way": 0.0, "inverted": 1.0}
-
 
 class UsageError(Exception):
     """Bad command-line input; reported as 'error: ...' with exit code 2."""
@@ -19,15 +17,11 @@ class UsageError(Exception):
 def parse_sets(sets: list[str] | None, culture: str | None = None) -> dict[str, object]:
     """Turn ``--set a.b=v`` strings (and ``--culture``) into a validated overrides dict."""
     from sim.overrides import parse_value
+    from sim.scenario import culture_direction
 
     overrides: dict[str, object] = {}
     if culture is not None:
-        if culture not in CULTURES:
-            raise UsageError(
-                f"unknown culture '{culture}'; allowed: {', '.join(CULTURES)} "
-                "(or --set culture.service_direction=VALUE)"
-            )
-        overrides["culture.service_direction"] = CULTURES[culture]
+        overrides["culture.service_direction"] = culture_direction(culture)
     for item in sets or []:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected section.field=value")

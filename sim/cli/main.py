@@ -47,7 +47,8 @@ CultureOption = Annotated[
     typer.Option(
         "--culture",
         "-c",
-        help="Run under a culture: pyramid (-1), two_way (0) or inverted (+1).",
+        help="Run under a culture: pyramid (-1), two_way (0), inverted (+1) or a number in "
+        "[-1, 1].",
     ),
 ]
 

@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.scenario import CULTURE_PRESETS
 from sim.studies.seeds import replication_seeds, sampler_seed
 from sim.studies.stats import latin_hypercube, mean_ci
 
 WEEKS = 260
 UNIT_WINDOW = 52
-CULTURES = ("pyramid", "two_way", "inverted")
 
 # Organizations of the link sweep: each parameter drawn by Latin hypercube over these bounds.
 LINK_SWEEP_BOUNDS: dict[str, tuple[float, float]] = {
@@ -310,12 +310,12 @@ def run_validation(
     orgs = [dict(zip(names, map(float, row), strict=True)) for row in sample]
     org_seeds = replication_seeds(seed, len(orgs))
     tasks: list[tuple[Callable[..., dict], dict]] = []
-    tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURES for s in seeds]
+    tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURE_PRESETS for s in seeds]
     tasks += [(link_run, {"overrides": o, "seed": s}) for o, s in zip(orgs, org_seeds, strict=True)]
     tasks += [(leaver_run, {"seed": s}) for s in seeds]
     tasks += [(surge_run, {"seed": s, "surge": flag}) for s in seeds for flag in (False, True)]
     results = _execute(tasks, workers, executor, progress)
-    n_c, n_l = len(CULTURES) * reps, len(orgs)
+    n_c, n_l = len(CULTURE_PRESETS) * reps, len(orgs)
     cultures = pd.DataFrame(results[:n_c])
     links = pd.DataFrame(results[n_c : n_c + n_l])
     leavers = pd.DataFrame(results[n_c + n_l : n_c + n_l + reps])
@@ -607,13 +607,13 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
     c = report.cultures
     files = []
 
-    stats = {name: mean_ci(_by(c, name, "turnover")) for name in CULTURES}
+    stats = {name: mean_ci(_by(c, name, "turnover")) for name in CULTURE_PRESETS}
     svg = _svg_bars(
         "Annual turnover by culture (95% CI; band = 25-45%)",
-        list(CULTURES),
-        [stats[n][0] for n in CULTURES],
-        [stats[n][1] for n in CULTURES],
-        [stats[n][2] for n in CULTURES],
+        list(CULTURE_PRESETS),
+        [stats[n][0] for n in CULTURE_PRESETS],
+        [stats[n][1] for n in CULTURE_PRESETS],
+        [stats[n][2] for n in CULTURE_PRESETS],
         band=(0.25, 0.45),
         fmt="{:.1%}",
     )
@@ -710,7 +710,7 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
     from sim.studies.progress import progress_bar
 
     n_workers = workers or os.cpu_count() or 1
-    n_runs = len(CULTURES) * reps + max(2 * reps, 12) + reps + 2 * reps
+    n_runs = len(CULTURE_PRESETS) * reps + max(2 * reps, 12) + reps + 2 * reps
     with progress_bar("runs", console) as bar:
         task = bar.add_task(f"validating ({n_workers} workers)", total=n_runs)
         report = run_validation(
