@@ -55,7 +55,7 @@ CultureOption = Annotated[
 
 def kpi_table(final: dict[str, float], title: str) -> Table:
     """A two-column rich table of KPI values with units."""
-    from sim.kpis import KPI_BY_NAME
+    from sim.kpis import KPI_BY_NAME, format_kpi
 
     table = Table(title=title, show_lines=False)
     table.add_column("KPI")
@@ -63,19 +63,8 @@ def kpi_table(final: dict[str, float], title: str) -> Table:
     table.add_column("unit", style="dim")
     for name, value in final.items():
         kpi = KPI_BY_NAME.get(name)
-        table.add_row(name, format_value(value), kpi.unit if kpi else "")
+        table.add_row(name, format_kpi(value, name), kpi.unit if kpi else "")
     return table
-
-
-def format_value(value: float) -> str:
-    """Compact human formatting: integers plain, large numbers with separators, else 3 digits."""
-    if value != value:  # NaN
-        return "nan"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if float(value).is_integer():
-        return f"{value:.0f}"
-    return f"{value:.3f}"
 
 
 @app.command()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.kpis import CHAIN, KPI_BY_NAME
+from sim.kpis import CHAIN, KPI_BY_NAME, format_kpi
 from sim.params import ParameterError
 from sim.studies.compare import CompareResult, annual_turnover
 from sim.studies.stats import mean_ci, t_half_width
@@ -26,26 +26,14 @@ README_START = "<!-- readme-table:start -->"
 README_END = "<!-- readme-table:end -->"
 
 
-def fmt(value: float) -> str:
-    """A number with about three significant digits (thousands separated), 'n/a' for NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    a = abs(value)
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 100:
-        return f"{value:.0f}"
-    if a >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
-
-
-def fmt_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
-    """``mean [low, high]`` (just the mean when the interval is undefined)."""
-    m = ("+" if signed and mean > 0 else "") + fmt(mean)
+def fmt_ci(
+    mean: float, low: float, high: float, kpi: str | None = None, signed: bool = False
+) -> str:
+    """``mean [low, high]`` in the KPI's format (just the mean when the interval is undefined)."""
+    m = ("+" if signed and mean > 0 else "") + format_kpi(mean, kpi)
     if math.isnan(low) or math.isnan(high):
         return m
-    return f"{m} [{fmt(low)}, {fmt(high)}]"
+    return f"{m} [{format_kpi(low, kpi)}, {format_kpi(high, kpi)}]"
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -196,9 +184,11 @@ def summary_html(result: CompareResult, stat: str) -> str:
     rows = []
     for kpi in s["kpi"].unique():
         d = s[s["kpi"] == kpi].set_index("scenario")
-        cells = [fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]]) for lbl in result.scenarios]
+        cells = [
+            fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]], kpi=kpi) for lbl in result.scenarios
+        ]
         cells += [
-            fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], signed=True)
+            fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], kpi=kpi, signed=True)
             for lbl in result.scenarios[1:]
         ]
         unit = KPI_BY_NAME[kpi].unit if kpi in KPI_BY_NAME else ""
@@ -324,10 +314,9 @@ def readme_table(result: CompareResult) -> str:
         cells = []
         for _, col in README_COLUMNS:
             m, lo, hi = mean_ci(per_rep.loc[label, col].to_numpy())
-            if col == "annual_turnover":
-                cells.append(f"{m:.1%} [{lo:.1%}, {hi:.1%}]")
-            else:
-                cells.append(fmt_ci(m, lo, hi))
+            # Whole-run annual turnover is a rate per year, formatted as turnover_annualized.
+            kpi = "turnover_annualized" if col == "annual_turnover" else col
+            cells.append(fmt_ci(m, lo, hi, kpi=kpi))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     note = (
         f"\n*{result.reps} replications x {result.weeks} weeks each, root seed {result.seed}, "
@@ -371,9 +360,12 @@ def print_summary(result: CompareResult, console, kpis: tuple[str, ...] = TIMESE
             table.add_column(f"{lbl} − {ref}", justify="right", style="cyan")
         for kpi in kpis:
             d = s[s["kpi"] == kpi].set_index("scenario")
-            cells = [fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]]) for lbl in result.scenarios]
+            cells = [
+                fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]], kpi=kpi)
+                for lbl in result.scenarios
+            ]
             cells += [
-                fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], signed=True)
+                fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], kpi=kpi, signed=True)
                 for lbl in result.scenarios[1:]
             ]
             table.add_row(kpi, *cells)
