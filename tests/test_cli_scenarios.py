@@ -13,7 +13,8 @@ import pytest
 from sim.cli import main
 from sim.kpis import CHAIN
 from sim.scenario import load_scenario
-from sim.studies.report import README_END, README_START, read_report_figures
+from sim.studies.html import read_figures
+from sim.studies.report import README_END, README_START
 
 DEPTS_2 = """
 [[org.departments]]
@@ -154,7 +155,7 @@ def test_compare_writes_the_report_and_prints_both_tables(tmp_path, capsys):
     assert "two_way − pyramid" in out
     for _, kpi in CHAIN:
         assert kpi in out
-    figs = read_report_figures(out_file)
+    figs = read_figures(out_file)
     chain = figs["fig-chain"]["data"]
     assert len(chain) == len(CHAIN) and all(b["x"] == ["pyramid", "two_way"] for b in chain)
     series = [t for t in figs["fig-timeseries"]["data"] if t.get("mode") == "lines"]

@@ -11,10 +11,10 @@ from sim.kpis import CHAIN
 from sim.params import ParameterError
 from sim.studies.compare import compare
 from sim.studies.experiment import experiment_from_dict
+from sim.studies.html import read_figures
 from sim.studies.report import (
     README_END,
     README_START,
-    read_report_figures,
     readme_table,
     replace_between_markers,
     write_report,
@@ -156,7 +156,7 @@ def test_report_embeds_the_chart_data_offline(result, tmp_path):
     text = path.read_text()
     assert "<script src" not in text and "<link" not in text, "nothing loaded from a network"
     assert "Plotly.newPlot" in text and len(text) > 3_000_000, "plotly.js is inline"
-    figs = read_report_figures(path)
+    figs = read_figures(path)
     assert set(figs) == {"fig-chain", "fig-timeseries", "fig-chain-final"}
     # the chain chart: one bar group per link, one bar per scenario, values = summary means
     bars = figs["fig-chain"]["data"]

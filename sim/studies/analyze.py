@@ -11,8 +11,8 @@
   half-width, and sigma, ``SALib.analyze.morris``), computed on the replication mean of each
   design point; written to ``DIR/sensitivity.csv``;
 - an **HTML report** with Plotly charts (KPI vs parameter with CI error bars for grid and
-  one_at_a_time designs, scatter for lhs, index bars with CI whiskers for sobol and morris). The
-  Plotly library is embedded once, so the file opens offline.
+  one_at_a_time designs, scatter for lhs, index bars with CI whiskers for sobol and morris),
+  written by :mod:`sim.studies.html`: plotly.js is embedded once, so the file opens offline.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.params import ParameterError
+from sim.studies.html import figure_div, page, write_page
 from sim.studies.stats import t_half_width
 
 
@@ -268,29 +269,21 @@ def write_report(
     if sens is not None:
         sens.to_csv(folder / "sensitivity.csv", index=False)
     target = Path(out) if out is not None else folder / "report.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
     figs = figures(manifest, summ, sens)
     n_failed = int((runs["status"] != "ok").sum())
+    summary_line = (
+        f"scenario {manifest['scenario']}, {manifest['weeks']} weeks, "
+        f"{manifest['design']['kind']} design over {len(manifest['parameter_names'])} "
+        f"parameters, {manifest['points']} points x {manifest['replications']} replications "
+        f"= {manifest['total_runs']} runs; {len(runs)} on disk, {n_failed} failed; root seed "
+        f"{manifest['root_seed']}; window mean over the last {manifest['window']} weeks."
+    )
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>servicechain sweep: {html.escape(manifest['experiment'])}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
-        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style>",
-        "</head><body>",
         f"<h1>Sweep: {html.escape(manifest['experiment'])}</h1>",
         f"<p>{html.escape(manifest.get('description', ''))}</p>",
-        "<p>"
-        + html.escape(
-            f"scenario {manifest['scenario']}, {manifest['weeks']} weeks, "
-            f"{manifest['design']['kind']} design over {len(manifest['parameter_names'])} "
-            f"parameters, {manifest['points']} points x {manifest['replications']} replications "
-            f"= {manifest['total_runs']} runs; {len(runs)} on disk, {n_failed} failed; root seed "
-            f"{manifest['root_seed']}; window mean over the last {manifest['window']} weeks."
-        )
-        + "</p>",
+        f"<p>{html.escape(summary_line)}</p>",
+        *(figure_div(f"fig-{i}") for i in range(len(figs))),
     ]
-    for i, fig in enumerate(figs):
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     if sens is not None:
         parts.append("<h2>Sensitivity indices</h2>")
         parts.append(sens.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
@@ -303,8 +296,9 @@ def write_report(
     if len(errors):
         parts.append("<h2>Failed runs</h2>")
         parts.append(errors.head(max_table_rows).to_html(index=False))
-    parts.append("</body></html>")
-    target.write_text("\n".join(parts), encoding="utf-8")
+    by_id = {f"fig-{i}": fig for i, fig in enumerate(figs)}
+    title = f"servicechain sweep: {manifest['experiment']}"
+    write_page(target, page(title, "\n".join(parts), by_id, "td { font-size: 12px; }"))
     return target
 
 

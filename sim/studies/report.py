@@ -1,14 +1,13 @@
 """Plotly figures, the self-contained offline HTML report, and the README table of a comparison.
 
-The HTML report embeds plotly.js inline (no CDN), so it opens on a laptop at a client site with
-no network. Each figure's JSON sits in its own ``<script type="application/json">`` block and is
-drawn by a few lines of script, so the data behind every chart can be read back from the file.
+The HTML report is written by :mod:`sim.studies.html` (plotly.js inline, no CDN), so it opens on
+a laptop at a client site with no network, and the data behind every chart can be read back from
+the file (:func:`read_report_figures`).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pandas as pd
 from sim.kpis import CHAIN, KPI_BY_NAME, format_kpi
 from sim.params import ParameterError
 from sim.studies.compare import CompareResult, annual_turnover
+from sim.studies.html import figure_div, page, write_page
 from sim.studies.stats import mean_ci, t_half_width
 
 # The time series shown in the report: the service-profit chain, link by link.
@@ -203,23 +203,13 @@ def summary_html(result: CompareResult, stat: str) -> str:
     )
 
 
-def _json_block(fig_id: str, fig) -> str:
-    # "</" inside a script element would end it early; "<\/" is the same JSON string.
-    payload = fig.to_json().replace("</", "<\\/")
-    return f'<script type="application/json" id="{fig_id}-data">{payload}</script>'
-
-
 def report_html(result: CompareResult) -> str:
     """The whole report as one self-contained HTML document (plotly.js inline)."""
-    from plotly.offline import get_plotlyjs
-
     figures = {
         "fig-chain": chain_figure(result, "mean"),
         "fig-timeseries": timeseries_figure(result),
         "fig-chain-final": chain_figure(result, "final"),
     }
-    blocks = "\n".join(_json_block(k, f) for k, f in figures.items())
-    divs = {k: f'<div id="{k}" class="figure"></div>' for k in figures}
     items = []
     for lbl in result.scenarios:
         meta = result.info.get(lbl, {})
@@ -229,42 +219,22 @@ def report_html(result: CompareResult) -> str:
         )
     scen = "".join(items)
     seeds = ", ".join(str(s) for s in result.seeds)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>servicechain comparison: {html.escape(" vs ".join(result.scenarios))}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1300px; color: #222; }}
-table {{ border-collapse: collapse; font-size: 13px; margin: 1em 0; }}
-th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; }}
-td.unit {{ color: #777; text-align: left; }}
-.narr {{ color: #555; font-size: 13px; }}
-.figure {{ margin: 1.5em 0; }}
-</style>
-<script>{get_plotlyjs()}</script>
-</head><body>
-<h1>servicechain: {html.escape(" vs ".join(result.scenarios))}</h1>
+    title = " vs ".join(result.scenarios)
+    body = f"""<h1>servicechain: {html.escape(title)}</h1>
 <p>{result.reps} replications of {result.weeks} weeks per scenario, root seed {result.seed};
 common random numbers: replication <i>i</i> uses the same seed in every scenario
 (seeds: {seeds}). Intervals are 95% Student-t intervals over replications; differences to
 <b>{html.escape(result.scenarios[0])}</b> are paired by replication.</p>
 <ul>{scen}</ul>
-{divs["fig-chain"]}
+{figure_div("fig-chain")}
 <h2>Mean over weeks 1-{result.weeks}</h2>
 {summary_html(result, "mean")}
-{divs["fig-timeseries"]}
+{figure_div("fig-timeseries")}
 <h2>Final week ({result.weeks})</h2>
 {summary_html(result, "final")}
-{divs["fig-chain-final"]}
-{blocks}
-<script>
-for (const id of {json.dumps(list(figures))}) {{
-  const fig = JSON.parse(document.getElementById(id + "-data").textContent);
-  Plotly.newPlot(id, fig.data, fig.layout, {{responsive: true, displaylogo: false}});
-}}
-</script>
-</body></html>
-"""
+{figure_div("fig-chain-final")}"""
+    style = "td.unit { color: #777; text-align: left; }\n.narr { color: #555; font-size: 13px; }"
+    return page(f"servicechain comparison: {title}", body, figures, style)
 
 
 def write_report(result: CompareResult, path: str | Path) -> Path:
@@ -272,20 +242,7 @@ def write_report(result: CompareResult, path: str | Path) -> Path:
     out = Path(path)
     if out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report_html(result), encoding="utf-8")
-    return out
-
-
-def read_report_figures(path: str | Path) -> dict[str, dict]:
-    """The figures (Plotly JSON) embedded in a report written by :func:`write_report`."""
-    import re
-
-    text = Path(path).read_text(encoding="utf-8")
-    found = re.findall(
-        r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', text, re.S
-    )
-    return {fig_id: json.loads(payload) for fig_id, payload in found}
+    return write_page(out, report_html(result))
 
 
 # ------------------------------------------------------------------ README table
