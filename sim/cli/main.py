@@ -86,7 +86,7 @@ def run(
     import time
 
     from sim.model import ServiceCultureModel
-    from sim.studies.progress import progress_bar
+    from sim.studies.progress import Progress
 
     if out is not None:
         check_frame_path(out)
@@ -94,11 +94,10 @@ def run(
     model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
     n = model.params.weeks if weeks is None else weeks
     started = time.perf_counter()
-    with progress_bar("weeks", err_console) as progress:
-        task = progress.add_task(f"{scenario}", total=n)
+    with Progress(scenario, total=n, unit="weeks", console=err_console) as progress:
         for _ in range(n):
             model.step()
-            progress.advance(task)
+            progress.advance()
     elapsed = time.perf_counter() - started
     df = model.kpis()
     final = df.iloc[-1].to_dict()

@@ -24,6 +24,7 @@ import pandas as pd
 from sim.kpis import KPI_NAMES
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_info
+from sim.studies.progress import Progress
 from sim.studies.seeds import replication_seeds
 from sim.studies.stats import mean_ci
 
@@ -90,7 +91,7 @@ def compare(
     weeks: int | None = None,
     seed: int = 0,
     overrides: Mapping[str, Any] | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: bool | Any | Callable[[str, int], None] = False,
 ) -> CompareResult:
     """Run every scenario ``reps`` times with common random numbers and summarize the KPIs.
 
@@ -103,7 +104,9 @@ def compare(
             (:func:`sim.studies.seeds.replication_seeds`, as in sweeps).
         overrides: Dotted-path overrides applied to every scenario (a ``@culture`` in a spec
             wins over ``culture.service_direction`` here).
-        progress: Called as ``progress(label, rep)`` after each finished run.
+        progress: True shows progress on stderr (a bar on a terminal, plain lines elsewhere,
+            see :mod:`sim.studies.progress`); a rich console draws it there; a callable is
+            called as ``progress(label, rep)`` after each finished run.
 
     Returns:
         A :class:`CompareResult` with tidy ``timeseries`` and ``summary`` frames.
@@ -142,17 +145,22 @@ def compare(
 
     started = time.perf_counter()
     frames = []
-    for label, params in zip(labels, resolved, strict=True):
-        for rep, rep_seed in enumerate(seeds):
-            model = ServiceCultureModel(params, seed=rep_seed)
-            model.run(n_weeks)
-            df = model.kpis().reset_index()
-            df.insert(0, "seed", rep_seed)
-            df.insert(0, "rep", rep)
-            df.insert(0, "scenario", label)
-            frames.append(df)
-            if progress is not None:
-                progress(label, rep)
+    callback = progress if callable(progress) else None
+    shown = progress is not False and progress is not None and callback is None
+    console = None if isinstance(progress, bool) else progress
+    with Progress("compare", len(labels) * reps, "runs", enabled=shown, console=console) as bar:
+        for label, params in zip(labels, resolved, strict=True):
+            for rep, rep_seed in enumerate(seeds):
+                model = ServiceCultureModel(params, seed=rep_seed)
+                model.run(n_weeks)
+                df = model.kpis().reset_index()
+                df.insert(0, "seed", rep_seed)
+                df.insert(0, "rep", rep)
+                df.insert(0, "scenario", label)
+                frames.append(df)
+                bar.advance(description=f"{label} rep {rep + 1}/{reps}")
+                if callback is not None:
+                    callback(label, rep)
     elapsed = time.perf_counter() - started
     ts = pd.concat(frames, ignore_index=True)
     ts["scenario"] = pd.Categorical(ts["scenario"], categories=labels, ordered=True)

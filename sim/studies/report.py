@@ -347,19 +347,12 @@ def run_compare(
 ) -> CompareResult:
     """``servicechain compare``: replications with a progress bar, tables, the HTML report."""
     from sim.studies.compare import compare
-    from sim.studies.progress import progress_bar
 
     if out is not None and out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
-    with progress_bar("runs", err_console) as bar:
-        task = bar.add_task("compare", total=len(scenarios) * reps)
-
-        def tick(label: str, rep: int) -> None:
-            bar.update(task, advance=1, description=f"{label} rep {rep + 1}/{reps}")
-
-        result = compare(
-            scenarios, reps=reps, weeks=weeks, seed=seed, overrides=overrides, progress=tick
-        )
+    result = compare(
+        scenarios, reps=reps, weeks=weeks, seed=seed, overrides=overrides, progress=err_console
+    )
     print_summary(result, console)
     console.print(
         f"{len(result.scenarios)} scenarios x {reps} replications x {result.weeks} weeks in "

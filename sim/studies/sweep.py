@@ -373,15 +373,7 @@ def sweep(
 
 
 def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats):
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from sim.studies.progress import Progress
 
     ex, slots, closer = _open_executor(workers, scheduler, executor)
     size = batch_size or _batch_size(n_todo, slots)
@@ -389,20 +381,8 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
     columns = _columns(exp)
     used = _part_numbers(folder / "runs") | _part_numbers(folder / "timeseries")
     next_number = max(used, default=-1) + 1
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs  {task.fields[rate]}  {task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not progress,
-    )
+    bar = Progress(exp.name, n_todo, "runs", enabled=progress)
     inflight: set[Future] = set()
-    t0 = time.perf_counter()
 
     def batches() -> Iterator[Batch]:
         nonlocal next_number
@@ -422,7 +402,6 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
     source = batches()
     try:
         with bar:
-            task = bar.add_task(exp.name, total=n_todo, rate="", failed=0)
             exhausted = False
             while True:
                 while not exhausted and len(inflight) < 2 * slots:
@@ -450,13 +429,7 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                     failed = int((frame["status"] != "ok").sum())
                     stats["executed"] += len(frame)
                     stats["failed"] += failed
-                    rate = stats["executed"] / max(time.perf_counter() - t0, 1e-9)
-                    bar.update(
-                        task,
-                        advance=len(frame),
-                        rate=f"{rate:.2f}/s",
-                        failed=stats["failed"],
-                    )
+                    bar.advance(len(frame), status=f"{stats['failed']} failed")
     except BaseException:
         for fut in inflight:
             fut.cancel()

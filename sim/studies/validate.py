@@ -707,15 +707,12 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
 
     from rich.table import Table
 
-    from sim.studies.progress import progress_bar
+    from sim.studies.progress import Progress
 
     n_workers = workers or os.cpu_count() or 1
     n_runs = len(CULTURE_PRESETS) * reps + max(2 * reps, 12) + reps + 2 * reps
-    with progress_bar("runs", console) as bar:
-        task = bar.add_task(f"validating ({n_workers} workers)", total=n_runs)
-        report = run_validation(
-            reps=reps, workers=n_workers, progress=lambda k: bar.advance(task, k)
-        )
+    with Progress(f"validating ({n_workers} workers)", n_runs, "runs") as bar:
+        report = run_validation(reps=reps, workers=n_workers, progress=bar.advance)
     table = Table(title=f"Validation: shipped defaults, {reps} replications", show_lines=True)
     for col in ("pattern", "source", "target", "measured (95% CI)", "result"):
         table.add_column(col, overflow="fold")
