@@ -14,6 +14,7 @@ import sim
 from sim.cli import main
 from sim.studies.analyze import load_sweep, sensitivity, summary, write_report
 from sim.studies.experiment import Experiment, experiment_from_dict
+from sim.studies.html import read_figures
 from sim.studies.seeds import replication_seeds
 from sim.studies.sweep import InlineExecutor, SweepError, sweep, throughput
 
@@ -205,7 +206,10 @@ def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
         cust = sens.loc["window.customers_active"].xs(first, level="index")["value"]
         assert cust["customers.churn_base_weekly"] > cust["workforce.initial_morale"]
         assert sens.xs(first, level="index")["conf"].notna().all()
-        assert "Sobol indices" in write_report(out).read_text() or kind == "morris"
+        title = "Sobol indices (95% CI)" if kind == "sobol" else "Morris mu* and sigma"
+        figs = read_figures(write_report(out))
+        titles = [f["layout"]["title"]["text"] for f in figs.values()]
+        assert titles == [f"window.{k}: {title}" for k in ("morale_mean", "customers_active")]
 
 
 def test_cli_sweep_analyze_and_errors(tmp_path: Path, capsys):
