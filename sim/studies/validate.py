@@ -1,8 +1,9 @@
 """Validation against published findings: several patterns at once from one parameterization.
 
 Pattern-oriented modelling: the shipped defaults must reproduce, together, the patterns the
-literature reports (DESIGN.md §2-3). ``servicechain validate`` runs every check and prints a table
-(pattern, source, target band, measured value with 95% CI, pass or fail) and writes
+literature reports (docs/MODEL.md names each source). ``servicechain validate`` runs every check
+and prints a table (pattern, source, target band, measured value with 95% CI, pass or fail) and
+writes
 ``docs/VALIDATION.md`` with charts.
 
 Definitions used throughout:
@@ -348,7 +349,7 @@ def _turnover_pattern(cultures: pd.DataFrame) -> PatternResult:
     return PatternResult(
         "turnover",
         "Annual voluntary turnover: pyramid in the service-industry band; two-way clearly lower",
-        "service-industry separation rates; DESIGN.md §3",
+        "service-industry separation rates (docs/MODEL.md, calibration)",
         "pyramid 25%-45%; two-way CI below pyramid CI",
         f"pyramid {_fmt(*p, pct=True)}; two-way {_fmt(*t, pct=True)}",
         ok,
@@ -415,7 +416,7 @@ def _ranking_pattern(cultures: pd.DataFrame) -> PatternResult:
         "culture_ranking",
         "Two-way and inverted beat the pyramid on retention, productivity, customer "
         "satisfaction and profit",
-        "DESIGN.md §2 (internal service -> outcomes); Heskett et al. 1994",
+        "internal service -> outcomes: Heskett et al. 1994",
         "every paired difference's 95% CI above 0 (8 comparisons)",
         f"{int((diffs['lo'] > 0).sum())}/8 above 0; weakest: {worst['culture']} on "
         f"{worst['outcome']} {worst['better_by']:.3g} [{worst['lo']:.3g}, {worst['hi']:.3g}]",
