@@ -238,3 +238,24 @@ def test_throughput_hook_and_callable_module():
     assert res["runs"] == 4 and res["failed"] == 0 and res["executor"] == "inline"
     assert res["runs_per_s"] > 0 and res["seconds_per_run"] > 0
     assert callable(sim.sweep)
+
+
+def test_team_panel_is_written_as_tidy_parquet_keyed_by_run_id(tmp_path: Path):
+    exp = small(outputs={**SMALL["outputs"], "panel": "team", "window": 4}, replications=2, weeks=6)
+    df = sweep(exp, workers=1, out=tmp_path, progress=False, batch_size=1)
+    panel = pd.read_parquet(tmp_path / "panel").sort_values(["run_id", "step", "team"])
+    assert set(panel["run_id"]) == set(df["run_id"])
+    assert list(panel.columns[:4]) == ["run_id", "point_id", "rep", "step"]
+    row = df.iloc[3]
+    _, alone = sim.run(
+        "pyramid",
+        weeks=6,
+        seed=int(row["seed"]),
+        overrides={"org.headcount": 60, "culture.service_direction": 1.0},
+        panel="team",
+    )
+    mine = panel[panel["run_id"] == row["run_id"]].drop(columns=["run_id", "point_id", "rep"])
+    pd.testing.assert_frame_equal(
+        mine.reset_index(drop=True), alone.sort_values(["step", "team"], ignore_index=True)
+    )
+    assert json.loads((tmp_path / "manifest.json").read_text())["panel"] == "team"

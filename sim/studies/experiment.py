@@ -19,6 +19,7 @@ parameters (addressed by the dotted paths of :mod:`sim.params`) and the outputs 
     kpis = ["profit", "turnover_annualized"]
     window = 52                   # weeks for "mean over a window" (the last `window` weeks)
     timeseries = false            # also keep every week of every run
+    panel = "team"                # optional: also keep weekly team (or "employee") rows
     out = "results/culture_sweep" # output folder (relative to the working directory)
 
 Design kinds:
@@ -65,6 +66,7 @@ from pydantic import (
 
 from sim.kpis import KPI_NAMES
 from sim.overrides import apply_overrides, get_path
+from sim.panel import PANELS
 from sim.params import FieldSpec, ParameterError, Params, describe_range, field_spec
 
 DESIGN_KINDS = ("grid", "one_at_a_time", "lhs", "sobol", "morris")
@@ -186,6 +188,7 @@ class Outputs(_Table):
     kpis: list[str] = Field(default_factory=lambda: list(DEFAULT_KPIS), min_length=1)
     window: int | None = Field(None, ge=1)
     timeseries: bool = False
+    panel: Literal["team", "employee"] | None = None
     out: str | None = None
 
     @field_validator("kpis")
@@ -324,6 +327,11 @@ class Experiment(_Table):
         return self.outputs.timeseries
 
     @property
+    def panel(self) -> str | None:
+        """``"team"`` or ``"employee"``: also keep each run's weekly panel (see sim.panel)."""
+        return self.outputs.panel
+
+    @property
     def out(self) -> Path:
         """Output folder (default ``results/<name>``)."""
         return Path(self.outputs.out or f"results/{self.name}")
@@ -388,7 +396,7 @@ _MUST_HOLD = {
     "overrides": 'must be a table of "dotted.path" = value',
     "design": "must be a table with kind and parameters",
     "design.parameters": 'must be a table of "dotted.path" = [...]',
-    "outputs": "must be a table with kpis, window, timeseries, out",
+    "outputs": "must be a table with kpis, window, timeseries, panel, out",
     "outputs.kpis": "must be a non-empty list of KPI names",
     "outputs.out": "must be a folder path (a string)",
 }
@@ -426,8 +434,10 @@ def _format(err: ValidationError, where: str) -> str:
             allowed = list(_model_at(loc).model_fields)
             msg = f"unknown key.{_hint(loc[-1], allowed)} Allowed here: {', '.join(allowed)}"
         elif kind == "literal_error":
-            hint = _hint(value, DESIGN_KINDS)
-            msg = f"unknown {loc[-1]} {value!r}.{hint} Allowed: {', '.join(DESIGN_KINDS)}"
+            allowed = PANELS if loc[-1] == "panel" else DESIGN_KINDS
+            msg = (
+                f"unknown {loc[-1]} {value!r}.{_hint(value, allowed)} Allowed: {', '.join(allowed)}"
+            )
         elif kind in ("greater_than_equal", "less_than_equal"):
             meta = _model_at(loc).model_fields[loc[-1]].metadata
             lo = next((m.ge for m in meta if hasattr(m, "ge")), None)

@@ -52,6 +52,9 @@ from sim.studies.experiment import Experiment, ExperimentError, design_points, l
 from sim.studies.seeds import replication_seeds
 
 MAX_BATCH = 64  # runs per task: bounds what a crash loses and keeps part files few
+# Tables written beside runs/ when the experiment asks for them (a part of each is written
+# before the runs part of the same number, so a runs part implies its companions).
+EXTRA_TABLES = ("timeseries", "panel")
 
 
 class SweepError(ParameterError):
@@ -95,19 +98,21 @@ class Batch:
     kpis: tuple[str, ...]
     window: int
     timeseries: bool
+    panel: str | None
     runs: tuple[Run, ...]
 
 
-def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | None]:
+def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], dict[str, pd.DataFrame]]:
     """Execute a batch (in a worker): one result row per run, errors caught per run.
 
     Returns:
-        ``(batch number, rows, time-series frame or None)``.
+        ``(batch number, rows, extra tables)``: the extra tables (``timeseries``, ``panel``)
+        that the experiment asks for, each keyed by ``run_id``, ``point_id``, ``rep``.
     """
     from sim.model import ServiceCultureModel
 
     rows: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
+    extras: dict[str, list[pd.DataFrame]] = {name: [] for name in EXTRA_TABLES}
     for run in batch.runs:
         row: dict[str, Any] = {
             "run_id": run.run_id,
@@ -118,7 +123,9 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
         }
         started = time.perf_counter()
         try:
-            model = ServiceCultureModel(scenario=batch.base, overrides=run.values, seed=run.seed)
+            model = ServiceCultureModel(
+                scenario=batch.base, overrides=run.values, seed=run.seed, panel=batch.panel
+            )
             df = model.run(batch.weeks)
             cols = list(batch.kpis)
             final = df[cols].iloc[-1]
@@ -128,11 +135,9 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
                 row[f"window.{k}"] = float(mean[k])
             row["status"], row["error"] = "ok", ""
             if batch.timeseries:
-                ts = df[cols].reset_index()
-                ts.insert(0, "rep", run.rep)
-                ts.insert(0, "point_id", run.point_id)
-                ts.insert(0, "run_id", run.run_id)
-                series.append(ts)
+                extras["timeseries"].append(_keyed(df[cols].reset_index(), run))
+            if batch.panel is not None:
+                extras["panel"].append(_keyed(model.panel_frame(), run))
         except Exception as err:  # a failing run is data, not the end of the sweep
             for k in batch.kpis:
                 row[f"final.{k}"] = math.nan
@@ -141,7 +146,16 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
             row["error"] = f"{type(err).__name__}: {err}"
         row["seconds"] = time.perf_counter() - started
         rows.append(row)
-    return batch.number, rows, (pd.concat(series, ignore_index=True) if series else None)
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in extras.items() if v}
+    return batch.number, rows, tables
+
+
+def _keyed(frame: pd.DataFrame, run: Run) -> pd.DataFrame:
+    """A run's table with its ``run_id``, ``point_id`` and ``rep`` in front."""
+    frame.insert(0, "rep", run.rep)
+    frame.insert(0, "point_id", run.point_id)
+    frame.insert(0, "run_id", run.run_id)
+    return frame
 
 
 class InlineExecutor(Executor):
@@ -205,6 +219,8 @@ def fingerprint(exp: Experiment) -> str:
         "kpis": list(exp.kpis),
         "window": exp.window,
         "timeseries": exp.timeseries,
+        # Only when set, so folders of experiments without a panel keep their fingerprint.
+        **({"panel": exp.panel} if exp.panel else {}),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -231,6 +247,7 @@ def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
         "kpis": list(exp.kpis),
         "window": exp.window,
         "timeseries": exp.timeseries,
+        "panel": exp.panel,
         "points": n_points,
         "total_runs": total,
         "fingerprint": fingerprint(exp),
@@ -261,12 +278,14 @@ def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
             f"{out} already holds {len(done)} finished runs of this sweep; pass --resume "
             "(resume=True) to continue it, or choose another --out"
         )
-    for stale in (*out.glob("runs/.part-*"), *out.glob("timeseries/.part-*")):
-        stale.unlink()
-    # A time-series part whose runs part never landed belongs to runs that will be redone.
+    for table in ("runs", *EXTRA_TABLES):
+        for stale in out.glob(f"{table}/.part-*"):
+            stale.unlink()
+    # A companion part whose runs part never landed belongs to runs that will be redone.
     runs_parts = _part_numbers(out / "runs")
-    for n in _part_numbers(out / "timeseries") - runs_parts:
-        (out / "timeseries" / f"part-{n:05d}.parquet").unlink()
+    for table in EXTRA_TABLES:
+        for n in _part_numbers(out / table) - runs_parts:
+            (out / table / f"part-{n:05d}.parquet").unlink()
     return done
 
 
@@ -379,7 +398,7 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
     size = batch_size or _batch_size(n_todo, slots)
     base = exp.base_params()
     columns = _columns(exp)
-    used = _part_numbers(folder / "runs") | _part_numbers(folder / "timeseries")
+    used = set().union(*(_part_numbers(folder / t) for t in ("runs", *EXTRA_TABLES)))
     next_number = max(used, default=-1) + 1
     bar = Progress(exp.name, n_todo, "runs", enabled=progress)
     inflight: set[Future] = set()
@@ -391,12 +410,12 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
             chunk.append(run)
             if len(chunk) == size:
                 yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
-                            tuple(chunk))  # fmt: skip
+                            exp.panel, tuple(chunk))  # fmt: skip
                 next_number += 1
                 chunk = []
         if chunk:
             yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
-                        tuple(chunk))  # fmt: skip
+                        exp.panel, tuple(chunk))  # fmt: skip
             next_number += 1
 
     source = batches()
@@ -415,7 +434,7 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                 finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     try:
-                        number, rows, ts = fut.result()
+                        number, rows, tables = fut.result()
                     except Exception as err:
                         raise SweepError(
                             f"a worker failed ({type(err).__name__}: {err}); the "
@@ -423,8 +442,8 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                             f"{folder}; rerun with --resume to continue"
                         ) from err
                     frame = pd.DataFrame(rows, columns=list(columns)).astype(columns)
-                    if ts is not None:  # time series first: a runs part implies its series
-                        _write_part(folder / "timeseries", number, ts)
+                    for table, part in tables.items():  # first: a runs part implies them
+                        _write_part(folder / table, number, part)
                     _write_part(folder / "runs", number, frame)
                     failed = int((frame["status"] != "ok").sum())
                     stats["executed"] += len(frame)
