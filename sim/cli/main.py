@@ -138,6 +138,13 @@ def params(
         Path | None,
         typer.Option("--write", help="With --markdown: replace the table in this file's markers."),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print every parameter as JSON: path, default, bounds, unit, kind, description.",
+        ),
+    ] = False,
 ) -> None:
     """List every parameter with its default, range, unit and meaning."""
     from sim.params import FIELDS, SECTIONS, describe_range
@@ -158,15 +165,47 @@ def params(
         return
     if section is not None and section not in (*SECTIONS, "weeks"):
         raise UsageError(f"unknown section '{section}'; sections: {', '.join(SECTIONS)}")
+    specs = [f for f in FIELDS.values() if not section or f.path.startswith(section)]
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "path": f.path,
+                "default": f.default,
+                "low": f.low,
+                "high": f.high,
+                "unit": f.unit,
+                "kind": f.kind,
+                "description": f.description,
+            }
+            for f in specs
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    # The path is what users copy into --set: it is never cut. A console too narrow for the
+    # table (80 columns, a pipe) gets one entry per parameter instead: path = default, then
+    # what is allowed, the unit and the meaning, indented below.
+    longest = max(len(f.path) for f in specs)
+    if console.width < longest + 80:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        console.print("Parameters (use with --set path=value)", style="bold")
+        for f in specs:
+            head = Text.assemble((f.path, "bold"), f" = {f.default}")
+            console.print(head, no_wrap=True, overflow="ignore", crop=False, highlight=False)
+            unit = f", {f.unit}" if f.unit else ""
+            body = f"{describe_range(f)}{unit}. {f.description}"
+            console.print(Padding(Text(body), (0, 0, 0, 4)), highlight=False)
+        return
     table = Table(title="Parameters (use with --set path=value)")
-    table.add_column("path", style="bold")
+    table.add_column("path", style="bold", no_wrap=True, min_width=longest)
     table.add_column("default", justify="right")
-    table.add_column("allowed")
+    table.add_column("allowed", ratio=1)
     table.add_column("unit", style="dim")
-    table.add_column("meaning")
-    for spec in FIELDS.values():
-        if section and not spec.path.startswith(section):
-            continue
+    table.add_column("meaning", ratio=2)
+    for spec in specs:
         table.add_row(
             spec.path, str(spec.default), describe_range(spec), spec.unit, spec.description
         )
