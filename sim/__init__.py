@@ -9,6 +9,7 @@ Quick use::
     model.employee(0).morale
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
     runs = sim.sweep("culture_sweep")                               # an experiment file
+    ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
 
 The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
 ``sim.model``, ...) and the tools that run it (``sim.studies``, ``sim.cli``); the tools import the
@@ -33,3 +34,12 @@ __all__ = [
     "sweep",
 ]
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    # sim.ema is imported on first use: it needs the optional EMA Workbench.
+    if name == "ema":
+        import importlib
+
+        return importlib.import_module("sim.studies.ema")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
