@@ -111,8 +111,14 @@ def run(
             f"(simulated in {elapsed:.2f} s)"
         )
     if out is not None:
+        import json
+
+        from sim.studies.provenance import manifest_path, run_manifest
+
         write_frame(df, out)
-        console.print(f"wrote {len(df)} rows to {out}")
+        manifest = manifest_path(out)
+        manifest.write_text(json.dumps(run_manifest(model, n, scenario, overrides), indent=2))
+        console.print(f"wrote {len(df)} rows to {out} and its provenance to {manifest}")
 
 
 @app.command()

@@ -36,7 +36,6 @@ import hashlib
 import json
 import math
 import os
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -226,8 +225,9 @@ def fingerprint(exp: Experiment) -> str:
 
 
 def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
-    from sim import __version__
+    from sim.studies.provenance import environment
 
+    env = environment()
     return {
         "experiment": exp.name,
         "description": exp.description,
@@ -251,8 +251,12 @@ def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
         "points": n_points,
         "total_runs": total,
         "fingerprint": fingerprint(exp),
-        "package_version": __version__,
-        "python": sys.version.split()[0],
+        "package_version": env["package_version"],
+        "python": env["python"],
+        "environment": env,
+        # Everything a run needs besides its varied values and seed (see rerun()).
+        "base_params": exp.base_params().model_dump(mode="json"),
+        "replication_seeds": replication_seeds(exp.seed, exp.replications),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
@@ -461,6 +465,43 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                 closer.close()
 
 
+def rerun(folder: str | Path, run_id: int) -> pd.DataFrame:
+    """Run one stored run of a sweep again, exactly: its weekly KPI frame.
+
+    The run's parameters are the manifest's fully resolved base parameters with the run's
+    varied values (from ``runs/``) and its recorded seed, so the result does not depend on the
+    scenario files or experiment file as they are now.
+
+    Args:
+        folder: The sweep's output folder.
+        run_id: The run to repeat.
+
+    Returns:
+        The KPI frame of :meth:`sim.model.ServiceCultureModel.kpis` (its last row gives the
+        run's ``final.<kpi>`` values).
+
+    Raises:
+        SweepError: no such folder or run, or a manifest without resolved parameters.
+    """
+    from sim.model import ServiceCultureModel
+
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError) as err:
+        raise SweepError(f"{folder}: not a readable sweep folder ({err})") from None
+    if "base_params" not in manifest:
+        raise SweepError(f"{folder}: the manifest has no resolved parameters (an older sweep)")
+    runs = pd.read_parquet(folder / "runs", filters=[("run_id", "==", int(run_id))])
+    if runs.empty:
+        raise SweepError(f"{folder}: no finished run with run_id {run_id}")
+    row = runs.iloc[0]
+    values = {p: _py(row[p]) for p in manifest["parameter_names"]}
+    base = Params.model_validate(manifest["base_params"])
+    model = ServiceCultureModel(base, overrides=values, seed=int(row["seed"]))
+    return model.run(int(manifest["weeks"]))
+
+
 # ------------------------------------------------------------------------------------ benchmark
 def throughput(
     n_runs: int, workers: int, weeks: int, scheduler: Any = None
@@ -542,6 +583,7 @@ __all__ = [
     "SweepError",
     "finished_run_ids",
     "plan_runs",
+    "rerun",
     "run_batch",
     "sweep",
     "throughput",
