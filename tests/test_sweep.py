@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from sim.cli import main
-from sim.studies.analyze import load_sweep, sensitivity, summary, write_report
+from sim.studies.analyze import load_sweep, sample_warnings, sensitivity, summary, write_report
 from sim.studies.experiment import Experiment, experiment_from_dict
 from sim.studies.html import read_figures
 from sim.studies.seeds import replication_seeds
@@ -210,6 +210,9 @@ def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
         figs = read_figures(write_report(out))
         titles = [f["layout"]["title"]["text"] for f in figs.values()]
         assert titles == [f"window.{k}: {title}" for k in ("morale_mean", "customers_active")]
+        # 16 Sobol samples and 6 Morris trajectories are too few for stable indices: said so.
+        (warning,) = sens.attrs["warnings"]
+        assert ("N = 16 base samples" if kind == "sobol" else "6 trajectories") in warning
 
 
 def test_cli_sweep_analyze_and_errors(tmp_path: Path, capsys):
@@ -259,3 +262,12 @@ def test_team_panel_is_written_as_tidy_parquet_keyed_by_run_id(tmp_path: Path):
         mine.reset_index(drop=True), alone.sort_values(["step", "team"], ignore_index=True)
     )
     assert json.loads((tmp_path / "manifest.json").read_text())["panel"] == "team"
+
+
+def test_sample_warnings_only_for_small_or_noisy_samples():
+    sens = pd.DataFrame({"conf": [0.02, 0.05, np.nan]})
+    assert sample_warnings({"design": {"kind": "sobol", "samples": 256}}, sens) == []
+    noisy = pd.DataFrame({"conf": [0.02, 0.3]})
+    (msg,) = sample_warnings({"design": {"kind": "sobol", "samples": 256}}, noisy)
+    assert "1 of 2" in msg and "at least 1024" in msg
+    assert sample_warnings({"design": {"kind": "morris", "samples": 20}}, sens) == []

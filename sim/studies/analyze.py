@@ -180,7 +180,40 @@ def sensitivity(
                         "note": "",
                     }
                 )
-    return pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf", "note"])
+    table = pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf", "note"])
+    table.attrs["warnings"] = sample_warnings(manifest, table)
+    return table
+
+
+# Below these, indices are not stable enough to rank parameters.
+MIN_SOBOL_SAMPLES = 64  # base samples N (Saltelli et al. advise hundreds or more)
+MIN_MORRIS_TRAJECTORIES = 10  # Campolongo et al. 2007: 10 to 20 trajectories
+MAX_CONF = 0.1  # widest acceptable 95% half-width of a Sobol index (a share of variance)
+
+
+def sample_warnings(manifest: dict[str, Any], sens: pd.DataFrame) -> list[str]:
+    """Why the sensitivity indices of a sweep may be unstable (empty when they look stable).
+
+    Sobol: fewer than :data:`MIN_SOBOL_SAMPLES` base samples, or S1/ST 95% half-widths above
+    :data:`MAX_CONF`. Morris: fewer than :data:`MIN_MORRIS_TRAJECTORIES` trajectories.
+    """
+    d = manifest["design"]
+    kind, n = d["kind"], int(d["samples"])
+    found = []
+    if kind == "sobol":
+        wide = sens[sens["conf"] > MAX_CONF]
+        if n < MIN_SOBOL_SAMPLES or len(wide):
+            found.append(
+                f"Sobol indices from N = {n} base samples may be unstable: {len(wide)} of "
+                f"{int(sens['conf'].notna().sum())} have a 95% CI half-width above {MAX_CONF}; "
+                f"raise design.samples (a power of 2, at least {max(MIN_SOBOL_SAMPLES, 4 * n)})"
+            )
+    elif kind == "morris" and n < MIN_MORRIS_TRAJECTORIES:
+        found.append(
+            f"Morris indices from {n} trajectories may be unstable; use at least "
+            f"{MIN_MORRIS_TRAJECTORIES} (design.samples)"
+        )
+    return found
 
 
 # ------------------------------------------------------------------------------------ report
@@ -286,6 +319,7 @@ def write_report(
     ]
     if sens is not None:
         parts.append("<h2>Sensitivity indices</h2>")
+        parts += [f"<p><b>Warning:</b> {html.escape(w)}</p>" for w in sens.attrs["warnings"]]
         parts.append(sens.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
     parts.append("<h2>Summary (mean and 95% CI over replications)</h2>")
     shown = summ[summ["output"].str.startswith("window.")].head(max_table_rows)
@@ -341,5 +375,7 @@ def run_cli(folder: Path, out: Path | None, console: Any) -> Path:
                 conf = "" if np.isnan(row.conf) else f"{row.conf:.3g}"
                 st.add_row(row.output, row.parameter, row.index, f"{row.value:.3g}", conf)
         console.print(st)
+        for warning in sens.attrs["warnings"]:
+            console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
     console.print(f"wrote {target} and {Path(folder) / 'summary.csv'}")
     return target

@@ -321,11 +321,9 @@ def _open_executor(
         raise SweepError(f"workers must be 1 or more, got {n}")
     if n == 1:
         return InlineExecutor(), 1, None
-    import multiprocessing
+    from sim.studies.workers import process_pool
 
-    # Spawn explicitly: mesa switches to it anyway, and forking a process with numpy threads
-    # is unsafe on some platforms. Workers import sim once (about 2 s) and then run many batches.
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(n)  # workers exit if this process dies, even by SIGKILL
     return pool, n, pool
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ import pandas as pd
 from sim.scenario import CULTURE_PRESETS
 from sim.studies.seeds import replication_seeds, sampler_seed
 from sim.studies.stats import latin_hypercube, mean_ci
+from sim.studies.workers import process_pool
 
 WEEKS = 260
 UNIT_WINDOW = 52
@@ -270,7 +271,7 @@ def _execute(
                 progress(1)
         return results  # type: ignore[return-value]
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers)
+    pool = executor or process_pool(workers)
     try:
         futures = {pool.submit(fn, **kw): i for i, (fn, kw) in enumerate(tasks)}
         for fut in as_completed(futures):
