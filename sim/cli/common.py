@@ -36,6 +36,31 @@ def check_frame_path(out: Path) -> None:
         raise UsageError(f"--out {out}: use a .csv or .parquet file name")
 
 
+def check_writable(out: Path, folder: bool = False) -> None:
+    """Reject an ``--out`` that cannot be written, before any work is done.
+
+    Creates the missing parent folders (or the folder itself with ``folder=True``) and writes
+    and removes a probe file there, so a read-only place, a path through a file, or a file
+    where a folder is wanted is reported now, not after an hour of simulation.
+    """
+    import tempfile
+
+    what = "folder" if folder else "file"
+    if folder and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; give a folder for the results")
+    if not folder and out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a {what} name")
+    place = out if folder else out.parent
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=place, prefix=".servicechain-probe-"):
+            pass
+    except OSError as err:
+        raise UsageError(
+            f"--out {out}: cannot write there ({err.strerror or err}); choose another {what}"
+        ) from None
+
+
 def write_frame(df, out: Path) -> None:
     """Write a DataFrame as .csv or .parquet (by suffix), creating the folder."""
     check_frame_path(out)

@@ -16,12 +16,13 @@ from rich.table import Table
 from sim.cli.common import (
     UsageError,
     check_frame_path,
+    check_writable,
     console,
     err_console,
     parse_sets,
     write_frame,
 )
-from sim.params import ParameterError
+from sim.params import ParameterError, field_spec
 
 app = typer.Typer(
     name="servicechain",
@@ -32,6 +33,8 @@ app = typer.Typer(
 )
 
 VALIDATION_REPORT = Path("docs/VALIDATION.md")
+MAX_WEEKS = int(field_spec("weeks").high or 5200)  # the schema's bound on a run's weeks
+MAX_REPS = 10_000
 
 SetOption = Annotated[
     list[str] | None,
@@ -73,9 +76,10 @@ def run(
         str, typer.Argument(help="Preset name (see `servicechain scenarios`) or TOML path.")
     ] = "pyramid",
     weeks: Annotated[
-        int | None, typer.Option("--weeks", "-w", min=0, help="Weeks to simulate.")
+        int | None,
+        typer.Option("--weeks", "-w", min=0, max=MAX_WEEKS, help="Weeks to simulate."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (0 or more).")] = 0,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
@@ -90,6 +94,7 @@ def run(
 
     if out is not None:
         check_frame_path(out)
+        check_writable(out)
     overrides = parse_sets(sets, culture)
     model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
     n = model.params.weeks if weeks is None else weeks
@@ -260,11 +265,16 @@ def compare(
             "The first is the reference for differences."
         ),
     ],
-    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications.")] = 5,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=1, max=MAX_REPS, help="Replications.")
+    ] = 5,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", "-w", min=1, help="Weeks per run (default 260).")
+        int | None,
+        typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run (default 260)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed of the replications.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Root seed of the replications (0 or more).")
+    ] = 0,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
@@ -278,14 +288,25 @@ def compare(
     from sim.studies.report import run_compare
 
     overrides = parse_sets(sets, culture)
+    if len(scenarios) < 2:
+        raise UsageError(
+            f"compare needs two or more scenarios, got {len(scenarios)}; e.g. "
+            f"`servicechain compare {scenarios[0]} {scenarios[0]}@two_way`"
+        )
+    if out is not None:
+        check_writable(out)
     run_compare(scenarios, reps, weeks, seed, overrides, out, console, err_console)
 
 
 @app.command("readme-table")
 def readme_table(
-    reps: Annotated[int, typer.Option("--reps", "-r", min=2, help="Replications.")] = 10,
-    weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, help="Weeks per run.")] = 260,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 0,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
+    ] = 10,
+    weeks: Annotated[
+        int, typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run.")
+    ] = 260,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
     write: Annotated[
         Path | None, typer.Option("--write", help="Update the table between markers in this file.")
     ] = None,
@@ -309,9 +330,13 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
 ) -> None:
     """Run a parameter sweep (design x replications) into a parquet folder."""
+    from sim.studies.experiment import load_experiment
     from sim.studies.sweep import run_cli
 
-    run_cli(experiment, workers, scheduler, out, resume, console)
+    exp = load_experiment(experiment)  # a broken file is reported before anything is written
+    if out is not None:
+        check_writable(out, folder=True)
+    run_cli(exp, workers, scheduler, out, resume, console)
 
 
 @app.command()
@@ -324,13 +349,18 @@ def analyze(
     """Summarize a sweep: 95% CIs per design point, sensitivity indices, HTML report."""
     from sim.studies.analyze import run_cli
 
+    if out is not None:
+        check_writable(out)
     run_cli(folder, out, console)
 
 
 @app.command()
 def validate(
     reps: Annotated[
-        int, typer.Option("--reps", "-r", min=2, help="Replications per culture and experiment.")
+        int,
+        typer.Option(
+            "--reps", "-r", min=2, max=MAX_REPS, help="Replications per culture and experiment."
+        ),
     ] = 20,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
@@ -343,6 +373,8 @@ def validate(
     """Check the shipped defaults against published patterns; exit 1 if any fails."""
     from sim.studies.validate import run_cli
 
+    if write:
+        check_writable(out)
     raise typer.Exit(run_cli(reps, workers, out if write else None, console))
 
 

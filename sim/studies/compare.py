@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
-from sim.params import ParameterError
+from sim.params import ParameterError, field_spec
 from sim.scenario import load_scenario, scenario_info
 from sim.studies.progress import Progress
 from sim.studies.seeds import replication_seeds
@@ -126,6 +126,8 @@ def compare(
         raise ParameterError("compare: give at least one scenario")
     if reps < 1:
         raise ParameterError(f"compare: reps = {reps}; allowed: a whole number >= 1")
+    if seed < 0:
+        raise ParameterError(f"compare: seed = {seed}; allowed: a whole number >= 0")
     labels = unique_labels(specs)
     # Validate everything before running anything: a typo in the last scenario must not cost
     # the runs of the first ones.
@@ -139,8 +141,9 @@ def compare(
             )
         resolved.append(params)
     n_weeks = resolved[0].weeks if weeks is None else int(weeks)
-    if n_weeks < 1:
-        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number >= 1")
+    most = int(field_spec("weeks").high or n_weeks)
+    if not 1 <= n_weeks <= most:
+        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number from 1 to {most}")
     seeds = replication_seeds(seed, reps)
 
     started = time.perf_counter()

@@ -204,6 +204,28 @@ def finished_run_ids(out: Path) -> set[int]:
     return set(pd.read_parquet(runs, columns=["run_id"])["run_id"].tolist())
 
 
+def _set_aside_unreadable_parts(out: Path) -> list[Path]:
+    """Rename part files that are not readable parquet (a crash mid-copy, a full disk) to
+    ``_unreadable-part-NNNNN.parquet``, which readers skip, together with the runs part of
+    the same number, so their runs are done again. Returns the new names."""
+    import pyarrow.parquet as pq
+
+    moved = []
+    for table in ("runs", *EXTRA_TABLES):
+        for part in sorted((out / table).glob("part-*.parquet")):
+            try:
+                pq.ParquetFile(part).metadata  # noqa: B018 - reading the footer is the check
+            except Exception:
+                number = part.stem.split("-")[1]
+                for t in ("runs", *EXTRA_TABLES):
+                    twin = out / t / f"part-{number}.parquet"
+                    if twin.exists():
+                        aside = twin.with_name(f"_unreadable-part-{number}.parquet")
+                        os.replace(twin, aside)
+                        moved.append(aside)
+    return moved
+
+
 def fingerprint(exp: Experiment) -> str:
     """A hash of everything that determines the sweep's rows (not the output folder)."""
     doc = {
@@ -261,9 +283,15 @@ def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
     }
 
 
-def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
-    """Check the output folder against the experiment; return the run_ids already done."""
+def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> tuple[set[int], list[Path]]:
+    """Check the output folder against the experiment.
+
+    Returns:
+        The run_ids already done, and the unreadable part files set aside (their runs are
+        done again).
+    """
     manifest = out / "manifest.json"
+    set_aside = _set_aside_unreadable_parts(out)
     done = finished_run_ids(out)
     if manifest.is_file():
         try:
@@ -290,7 +318,7 @@ def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
     for table in EXTRA_TABLES:
         for n in _part_numbers(out / table) - runs_parts:
             (out / table / f"part-{n:05d}.parquet").unlink()
-    return done
+    return done, set_aside
 
 
 # ------------------------------------------------------------------------------------ executors
@@ -370,17 +398,19 @@ def sweep(
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     folder = Path(out) if out is not None else exp.out
+    if folder.exists() and not folder.is_dir():
+        raise SweepError(f"--out {folder}: is a file; give a folder for the results")
     points = design_points(exp)
     total = len(points) * exp.replications
     folder.mkdir(parents=True, exist_ok=True)
-    done = _prepare_folder(folder, exp, resume)
+    done, set_aside = _prepare_folder(folder, exp, resume)
     if not (folder / "manifest.json").is_file():
         (folder / "manifest.json").write_text(
             json.dumps(_manifest(exp, total, len(points)), indent=2, default=str)
         )
         points.reset_index().to_parquet(folder / "design.parquet", index=False)
     todo = (r for r in plan_runs(exp, points) if r.run_id not in done)
-    n_todo = total - len(done & set(range(total)))
+    n_todo = total - sum(1 for r in done if 0 <= r < total)
     started = time.perf_counter()
     stats = {"total": total, "skipped": total - n_todo, "executed": 0, "failed": 0}
     if n_todo > 0:
@@ -388,6 +418,7 @@ def sweep(
     stats["seconds"] = time.perf_counter() - started
     df = pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True)
     stats["failed_total"] = int((df["status"] != "ok").sum())
+    stats["set_aside"] = [str(p) for p in set_aside]
     df.attrs["sweep"] = stats
     df.attrs["out"] = str(folder)
     return df
@@ -550,7 +581,7 @@ def throughput(
 
 # ------------------------------------------------------------------------------------ CLI
 def run_cli(
-    experiment: str,
+    experiment: str | Experiment,
     workers: int | None,
     scheduler: str | None,
     out: Path | None,
@@ -558,7 +589,7 @@ def run_cli(
     console: Any,
 ) -> pd.DataFrame:
     """``servicechain sweep``: run, then print where the results are and the failure count."""
-    exp = load_experiment(experiment)
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     df = sweep(exp, workers=workers, scheduler=scheduler, out=out, resume=resume)
     st = df.attrs["sweep"]
     where = df.attrs["out"]
@@ -570,6 +601,8 @@ def run_cli(
     if st["failed_total"]:
         first = df.loc[df["status"] != "ok", "error"].iloc[0]
         console.print(f"first failure: {first}", highlight=False)
+    for path in st["set_aside"]:
+        console.print(f"[yellow]note:[/] {path} was unreadable, set aside; its runs were redone")
     console.print(f"next: servicechain analyze {where}")
     return df
 
