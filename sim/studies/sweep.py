@@ -60,6 +60,29 @@ class SweepError(ParameterError):
     """A sweep cannot start or continue (output folder conflict, unreachable scheduler...)."""
 
 
+class SweepRuns(pd.DataFrame):
+    """The runs table of a sweep (a DataFrame: one row per run) with plotting methods.
+
+    ``attrs["out"]`` is the sweep's folder and ``attrs["sweep"]`` its counts; frames derived
+    from it (selections, group-bys) are plain DataFrames.
+    """
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def plot_summary(self) -> list:
+        """The analysis report's Plotly figures: per KPI, its window mean against the first
+        varied parameter with 95% CIs (bars for one_at_a_time designs), or the sensitivity
+        indices of sobol and morris designs."""
+        from sim.studies.analyze import figures, load_sweep, sensitivity, summary
+
+        manifest, runs, design = load_sweep(self.attrs["out"])
+        return figures(
+            manifest, summary(manifest, runs, design), sensitivity(manifest, runs, design)
+        )
+
+
 @dataclass(frozen=True)
 class Run:
     """One simulation of a sweep: a design point under one replication's seed."""
@@ -371,7 +394,7 @@ def sweep(
     progress: bool = True,
     executor: Executor | None = None,
     batch_size: int | None = None,
-) -> pd.DataFrame:
+) -> SweepRuns:
     """Run an experiment and return all its runs (one row per run, sorted by run_id).
 
     Args:
@@ -388,8 +411,9 @@ def sweep(
         batch_size: Runs per task (default: about eight tasks per worker, at most 64).
 
     Returns:
-        The ``runs`` table (see the module docstring); ``df.attrs["sweep"]`` holds counts
-        (total, executed, skipped, failed) and the wall time in seconds.
+        The ``runs`` table (see the module docstring) as :class:`SweepRuns`, a DataFrame with
+        ``plot_summary()``; ``df.attrs["sweep"]`` holds counts (total, executed, skipped,
+        failed) and the wall time in seconds, ``df.attrs["out"]`` the folder.
 
     Raises:
         ExperimentError: invalid experiment file.
@@ -416,7 +440,7 @@ def sweep(
     if n_todo > 0:
         _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats)
     stats["seconds"] = time.perf_counter() - started
-    df = pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True)
+    df = SweepRuns(pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True))
     stats["failed_total"] = int((df["status"] != "ok").sum())
     stats["set_aside"] = [str(p) for p in set_aside]
     df.attrs["sweep"] = stats
@@ -612,6 +636,7 @@ __all__ = [
     "InlineExecutor",
     "Run",
     "SweepError",
+    "SweepRuns",
     "finished_run_ids",
     "plan_runs",
     "rerun",
