@@ -9,6 +9,8 @@ Quick use::
     model.employee(0).morale
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
     runs = sim.sweep("culture_sweep")                               # an experiment file
+    sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly
+    ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
 
 The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
 ``sim.model``, ...) and the tools that run it (``sim.studies``, ``sim.cli``); the tools import the
@@ -19,7 +21,7 @@ from sim.model import ServiceCultureModel, run
 from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError, load_scenario, preset_names
 from sim.studies.compare import compare
-from sim.studies.sweep import sweep
+from sim.studies.sweep import rerun, sweep
 
 __all__ = [
     "ParameterError",
@@ -29,7 +31,17 @@ __all__ = [
     "compare",
     "load_scenario",
     "preset_names",
+    "rerun",
     "run",
     "sweep",
 ]
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str):
+    # sim.ema is imported on first use: it needs the optional EMA Workbench.
+    if name == "ema":
+        import importlib
+
+        return importlib.import_module("sim.studies.ema")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sim.interventions import LeverEffects
 from sim.kpis import KPI_NAMES
 from sim.org import Organization, build_organization
 from sim.overrides import apply_overrides
+from sim.panel import EMPLOYEE_COLUMNS, PANELS, TEAM_COLUMNS, employee_columns, team_columns
 from sim.params import ParameterError, Params, is_structural
 from sim.phases import Week, run_week
 from sim.phases.conditions import Conditions
@@ -25,7 +27,7 @@ from sim.state import State, initial_state
 
 
 class ServiceCultureModel(mesa.Model):
-    """ServiceCultureModel(scenario="pyramid", overrides=None, seed=None)
+    """ServiceCultureModel(scenario="pyramid", overrides=None, seed=None, *, panel=None, **params)
 
     An organization whose employees trade internal requests under a service culture, and whose
     frontline serves external customers: the service-profit chain, one step per week.
@@ -36,13 +38,22 @@ class ServiceCultureModel(mesa.Model):
         overrides: Dotted-path parameter overrides applied on top of the scenario, e.g.
             ``{"culture.service_direction": 0.5, "org.headcount": 1000}``.
         seed: Seed of the model's random generator (``self.rng``); the same scenario, overrides
-            and seed give identical results. None draws a fresh seed.
+            and seed give identical results. None draws a fresh seed from the operating
+            system's entropy; either way it is ``self.seed`` and the ``seed`` model reporter.
+        panel: Also collect panel data each week: ``"employee"`` (one row per employee, also as
+            the DataCollector's agent reporters, so ``mesa.batch_run`` returns agent rows),
+            ``"team"`` (one row per manager and their direct reports), or None (default).
+            See :mod:`sim.panel`.
+        **params: Dotted-path parameters as keywords, merged into ``overrides``, as
+            ``mesa.batch_run`` passes them:
+            ``ServiceCultureModel(**{"culture.service_direction": 1.0, "org.headcount": 60})``.
 
     Attributes:
         params: The validated parameters in force.
         org: The static organization (seat tree, departments, dependency matrix).
         state: The columnar state arrays (:class:`~sim.state.State`).
-        datacollector: Mesa DataCollector; its model reporters are the KPI names.
+        datacollector: Mesa DataCollector; its model reporters are the KPI names and ``seed``.
+        seed: The seed in force (given or drawn).
     """
 
     def __init__(
@@ -50,8 +61,23 @@ class ServiceCultureModel(mesa.Model):
         scenario: str | Path | Params = "pyramid",
         overrides: Mapping[str, Any] | None = None,
         seed: int | None = None,
+        *,
+        panel: str | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(seed=seed)
+        if isinstance(overrides, str):
+            raise ParameterError(
+                f"overrides = {overrides!r}: give a dict of dotted paths; mesa.batch_run iterates "
+                "a dict's keys, so pass dotted names as parameters there "
+                '({"org.headcount": 60}) or a list of dicts ({"overrides": [{...}]})'
+            )
+        if panel not in (None, *PANELS):
+            raise ParameterError(f"panel = {panel!r}: allowed: {', '.join(PANELS)} or None")
+        if params:
+            overrides = {**(overrides or {}), **params}
+        # A drawn seed is recorded, so every run can be reproduced (mesa.batch_run gives none).
+        self.seed: int = fresh_seed() if seed is None else int(seed)
+        super().__init__(rng=self.seed)
         base = scenario if isinstance(scenario, Params) else load_scenario(scenario)
         self.scenario_name = (
             scenario if isinstance(scenario, str) else str(getattr(scenario, "name", "custom"))
@@ -64,10 +90,15 @@ class ServiceCultureModel(mesa.Model):
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
         self.last_week: Week = self._warm_up(p.warmup_weeks)
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_kpi_value, name=name) for name in KPI_NAMES}
+        self.panel = panel
+        self._panel_weeks: list[tuple[int, dict[str, np.ndarray]]] = []
+        self._quits_seen = self.state.seat_quits.copy()
+        reporters = {name: partial(_kpi_value, name=name) for name in KPI_NAMES}
+        self.datacollector = PanelCollector(
+            model_reporters={**reporters, "seed": "seed"},
+            agent_reporters={c: c for c in EMPLOYEE_COLUMNS} if panel == "employee" else None,
         )
-        self.datacollector.collect(self)
+        self._collect()
 
     def _warm_up(self, weeks: int) -> Week:
         """Run the unreported warm-up; returns week 0 (its last week, or the built state).
@@ -97,6 +128,15 @@ class ServiceCultureModel(mesa.Model):
         inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
         # Mesa has already counted this step, so ``self.steps`` is the 1-based week.
         self.last_week = run_week(Week(number=self.steps), inputs)
+        self._collect()
+
+    def _collect(self) -> None:
+        """Record this week: the KPIs (model reporters) and, when asked for, the panel rows."""
+        if self.panel is not None:
+            quits = self.state.seat_quits - self._quits_seen
+            self._quits_seen = self.state.seat_quits.copy()
+            columns = employee_columns if self.panel == "employee" else team_columns
+            self._panel_weeks.append((self.steps, columns(self.state, self.org, quits)))
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ mid-run changes
@@ -155,6 +195,23 @@ class ServiceCultureModel(mesa.Model):
         df["week"] = df["week"].astype(int)
         return df
 
+    def panel_frame(self) -> pd.DataFrame:
+        """The panel rows of every week so far: ``step`` and the columns of :mod:`sim.panel`.
+
+        Raises:
+            ParameterError: the model was built without ``panel``.
+        """
+        if self.panel is None:
+            raise ParameterError("this model collects no panel; build it with panel='team' or "
+                                 "panel='employee'")  # fmt: skip
+        names = EMPLOYEE_COLUMNS if self.panel == "employee" else TEAM_COLUMNS
+        weeks = self._panel_weeks
+        frame = pd.DataFrame({c: np.concatenate([cols[c] for _, cols in weeks]) for c in names})
+        frame.insert(
+            0, "step", np.repeat([w for w, _ in weeks], [len(c["team"]) for _, c in weeks])
+        )
+        return frame
+
     @property
     def current(self) -> dict[str, float]:
         """The KPIs of the latest step."""
@@ -205,6 +262,48 @@ class ServiceCultureModel(mesa.Model):
         )
 
 
+def fresh_seed() -> int:
+    """A new 63-bit seed from the operating system's entropy (for runs given no seed)."""
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+class PanelCollector(mesa.DataCollector):
+    """Mesa's DataCollector whose agent rows are the model's vectorized employee panel.
+
+    Mesa would call each agent reporter on each agent every week; here the employee columns of
+    :mod:`sim.panel` are computed once per week from the state arrays and stored as Mesa's
+    agent records (``(step, AgentID, *values)`` rows), so ``get_agent_vars_dataframe`` and
+    ``mesa.batch_run`` read them as usual.
+    """
+
+    def _record_agents(self, model):
+        return ()  # the rows are put in place by collect(), below
+
+    def collect(self, model) -> None:
+        super().collect(model)
+        if self.agent_reporters and model._panel_weeks:
+            key = next(reversed(self._agent_records))  # the step key this Mesa version uses
+            self._agent_records[key] = _AgentRows(key, model._panel_weeks[-1][1])
+
+
+class _AgentRows:
+    """One week's employee columns seen as Mesa agent records (rows built on iteration)."""
+
+    def __init__(self, key: Any, columns: dict[str, np.ndarray]) -> None:
+        self.key, self.columns = key, columns
+
+    def __len__(self) -> int:
+        return len(self.columns["seat"])
+
+    def __iter__(self):
+        ids = (self.columns["seat"] + 1).tolist()  # Employee agent unique_id = seat + 1
+        values = [self.columns[c].tolist() for c in EMPLOYEE_COLUMNS]
+        return zip(repeat(self.key), ids, *values, strict=False)
+
+    def __getitem__(self, i: int) -> tuple:
+        return list(self)[i]
+
+
 def _kpi_value(model: ServiceCultureModel, name: str) -> float:
     """DataCollector model reporter: one KPI of the latest step (wrapped in a partial)."""
     return model.last_week.kpis[name]
@@ -215,7 +314,8 @@ def run(
     weeks: int | None = 260,
     seed: int | None = 0,
     overrides: Mapping[str, Any] | None = None,
-) -> pd.DataFrame:
+    panel: str | None = None,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run one simulation and return its KPI frame (one row per week, week 0 included).
 
     Args:
@@ -223,6 +323,9 @@ def run(
         weeks: Number of weeks (None = the scenario's ``weeks``).
         seed: Random seed (same inputs + same seed = identical output).
         overrides: Dotted-path overrides, e.g. ``{"org.headcount": 1000}``.
+        panel: ``"team"`` or ``"employee"`` to also return the weekly panel
+            (:meth:`ServiceCultureModel.panel_frame`): then the result is ``(kpis, panel)``.
     """
-    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
-    return model.run(weeks)
+    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed, panel=panel)
+    kpis = model.run(weeks)
+    return kpis if panel is None else (kpis, model.panel_frame())

@@ -33,7 +33,8 @@ from sim.params import (
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "narrative", "extends")
-# The presets that define a culture; their culture.service_direction is what `NAME@culture` means.
+# The one culture-name map: the presets that define a culture. Their culture.service_direction is
+# what a culture name means everywhere (`NAME@culture`, `--culture`, compare, validate).
 CULTURE_PRESETS = ("pyramid", "two_way", "inverted")
 _EVENT_FIELDS = {
     cls.model_fields["type"].default: list(cls.model_fields)
@@ -88,6 +89,9 @@ def split_spec(spec: str | Path) -> tuple[str | Path, str | None]:
 def culture_direction(culture: str) -> float:
     """``culture.service_direction`` for a culture name (a culture preset) or a number.
 
+    The culture presets' files are the map: ``culture_direction("two_way")`` is the
+    ``culture.service_direction`` of ``scenarios/two_way.toml``.
+
     Raises:
         ScenarioError: when the culture is neither a culture preset nor a number in [-1, 1].
     """
@@ -99,21 +103,47 @@ def culture_direction(culture: str) -> float:
         value = float("nan")
     if not -1.0 <= value <= 1.0:
         raise ScenarioError(
-            f"unknown culture '{culture}'; allowed after '@': {', '.join(CULTURE_PRESETS)} "
+            f"unknown culture '{culture}'; allowed: {', '.join(CULTURE_PRESETS)} "
             "or a number from -1 (pyramid) to 1 (inverted)"
         )
     return value
 
 
+# Scenario and experiment files are a few kilobytes; anything far larger is not one.
+MAX_TOML_BYTES = 1_000_000
+
+
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into a :class:`ScenarioError` with the line."""
+    """Parse a TOML file into a dict, or a :class:`ScenarioError` that says what is wrong.
+
+    Refused fast and in bounded memory: files over :data:`MAX_TOML_BYTES`, files that are not
+    UTF-8 text (binary, UTF-16), syntax errors (with the line) and nesting too deep to parse.
+    """
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: invalid TOML: {err}") from None
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            raise ScenarioError(
+                f"{path}: {size:,} bytes is too large for a scenario or experiment file "
+                f"(at most {MAX_TOML_BYTES:,})"
+            )
+        raw = path.read_bytes()
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(
+            f"{path}: not a UTF-8 text file (byte {err.start}: {raw[err.start : err.start + 1]!r}"
+            "); TOML files must be UTF-8, so save it as UTF-8 text"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: invalid TOML: {err}") from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{path}: invalid TOML: arrays or tables nested too deeply to read"
+        ) from None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -151,9 +181,17 @@ def _check_file(path: Path, data: dict[str, Any]) -> None:
 
 
 def _parent_path(path: Path, parent: str) -> str:
-    """What ``extends = parent`` in ``path`` refers to: a preset name, else a sibling file."""
-    if "/" in parent or parent.endswith(".toml"):
-        return str((path.parent / parent).resolve())
+    """What ``extends = parent`` in ``path`` refers to: a preset name, else a file in the same
+    folder as ``path`` (or below it); nothing outside that folder and the presets."""
+    if "/" in parent or "\\" in parent or parent.endswith(".toml"):
+        target = (path.parent / parent).resolve()
+        folder = path.parent.resolve()
+        if not (target.is_relative_to(folder) or target.is_relative_to(SCENARIO_DIR)):
+            raise ScenarioError(
+                f"{path}: extends = '{parent}': a scenario may extend a preset or a file in its "
+                f"own folder ({folder}), not {target}"
+            )
+        return str(target)
     if (SCENARIO_DIR / f"{parent}.toml").is_file():
         return parent
     sibling = path.parent / f"{parent}.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.studies.compare import mean_ci
+from sim.studies.stats import mean_ci
 
 OUTCOMES = (
     # (label, how to compute from a run's KPI frame, +1 if higher is better)

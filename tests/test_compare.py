@@ -9,20 +9,18 @@ import pytest
 import sim
 from sim.kpis import CHAIN
 from sim.params import ParameterError
-from sim.studies.compare import (
-    compare,
-    mean_ci,
-    replication_seeds,
-    t_quantile,
-)
+from sim.studies.compare import compare
+from sim.studies.experiment import experiment_from_dict
+from sim.studies.html import read_figures
 from sim.studies.report import (
     README_END,
     README_START,
-    read_report_figures,
     readme_table,
     replace_between_markers,
     write_report,
 )
+from sim.studies.seeds import replication_seeds
+from sim.studies.stats import mean_ci, t_half_width
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +32,10 @@ def result():
     ("df", "expected"),  # two-sided 95% quantiles from statistical tables
     [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (19, 2.0930), (30, 2.0423)],
 )
-def test_t_quantile_matches_tables(df, expected):
-    assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
-    assert t_quantile(0.025, df) == pytest.approx(-expected, abs=1e-4)
+def test_t_half_width_uses_the_t_quantile_of_the_tables(df, expected):
+    n = df + 1
+    assert t_half_width(1.0, n) * np.sqrt(n) == pytest.approx(expected, abs=1e-4)
+    assert np.isnan(t_half_width(1.0, 1))
 
 
 def test_mean_ci_is_the_t_interval():
@@ -55,6 +54,17 @@ def test_seeds_come_from_seedsequence_and_are_shared_by_all_scenarios(result):
     assert len(set(result.seeds)) == 3
     seeds = result.timeseries.groupby(["scenario", "rep"], observed=True)["seed"].first()
     assert seeds.loc["pyramid"].tolist() == seeds.loc["two_way"].tolist() == result.seeds
+
+
+def test_compare_and_a_sweep_with_the_same_root_seed_run_the_same_replications(result, tmp_path):
+    exp = experiment_from_dict(
+        {"scenario": "pyramid", "weeks": 20, "replications": 3, "seed": 7}, where="t", name="t"
+    )
+    runs = sim.sweep(exp, workers=1, out=tmp_path, progress=False)
+    assert runs["seed"].tolist() == result.seeds
+    ts = result.timeseries
+    last = ts[(ts["scenario"] == "pyramid") & (ts["step"] == 20)].sort_values("rep")
+    assert runs["final.profit"].tolist() == last["profit"].tolist()
 
 
 def test_replication_equals_a_plain_seeded_run(result):
@@ -146,7 +156,7 @@ def test_report_embeds_the_chart_data_offline(result, tmp_path):
     text = path.read_text()
     assert "<script src" not in text and "<link" not in text, "nothing loaded from a network"
     assert "Plotly.newPlot" in text and len(text) > 3_000_000, "plotly.js is inline"
-    figs = read_report_figures(path)
+    figs = read_figures(path)
     assert set(figs) == {"fig-chain", "fig-timeseries", "fig-chain-final"}
     # the chain chart: one bar group per link, one bar per scenario, values = summary means
     bars = figs["fig-chain"]["data"]

@@ -81,6 +81,33 @@ def test_bad_files_give_clear_errors():
     bad({"outputs": {"window": 30}, "weeks": 20}, "outputs.window", "from 1 to 20")
     bad({"overrides": {"org.headcount": 5}}, "overrides.org.headcount", "out of range")
     bad({"scenario": "pyramd"}, "Did you mean 'pyramid'")
+    bad({"weeks": 6000}, "weeks", "from 1 to 5200", "6000")
+    bad({"seed": True}, "seed", "whole number")
+    bad({"design": "grid"}, "design", "must be a table")
+    bad({"outputs": {"kpis": []}}, "outputs.kpis", "non-empty list")
+    bad({"overrides": {"org": {"headcount": 60}}}, "overrides.org", "quoted dotted paths")
+    bad({"outputs": {"widnow": 3}}, "outputs.widnow", "Did you mean 'window'")
+    # Several problems at once are all listed.
+    bad({"weeks": 0, "description": 3}, "weeks: must be from 1", "description: must be a string")
+
+
+def test_empty_and_oversized_experiments_are_refused_before_expansion():
+    bad({}, "experiment is empty", "scenario")
+    values = {
+        "culture.service_direction": [i / 50 - 1 for i in range(100)],
+        "culture.care_gap": [i / 200 for i in range(100)],
+        "org.headcount": list(range(100, 200)),
+        "workforce.initial_morale": [i / 100 for i in range(100)],
+    }
+    bad(
+        {"replications": 20, "design": {"kind": "grid", "parameters": values}},
+        "design:",
+        "100,000,000 design points",
+        "beyond the limit of 1,000,000 runs",
+    )
+    two = {"culture.care_gap": [0, 0.5], "culture.service_direction": [-1, 1]}
+    bad({"design": {"kind": "sobol", "samples": 2**40, "parameters": two}}, "beyond the limit")
+    bad({"design": {"kind": "lhs", "samples": 10**9, "parameters": two}}, "beyond the limit")
 
 
 def test_load_experiment_names_file_and_missing(tmp_path: Path):

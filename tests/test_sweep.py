@@ -12,9 +12,11 @@ import pytest
 
 import sim
 from sim.cli import main
-from sim.studies.analyze import load_sweep, sensitivity, summary, write_report
+from sim.studies.analyze import load_sweep, sample_warnings, sensitivity, summary, write_report
 from sim.studies.experiment import Experiment, experiment_from_dict
-from sim.studies.sweep import InlineExecutor, SweepError, replication_seeds, sweep, throughput
+from sim.studies.html import read_figures
+from sim.studies.seeds import replication_seeds
+from sim.studies.sweep import InlineExecutor, SweepError, sweep, throughput
 
 SMALL = {
     "scenario": "pyramid",
@@ -204,7 +206,13 @@ def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
         cust = sens.loc["window.customers_active"].xs(first, level="index")["value"]
         assert cust["customers.churn_base_weekly"] > cust["workforce.initial_morale"]
         assert sens.xs(first, level="index")["conf"].notna().all()
-        assert "Sobol indices" in write_report(out).read_text() or kind == "morris"
+        title = "Sobol indices (95% CI)" if kind == "sobol" else "Morris mu* and sigma"
+        figs = read_figures(write_report(out))
+        titles = [f["layout"]["title"]["text"] for f in figs.values()]
+        assert titles == [f"window.{k}: {title}" for k in ("morale_mean", "customers_active")]
+        # 16 Sobol samples and 6 Morris trajectories are too few for stable indices: said so.
+        (warning,) = sens.attrs["warnings"]
+        assert ("N = 16 base samples" if kind == "sobol" else "6 trajectories") in warning
 
 
 def test_cli_sweep_analyze_and_errors(tmp_path: Path, capsys):
@@ -233,3 +241,33 @@ def test_throughput_hook_and_callable_module():
     assert res["runs"] == 4 and res["failed"] == 0 and res["executor"] == "inline"
     assert res["runs_per_s"] > 0 and res["seconds_per_run"] > 0
     assert callable(sim.sweep)
+
+
+def test_team_panel_is_written_as_tidy_parquet_keyed_by_run_id(tmp_path: Path):
+    exp = small(outputs={**SMALL["outputs"], "panel": "team", "window": 4}, replications=2, weeks=6)
+    df = sweep(exp, workers=1, out=tmp_path, progress=False, batch_size=1)
+    panel = pd.read_parquet(tmp_path / "panel").sort_values(["run_id", "step", "team"])
+    assert set(panel["run_id"]) == set(df["run_id"])
+    assert list(panel.columns[:4]) == ["run_id", "point_id", "rep", "step"]
+    row = df.iloc[3]
+    _, alone = sim.run(
+        "pyramid",
+        weeks=6,
+        seed=int(row["seed"]),
+        overrides={"org.headcount": 60, "culture.service_direction": 1.0},
+        panel="team",
+    )
+    mine = panel[panel["run_id"] == row["run_id"]].drop(columns=["run_id", "point_id", "rep"])
+    pd.testing.assert_frame_equal(
+        mine.reset_index(drop=True), alone.sort_values(["step", "team"], ignore_index=True)
+    )
+    assert json.loads((tmp_path / "manifest.json").read_text())["panel"] == "team"
+
+
+def test_sample_warnings_only_for_small_or_noisy_samples():
+    sens = pd.DataFrame({"conf": [0.02, 0.05, np.nan]})
+    assert sample_warnings({"design": {"kind": "sobol", "samples": 256}}, sens) == []
+    noisy = pd.DataFrame({"conf": [0.02, 0.3]})
+    (msg,) = sample_warnings({"design": {"kind": "sobol", "samples": 256}}, noisy)
+    assert "1 of 2" in msg and "at least 1024" in msg
+    assert sample_warnings({"design": {"kind": "morris", "samples": 20}}, sens) == []

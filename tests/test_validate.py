@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.scenario import CULTURE_PRESETS
+from sim.studies.seeds import replication_seeds
+from sim.studies.stats import latin_hypercube
 from sim.studies.validate import (
-    CULTURES,
     culture_differences,
-    latin_hypercube,
     markdown_table,
     pooled_correlation,
     run_validation,
@@ -34,7 +34,11 @@ def test_reduced_suite_reports_every_pattern(reduced):
         "service_worker_loss",
         "quality_erosion",
     ]
-    assert len(reduced.cultures) == 4 * len(CULTURES)
+    assert len(reduced.cultures) == 4 * len(CULTURE_PRESETS)
+    # The replication seeds of compare and sweeps under the same root seed (0).
+    for culture in CULTURE_PRESETS:
+        seeds = reduced.cultures.loc[reduced.cultures["scenario"] == culture, "seed"]
+        assert seeds.tolist() == replication_seeds(0, 4)
     table = reduced.table()
     assert list(table.columns)[-1] == "result"
     print(table[["measured (95% CI)", "result"]].to_string())
@@ -61,9 +65,8 @@ def test_markdown_report_is_written(reduced, tmp_path):
 
 
 def test_helpers():
-    rng = np.random.default_rng(0)
-    pts = latin_hypercube({"a": (0.0, 1.0), "b": (-1.0, 1.0)}, 10, rng)
-    a = sorted(p["a"] for p in pts)
+    pts = latin_hypercube([(0.0, 1.0), (-1.0, 1.0)], 10, seed=0)
+    a = sorted(pts[:, 0])
     # One point per tenth of the range: stratified.
     assert all(i / 10 <= v < (i + 1) / 10 for i, v in enumerate(a))
     m, lo, hi = pooled_correlation([0.3, 0.35, 0.4])

@@ -9,8 +9,6 @@ from rich.console import Console
 console = Console()
 err_console = Console(stderr=True)
 
-CULTURES = {"pyramid": -1.0, "two_way": 0.0, "inverted": 1.0}
-
 
 class UsageError(Exception):
     """Bad command-line input; reported as 'error: ...' with exit code 2."""
@@ -19,15 +17,11 @@ class UsageError(Exception):
 def parse_sets(sets: list[str] | None, culture: str | None = None) -> dict[str, object]:
     """Turn ``--set a.b=v`` strings (and ``--culture``) into a validated overrides dict."""
     from sim.overrides import parse_value
+    from sim.scenario import culture_direction
 
     overrides: dict[str, object] = {}
     if culture is not None:
-        if culture not in CULTURES:
-            raise UsageError(
-                f"unknown culture '{culture}'; allowed: {', '.join(CULTURES)} "
-                "(or --set culture.service_direction=VALUE)"
-            )
-        overrides["culture.service_direction"] = CULTURES[culture]
+        overrides["culture.service_direction"] = culture_direction(culture)
     for item in sets or []:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected section.field=value")
@@ -40,6 +34,31 @@ def check_frame_path(out: Path) -> None:
     """Reject an ``--out`` that is not .csv/.parquet before any work is done."""
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise UsageError(f"--out {out}: use a .csv or .parquet file name")
+
+
+def check_writable(out: Path, folder: bool = False) -> None:
+    """Reject an ``--out`` that cannot be written, before any work is done.
+
+    Creates the missing parent folders (or the folder itself with ``folder=True``) and writes
+    and removes a probe file there, so a read-only place, a path through a file, or a file
+    where a folder is wanted is reported now, not after an hour of simulation.
+    """
+    import tempfile
+
+    what = "folder" if folder else "file"
+    if folder and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; give a folder for the results")
+    if not folder and out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a {what} name")
+    place = out if folder else out.parent
+    try:
+        place.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=place, prefix=".servicechain-probe-"):
+            pass
+    except OSError as err:
+        raise UsageError(
+            f"--out {out}: cannot write there ({err.strerror or err}); choose another {what}"
+        ) from None
 
 
 def write_frame(df, out: Path) -> None:

@@ -16,12 +16,13 @@ from rich.table import Table
 from sim.cli.common import (
     UsageError,
     check_frame_path,
+    check_writable,
     console,
     err_console,
     parse_sets,
     write_frame,
 )
-from sim.params import ParameterError
+from sim.params import ParameterError, field_spec
 
 app = typer.Typer(
     name="servicechain",
@@ -32,6 +33,8 @@ app = typer.Typer(
 )
 
 VALIDATION_REPORT = Path("docs/VALIDATION.md")
+MAX_WEEKS = int(field_spec("weeks").high or 5200)  # the schema's bound on a run's weeks
+MAX_REPS = 10_000
 
 SetOption = Annotated[
     list[str] | None,
@@ -47,14 +50,15 @@ CultureOption = Annotated[
     typer.Option(
         "--culture",
         "-c",
-        help="Run under a culture: pyramid (-1), two_way (0) or inverted (+1).",
+        help="Run under a culture: pyramid (-1), two_way (0), inverted (+1) or a number in "
+        "[-1, 1].",
     ),
 ]
 
 
 def kpi_table(final: dict[str, float], title: str) -> Table:
     """A two-column rich table of KPI values with units."""
-    from sim.kpis import KPI_BY_NAME
+    from sim.kpis import KPI_BY_NAME, format_kpi
 
     table = Table(title=title, show_lines=False)
     table.add_column("KPI")
@@ -62,19 +66,8 @@ def kpi_table(final: dict[str, float], title: str) -> Table:
     table.add_column("unit", style="dim")
     for name, value in final.items():
         kpi = KPI_BY_NAME.get(name)
-        table.add_row(name, format_value(value), kpi.unit if kpi else "")
+        table.add_row(name, format_kpi(value, name), kpi.unit if kpi else "")
     return table
-
-
-def format_value(value: float) -> str:
-    """Compact human formatting: integers plain, large numbers with separators, else 3 digits."""
-    if value != value:  # NaN
-        return "nan"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if float(value).is_integer():
-        return f"{value:.0f}"
-    return f"{value:.3f}"
 
 
 @app.command()
@@ -83,9 +76,10 @@ def run(
         str, typer.Argument(help="Preset name (see `servicechain scenarios`) or TOML path.")
     ] = "pyramid",
     weeks: Annotated[
-        int | None, typer.Option("--weeks", "-w", min=0, help="Weeks to simulate.")
+        int | None,
+        typer.Option("--weeks", "-w", min=0, max=MAX_WEEKS, help="Weeks to simulate."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (0 or more).")] = 0,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
@@ -96,19 +90,19 @@ def run(
     import time
 
     from sim.model import ServiceCultureModel
-    from sim.studies.progress import progress_bar
+    from sim.studies.progress import Progress
 
     if out is not None:
         check_frame_path(out)
+        check_writable(out)
     overrides = parse_sets(sets, culture)
     model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
     n = model.params.weeks if weeks is None else weeks
     started = time.perf_counter()
-    with progress_bar("weeks", err_console) as progress:
-        task = progress.add_task(f"{scenario}", total=n)
+    with Progress(scenario, total=n, unit="weeks", console=err_console) as progress:
         for _ in range(n):
             model.step()
-            progress.advance(task)
+            progress.advance()
     elapsed = time.perf_counter() - started
     df = model.kpis()
     final = df.iloc[-1].to_dict()
@@ -122,8 +116,14 @@ def run(
             f"(simulated in {elapsed:.2f} s)"
         )
     if out is not None:
+        import json
+
+        from sim.studies.provenance import manifest_path, run_manifest
+
         write_frame(df, out)
-        console.print(f"wrote {len(df)} rows to {out}")
+        manifest = manifest_path(out)
+        manifest.write_text(json.dumps(run_manifest(model, n, scenario, overrides), indent=2))
+        console.print(f"wrote {len(df)} rows to {out} and its provenance to {manifest}")
 
 
 @app.command()
@@ -149,6 +149,13 @@ def params(
         Path | None,
         typer.Option("--write", help="With --markdown: replace the table in this file's markers."),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print every parameter as JSON: path, default, bounds, unit, kind, description.",
+        ),
+    ] = False,
 ) -> None:
     """List every parameter with its default, range, unit and meaning."""
     from sim.params import FIELDS, SECTIONS, describe_range
@@ -169,15 +176,47 @@ def params(
         return
     if section is not None and section not in (*SECTIONS, "weeks"):
         raise UsageError(f"unknown section '{section}'; sections: {', '.join(SECTIONS)}")
+    specs = [f for f in FIELDS.values() if not section or f.path.startswith(section)]
+    if as_json:
+        import json
+
+        rows = [
+            {
+                "path": f.path,
+                "default": f.default,
+                "low": f.low,
+                "high": f.high,
+                "unit": f.unit,
+                "kind": f.kind,
+                "description": f.description,
+            }
+            for f in specs
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    # The path is what users copy into --set: it is never cut. A console too narrow for the
+    # table (80 columns, a pipe) gets one entry per parameter instead: path = default, then
+    # what is allowed, the unit and the meaning, indented below.
+    longest = max(len(f.path) for f in specs)
+    if console.width < longest + 80:
+        from rich.padding import Padding
+        from rich.text import Text
+
+        console.print("Parameters (use with --set path=value)", style="bold")
+        for f in specs:
+            head = Text.assemble((f.path, "bold"), f" = {f.default}")
+            console.print(head, no_wrap=True, overflow="ignore", crop=False, highlight=False)
+            unit = f", {f.unit}" if f.unit else ""
+            body = f"{describe_range(f)}{unit}. {f.description}"
+            console.print(Padding(Text(body), (0, 0, 0, 4)), highlight=False)
+        return
     table = Table(title="Parameters (use with --set path=value)")
-    table.add_column("path", style="bold")
+    table.add_column("path", style="bold", no_wrap=True, min_width=longest)
     table.add_column("default", justify="right")
-    table.add_column("allowed")
+    table.add_column("allowed", ratio=1)
     table.add_column("unit", style="dim")
-    table.add_column("meaning")
-    for spec in FIELDS.values():
-        if section and not spec.path.startswith(section):
-            continue
+    table.add_column("meaning", ratio=2)
+    for spec in specs:
         table.add_row(
             spec.path, str(spec.default), describe_range(spec), spec.unit, spec.description
         )
@@ -226,11 +265,16 @@ def compare(
             "The first is the reference for differences."
         ),
     ],
-    reps: Annotated[int, typer.Option("--reps", "-r", min=1, help="Replications.")] = 5,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=1, max=MAX_REPS, help="Replications.")
+    ] = 5,
     weeks: Annotated[
-        int | None, typer.Option("--weeks", "-w", min=1, help="Weeks per run (default 260).")
+        int | None,
+        typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run (default 260)."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed of the replications.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Root seed of the replications (0 or more).")
+    ] = 0,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
@@ -244,14 +288,25 @@ def compare(
     from sim.studies.report import run_compare
 
     overrides = parse_sets(sets, culture)
+    if len(scenarios) < 2:
+        raise UsageError(
+            f"compare needs two or more scenarios, got {len(scenarios)}; e.g. "
+            f"`servicechain compare {scenarios[0]} {scenarios[0]}@two_way`"
+        )
+    if out is not None:
+        check_writable(out)
     run_compare(scenarios, reps, weeks, seed, overrides, out, console, err_console)
 
 
 @app.command("readme-table")
 def readme_table(
-    reps: Annotated[int, typer.Option("--reps", "-r", min=2, help="Replications.")] = 10,
-    weeks: Annotated[int, typer.Option("--weeks", "-w", min=1, help="Weeks per run.")] = 260,
-    seed: Annotated[int, typer.Option("--seed", help="Root seed.")] = 0,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=MAX_REPS, help="Replications.")
+    ] = 10,
+    weeks: Annotated[
+        int, typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run.")
+    ] = 260,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
     write: Annotated[
         Path | None, typer.Option("--write", help="Update the table between markers in this file.")
     ] = None,
@@ -275,9 +330,13 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
 ) -> None:
     """Run a parameter sweep (design x replications) into a parquet folder."""
+    from sim.studies.experiment import load_experiment
     from sim.studies.sweep import run_cli
 
-    run_cli(experiment, workers, scheduler, out, resume, console)
+    exp = load_experiment(experiment)  # a broken file is reported before anything is written
+    if out is not None:
+        check_writable(out, folder=True)
+    run_cli(exp, workers, scheduler, out, resume, console)
 
 
 @app.command()
@@ -290,13 +349,18 @@ def analyze(
     """Summarize a sweep: 95% CIs per design point, sensitivity indices, HTML report."""
     from sim.studies.analyze import run_cli
 
+    if out is not None:
+        check_writable(out)
     run_cli(folder, out, console)
 
 
 @app.command()
 def validate(
     reps: Annotated[
-        int, typer.Option("--reps", "-r", min=2, help="Replications per culture and experiment.")
+        int,
+        typer.Option(
+            "--reps", "-r", min=2, max=MAX_REPS, help="Replications per culture and experiment."
+        ),
     ] = 20,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
@@ -309,6 +373,8 @@ def validate(
     """Check the shipped defaults against published patterns; exit 1 if any fails."""
     from sim.studies.validate import run_cli
 
+    if write:
+        check_writable(out)
     raise typer.Exit(run_cli(reps, workers, out if write else None, console))
 
 

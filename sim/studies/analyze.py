@@ -11,8 +11,8 @@
   half-width, and sigma, ``SALib.analyze.morris``), computed on the replication mean of each
   design point; written to ``DIR/sensitivity.csv``;
 - an **HTML report** with Plotly charts (KPI vs parameter with CI error bars for grid and
-  one_at_a_time designs, scatter for lhs, index bars with CI whiskers for sobol and morris). The
-  Plotly library is embedded once, so the file opens offline.
+  one_at_a_time designs, scatter for lhs, index bars with CI whiskers for sobol and morris),
+  written by :mod:`sim.studies.html`: plotly.js is embedded once, so the file opens offline.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from sim.params import ParameterError
+from sim.studies.html import figure_div, page, write_page
+from sim.studies.stats import t_half_width
 
 
 class AnalysisError(ParameterError):
@@ -66,8 +68,6 @@ def summary(manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame) 
         A long frame: ``point_id``, ``label``, the varied parameters, ``output``, ``n`` (ok runs),
         ``failed``, ``mean``, ``sd``, ``ci_low``, ``ci_high`` (NaN bounds when n < 2).
     """
-    from scipy import stats
-
     names = manifest["parameter_names"]
     ok = runs[runs["status"] == "ok"]
     failed = runs[runs["status"] != "ok"].groupby("point_id").size()
@@ -78,8 +78,7 @@ def summary(manifest: dict[str, Any], runs: pd.DataFrame, design: pd.DataFrame) 
         # Points whose runs all failed still get a row (n = 0), so failures stay visible.
         part = part.reindex(design.index)
         part["n"] = part["n"].fillna(0).astype(int)
-        half = stats.t.ppf(0.975, np.maximum(part["n"] - 1, 1)) * part["sd"] / np.sqrt(part["n"])
-        half[part["n"] < 2] = np.nan
+        half = t_half_width(part["sd"].to_numpy(), part["n"].to_numpy())
         part["ci_low"] = part["mean"] - half
         part["ci_high"] = part["mean"] + half
         part["output"] = col
@@ -181,7 +180,40 @@ def sensitivity(
                         "note": "",
                     }
                 )
-    return pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf", "note"])
+    table = pd.DataFrame(rows, columns=["output", "parameter", "index", "value", "conf", "note"])
+    table.attrs["warnings"] = sample_warnings(manifest, table)
+    return table
+
+
+# Below these, indices are not stable enough to rank parameters.
+MIN_SOBOL_SAMPLES = 64  # base samples N (Saltelli et al. advise hundreds or more)
+MIN_MORRIS_TRAJECTORIES = 10  # Campolongo et al. 2007: 10 to 20 trajectories
+MAX_CONF = 0.1  # widest acceptable 95% half-width of a Sobol index (a share of variance)
+
+
+def sample_warnings(manifest: dict[str, Any], sens: pd.DataFrame) -> list[str]:
+    """Why the sensitivity indices of a sweep may be unstable (empty when they look stable).
+
+    Sobol: fewer than :data:`MIN_SOBOL_SAMPLES` base samples, or S1/ST 95% half-widths above
+    :data:`MAX_CONF`. Morris: fewer than :data:`MIN_MORRIS_TRAJECTORIES` trajectories.
+    """
+    d = manifest["design"]
+    kind, n = d["kind"], int(d["samples"])
+    found = []
+    if kind == "sobol":
+        wide = sens[sens["conf"] > MAX_CONF]
+        if n < MIN_SOBOL_SAMPLES or len(wide):
+            found.append(
+                f"Sobol indices from N = {n} base samples may be unstable: {len(wide)} of "
+                f"{int(sens['conf'].notna().sum())} have a 95% CI half-width above {MAX_CONF}; "
+                f"raise design.samples (a power of 2, at least {max(MIN_SOBOL_SAMPLES, 4 * n)})"
+            )
+    elif kind == "morris" and n < MIN_MORRIS_TRAJECTORIES:
+        found.append(
+            f"Morris indices from {n} trajectories may be unstable; use at least "
+            f"{MIN_MORRIS_TRAJECTORIES} (design.samples)"
+        )
+    return found
 
 
 # ------------------------------------------------------------------------------------ report
@@ -270,31 +302,24 @@ def write_report(
     if sens is not None:
         sens.to_csv(folder / "sensitivity.csv", index=False)
     target = Path(out) if out is not None else folder / "report.html"
-    target.parent.mkdir(parents=True, exist_ok=True)
     figs = figures(manifest, summ, sens)
     n_failed = int((runs["status"] != "ok").sum())
+    summary_line = (
+        f"scenario {manifest['scenario']}, {manifest['weeks']} weeks, "
+        f"{manifest['design']['kind']} design over {len(manifest['parameter_names'])} "
+        f"parameters, {manifest['points']} points x {manifest['replications']} replications "
+        f"= {manifest['total_runs']} runs; {len(runs)} on disk, {n_failed} failed; root seed "
+        f"{manifest['root_seed']}; window mean over the last {manifest['window']} weeks."
+    )
     parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>servicechain sweep: {html.escape(manifest['experiment'])}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
-        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style>",
-        "</head><body>",
         f"<h1>Sweep: {html.escape(manifest['experiment'])}</h1>",
         f"<p>{html.escape(manifest.get('description', ''))}</p>",
-        "<p>"
-        + html.escape(
-            f"scenario {manifest['scenario']}, {manifest['weeks']} weeks, "
-            f"{manifest['design']['kind']} design over {len(manifest['parameter_names'])} "
-            f"parameters, {manifest['points']} points x {manifest['replications']} replications "
-            f"= {manifest['total_runs']} runs; {len(runs)} on disk, {n_failed} failed; root seed "
-            f"{manifest['root_seed']}; window mean over the last {manifest['window']} weeks."
-        )
-        + "</p>",
+        f"<p>{html.escape(summary_line)}</p>",
+        *(figure_div(f"fig-{i}") for i in range(len(figs))),
     ]
-    for i, fig in enumerate(figs):
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0)))
     if sens is not None:
         parts.append("<h2>Sensitivity indices</h2>")
+        parts += [f"<p><b>Warning:</b> {html.escape(w)}</p>" for w in sens.attrs["warnings"]]
         parts.append(sens.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
     parts.append("<h2>Summary (mean and 95% CI over replications)</h2>")
     shown = summ[summ["output"].str.startswith("window.")].head(max_table_rows)
@@ -305,8 +330,9 @@ def write_report(
     if len(errors):
         parts.append("<h2>Failed runs</h2>")
         parts.append(errors.head(max_table_rows).to_html(index=False))
-    parts.append("</body></html>")
-    target.write_text("\n".join(parts), encoding="utf-8")
+    by_id = {f"fig-{i}": fig for i, fig in enumerate(figs)}
+    title = f"servicechain sweep: {manifest['experiment']}"
+    write_page(target, page(title, "\n".join(parts), by_id, "td { font-size: 12px; }"))
     return target
 
 
@@ -349,5 +375,7 @@ def run_cli(folder: Path, out: Path | None, console: Any) -> Path:
                 conf = "" if np.isnan(row.conf) else f"{row.conf:.3g}"
                 st.add_row(row.output, row.parameter, row.index, f"{row.value:.3g}", conf)
         console.print(st)
+        for warning in sens.attrs["warnings"]:
+            console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
     console.print(f"wrote {target} and {Path(folder) / 'summary.csv'}")
     return target

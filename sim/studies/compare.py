@@ -1,8 +1,9 @@
 """Compare scenarios over seeded replications with common random numbers and 95% CIs.
 
-Replication ``i`` of every scenario uses the SAME seed (common random numbers, CRN): the seeds are
-spawned from the root seed with :class:`numpy.random.SeedSequence`, so scenario differences are
-estimated from paired replications and comparing a scenario with itself gives exactly zero.
+Replication ``i`` of every scenario uses the SAME seed (common random numbers, CRN): the seeds come
+from the root seed by :func:`sim.studies.seeds.replication_seeds`, the derivation sweeps and
+validation use too, so scenario differences are estimated from paired replications and comparing
+a scenario with itself gives exactly zero.
 Confidence intervals are Student-t intervals over replications (for differences: over the paired
 per-replication differences).
 
@@ -14,17 +15,18 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
-from sim.params import ParameterError
+from sim.params import ParameterError, field_spec
 from sim.scenario import load_scenario, scenario_info
+from sim.studies.progress import Progress
+from sim.studies.seeds import replication_seeds
+from sim.studies.stats import mean_ci
 
 STATS = ("final", "mean")
 # Columns that describe the run rather than measure it: not summarized.
@@ -61,6 +63,20 @@ class CompareResult:
     info: dict[str, dict[str, str]] = field(default_factory=dict)
     elapsed: float = 0.0
 
+    def plot_chain(self, stat: str = "mean"):
+        """The service-profit chain side by side (a Plotly figure): a bar per scenario per link,
+        whole-run means (``stat="mean"``) or final-week values, with 95% CI error bars."""
+        from sim.studies.report import chain_figure
+
+        return chain_figure(self, stat)
+
+    def plot_timeseries(self, kpis: Sequence[str] | None = None):
+        """Weekly means per scenario with 95% confidence bands (a Plotly figure), one panel per
+        KPI (default: the service-profit chain)."""
+        from sim.studies.report import TIMESERIES_KPIS, timeseries_figure
+
+        return timeseries_figure(self, tuple(kpis) if kpis else TIMESERIES_KPIS)
+
     def table(self, stat: str = "mean") -> pd.DataFrame:
         """Wide view of the summary: rows KPIs, columns (scenario, mean/ci/diff)."""
         if stat not in STATS:
@@ -69,72 +85,6 @@ class CompareResult:
         return s.pivot(index="kpi", columns="scenario").reindex(
             columns=self.scenarios, level="scenario"
         )
-
-
-def t_quantile(p: float, df: int) -> float:
-    """Quantile of Student's t distribution with ``df`` (integer) degrees of freedom.
-
-    Uses the exact closed-form CDF for integer degrees of freedom (Abramowitz & Stegun 26.7.3-4)
-    and bisection, so the package needs no SciPy.
-
-    Args:
-        p: Probability in (0, 1), e.g. 0.975 for a two-sided 95% interval.
-        df: Degrees of freedom (>= 1).
-    """
-    if df < 1:
-        raise ValueError("t_quantile: df must be >= 1")
-    if not 0.0 < p < 1.0:
-        raise ValueError("t_quantile: p must be in (0, 1)")
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-
-    def central(t: float) -> float:  # P(|T| < t)
-        theta = math.atan(t / math.sqrt(df))
-        s, c = math.sin(theta), math.cos(theta)
-        if df % 2 == 1:
-            total, term = 0.0, c
-            for k in range(1, (df - 1) // 2 + 1):
-                if k > 1:
-                    term *= c * c * (2 * k - 2) / (2 * k - 1)
-                total += term
-            return (2.0 / math.pi) * (theta + s * total) if df > 1 else 2.0 * theta / math.pi
-        total, term = 1.0, 1.0
-        for k in range(1, (df - 2) // 2 + 1):
-            term *= c * c * (2 * k - 1) / (2 * k)
-            total += term
-        return s * total
-
-    target = 2.0 * p - 1.0
-    lo, hi = 0.0, 1.0
-    while central(hi) < target:
-        hi *= 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        if central(mid) < target:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo < 1e-12 * max(1.0, hi):
-            break
-    return 0.5 * (lo + hi)
-
-
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of a sample (NaN interval for n < 2)."""
-    x = np.asarray(values, dtype=float)
-    n = x.size
-    m = float(x.mean()) if n else float("nan")
-    if n < 2:
-        return m, float("nan"), float("nan")
-    sd = float(x.std(ddof=1))
-    half = t_quantile(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n)
-    return m, m - half, m + half
-
-
-def replication_seeds(seed: int, reps: int) -> list[int]:
-    """Seeds of replications 0..reps-1, spawned from the root seed (the same for every scenario)."""
-    children = np.random.SeedSequence(seed).spawn(reps)
-    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
 
 
 def unique_labels(specs: Sequence[str]) -> list[str]:
@@ -155,7 +105,7 @@ def compare(
     weeks: int | None = None,
     seed: int = 0,
     overrides: Mapping[str, Any] | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: bool | Any | Callable[[str, int], None] = False,
 ) -> CompareResult:
     """Run every scenario ``reps`` times with common random numbers and summarize the KPIs.
 
@@ -164,10 +114,13 @@ def compare(
             (e.g. ``airline@two_way``). At least one; the first is the reference for differences.
         reps: Replications per scenario (>= 1; confidence intervals need >= 2).
         weeks: Weeks per run (None = the first scenario's ``weeks``, default 260).
-        seed: Root seed; replication seeds are spawned from it.
+        seed: Root seed; replication seeds derive from it
+            (:func:`sim.studies.seeds.replication_seeds`, as in sweeps).
         overrides: Dotted-path overrides applied to every scenario (a ``@culture`` in a spec
             wins over ``culture.service_direction`` here).
-        progress: Called as ``progress(label, rep)`` after each finished run.
+        progress: True shows progress on stderr (a bar on a terminal, plain lines elsewhere,
+            see :mod:`sim.studies.progress`); a rich console draws it there; a callable is
+            called as ``progress(label, rep)`` after each finished run.
 
     Returns:
         A :class:`CompareResult` with tidy ``timeseries`` and ``summary`` frames.
@@ -187,6 +140,8 @@ def compare(
         raise ParameterError("compare: give at least one scenario")
     if reps < 1:
         raise ParameterError(f"compare: reps = {reps}; allowed: a whole number >= 1")
+    if seed < 0:
+        raise ParameterError(f"compare: seed = {seed}; allowed: a whole number >= 0")
     labels = unique_labels(specs)
     # Validate everything before running anything: a typo in the last scenario must not cost
     # the runs of the first ones.
@@ -200,23 +155,29 @@ def compare(
             )
         resolved.append(params)
     n_weeks = resolved[0].weeks if weeks is None else int(weeks)
-    if n_weeks < 1:
-        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number >= 1")
+    most = int(field_spec("weeks").high or n_weeks)
+    if not 1 <= n_weeks <= most:
+        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number from 1 to {most}")
     seeds = replication_seeds(seed, reps)
 
     started = time.perf_counter()
     frames = []
-    for label, params in zip(labels, resolved, strict=True):
-        for rep, rep_seed in enumerate(seeds):
-            model = ServiceCultureModel(params, seed=rep_seed)
-            model.run(n_weeks)
-            df = model.kpis().reset_index()
-            df.insert(0, "seed", rep_seed)
-            df.insert(0, "rep", rep)
-            df.insert(0, "scenario", label)
-            frames.append(df)
-            if progress is not None:
-                progress(label, rep)
+    callback = progress if callable(progress) else None
+    shown = progress is not False and progress is not None and callback is None
+    console = None if isinstance(progress, bool) else progress
+    with Progress("compare", len(labels) * reps, "runs", enabled=shown, console=console) as bar:
+        for label, params in zip(labels, resolved, strict=True):
+            for rep, rep_seed in enumerate(seeds):
+                model = ServiceCultureModel(params, seed=rep_seed)
+                model.run(n_weeks)
+                df = model.kpis().reset_index()
+                df.insert(0, "seed", rep_seed)
+                df.insert(0, "rep", rep)
+                df.insert(0, "scenario", label)
+                frames.append(df)
+                bar.advance(description=f"{label} rep {rep + 1}/{reps}")
+                if callback is not None:
+                    callback(label, rep)
     elapsed = time.perf_counter() - started
     ts = pd.concat(frames, ignore_index=True)
     ts["scenario"] = pd.Categorical(ts["scenario"], categories=labels, ordered=True)

@@ -1,23 +1,23 @@
 """Plotly figures, the self-contained offline HTML report, and the README table of a comparison.
 
-The HTML report embeds plotly.js inline (no CDN), so it opens on a laptop at a client site with
-no network. Each figure's JSON sits in its own ``<script type="application/json">`` block and is
-drawn by a few lines of script, so the data behind every chart can be read back from the file.
+The HTML report is written by :mod:`sim.studies.html` (plotly.js inline, no CDN), so it opens on
+a laptop at a client site with no network, and the data behind every chart can be read back from
+the file (:func:`read_report_figures`).
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from sim.kpis import CHAIN, KPI_BY_NAME
+from sim.kpis import CHAIN, KPI_BY_NAME, format_kpi
 from sim.params import ParameterError
-from sim.studies.compare import CompareResult, annual_turnover, mean_ci, t_quantile
+from sim.studies.compare import CompareResult, annual_turnover
+from sim.studies.html import figure_div, page, write_page
+from sim.studies.stats import mean_ci, t_half_width
 
 # The time series shown in the report: the service-profit chain, link by link.
 TIMESERIES_KPIS: tuple[str, ...] = tuple(kpi for _, kpi in CHAIN)
@@ -26,26 +26,14 @@ README_START = "<!-- readme-table:start -->"
 README_END = "<!-- readme-table:end -->"
 
 
-def fmt(value: float) -> str:
-    """A number with about three significant digits (thousands separated), 'n/a' for NaN."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    a = abs(value)
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 100:
-        return f"{value:.0f}"
-    if a >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3f}"
-
-
-def fmt_ci(mean: float, low: float, high: float, signed: bool = False) -> str:
-    """``mean [low, high]`` (just the mean when the interval is undefined)."""
-    m = ("+" if signed and mean > 0 else "") + fmt(mean)
+def fmt_ci(
+    mean: float, low: float, high: float, kpi: str | None = None, signed: bool = False
+) -> str:
+    """``mean [low, high]`` in the KPI's format (just the mean when the interval is undefined)."""
+    m = ("+" if signed and mean > 0 else "") + format_kpi(mean, kpi)
     if math.isnan(low) or math.isnan(high):
         return m
-    return f"{m} [{fmt(low)}, {fmt(high)}]"
+    return f"{m} [{format_kpi(low, kpi)}, {format_kpi(high, kpi)}]"
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -65,9 +53,7 @@ def band_frame(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS) -
     mean, sd, n = g.mean(), g.std(ddof=1), g.count()
     out = []
     for kpi in kpis:
-        reps = n[kpi].to_numpy()
-        q = np.array([t_quantile(0.975, int(r) - 1) if r > 1 else np.nan for r in reps])
-        half = q * sd[kpi].to_numpy() / np.sqrt(np.maximum(reps, 1))
+        half = t_half_width(sd[kpi].to_numpy(), n[kpi].to_numpy())
         part = pd.DataFrame(
             {
                 "kpi": kpi,
@@ -198,9 +184,11 @@ def summary_html(result: CompareResult, stat: str) -> str:
     rows = []
     for kpi in s["kpi"].unique():
         d = s[s["kpi"] == kpi].set_index("scenario")
-        cells = [fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]]) for lbl in result.scenarios]
+        cells = [
+            fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]], kpi=kpi) for lbl in result.scenarios
+        ]
         cells += [
-            fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], signed=True)
+            fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], kpi=kpi, signed=True)
             for lbl in result.scenarios[1:]
         ]
         unit = KPI_BY_NAME[kpi].unit if kpi in KPI_BY_NAME else ""
@@ -215,23 +203,13 @@ def summary_html(result: CompareResult, stat: str) -> str:
     )
 
 
-def _json_block(fig_id: str, fig) -> str:
-    # "</" inside a script element would end it early; "<\/" is the same JSON string.
-    payload = fig.to_json().replace("</", "<\\/")
-    return f'<script type="application/json" id="{fig_id}-data">{payload}</script>'
-
-
 def report_html(result: CompareResult) -> str:
     """The whole report as one self-contained HTML document (plotly.js inline)."""
-    from plotly.offline import get_plotlyjs
-
     figures = {
         "fig-chain": chain_figure(result, "mean"),
         "fig-timeseries": timeseries_figure(result),
         "fig-chain-final": chain_figure(result, "final"),
     }
-    blocks = "\n".join(_json_block(k, f) for k, f in figures.items())
-    divs = {k: f'<div id="{k}" class="figure"></div>' for k in figures}
     items = []
     for lbl in result.scenarios:
         meta = result.info.get(lbl, {})
@@ -241,42 +219,22 @@ def report_html(result: CompareResult) -> str:
         )
     scen = "".join(items)
     seeds = ", ".join(str(s) for s in result.seeds)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>servicechain comparison: {html.escape(" vs ".join(result.scenarios))}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1300px; color: #222; }}
-table {{ border-collapse: collapse; font-size: 13px; margin: 1em 0; }}
-th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; }}
-td.unit {{ color: #777; text-align: left; }}
-.narr {{ color: #555; font-size: 13px; }}
-.figure {{ margin: 1.5em 0; }}
-</style>
-<script>{get_plotlyjs()}</script>
-</head><body>
-<h1>servicechain: {html.escape(" vs ".join(result.scenarios))}</h1>
+    title = " vs ".join(result.scenarios)
+    body = f"""<h1>servicechain: {html.escape(title)}</h1>
 <p>{result.reps} replications of {result.weeks} weeks per scenario, root seed {result.seed};
 common random numbers: replication <i>i</i> uses the same seed in every scenario
 (seeds: {seeds}). Intervals are 95% Student-t intervals over replications; differences to
 <b>{html.escape(result.scenarios[0])}</b> are paired by replication.</p>
 <ul>{scen}</ul>
-{divs["fig-chain"]}
+{figure_div("fig-chain")}
 <h2>Mean over weeks 1-{result.weeks}</h2>
 {summary_html(result, "mean")}
-{divs["fig-timeseries"]}
+{figure_div("fig-timeseries")}
 <h2>Final week ({result.weeks})</h2>
 {summary_html(result, "final")}
-{divs["fig-chain-final"]}
-{blocks}
-<script>
-for (const id of {json.dumps(list(figures))}) {{
-  const fig = JSON.parse(document.getElementById(id + "-data").textContent);
-  Plotly.newPlot(id, fig.data, fig.layout, {{responsive: true, displaylogo: false}});
-}}
-</script>
-</body></html>
-"""
+{figure_div("fig-chain-final")}"""
+    style = "td.unit { color: #777; text-align: left; }\n.narr { color: #555; font-size: 13px; }"
+    return page(f"servicechain comparison: {title}", body, figures, style)
 
 
 def write_report(result: CompareResult, path: str | Path) -> Path:
@@ -284,20 +242,7 @@ def write_report(result: CompareResult, path: str | Path) -> Path:
     out = Path(path)
     if out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report_html(result), encoding="utf-8")
-    return out
-
-
-def read_report_figures(path: str | Path) -> dict[str, dict]:
-    """The figures (Plotly JSON) embedded in a report written by :func:`write_report`."""
-    import re
-
-    text = Path(path).read_text(encoding="utf-8")
-    found = re.findall(
-        r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', text, re.S
-    )
-    return {fig_id: json.loads(payload) for fig_id, payload in found}
+    return write_page(out, report_html(result))
 
 
 # ------------------------------------------------------------------ README table
@@ -326,10 +271,9 @@ def readme_table(result: CompareResult) -> str:
         cells = []
         for _, col in README_COLUMNS:
             m, lo, hi = mean_ci(per_rep.loc[label, col].to_numpy())
-            if col == "annual_turnover":
-                cells.append(f"{m:.1%} [{lo:.1%}, {hi:.1%}]")
-            else:
-                cells.append(fmt_ci(m, lo, hi))
+            # Whole-run annual turnover is a rate per year, formatted as turnover_annualized.
+            kpi = "turnover_annualized" if col == "annual_turnover" else col
+            cells.append(fmt_ci(m, lo, hi, kpi=kpi))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     note = (
         f"\n*{result.reps} replications x {result.weeks} weeks each, root seed {result.seed}, "
@@ -373,9 +317,12 @@ def print_summary(result: CompareResult, console, kpis: tuple[str, ...] = TIMESE
             table.add_column(f"{lbl} − {ref}", justify="right", style="cyan")
         for kpi in kpis:
             d = s[s["kpi"] == kpi].set_index("scenario")
-            cells = [fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]]) for lbl in result.scenarios]
+            cells = [
+                fmt_ci(*d.loc[lbl, ["mean", "ci_low", "ci_high"]], kpi=kpi)
+                for lbl in result.scenarios
+            ]
             cells += [
-                fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], signed=True)
+                fmt_ci(*d.loc[lbl, ["diff", "diff_ci_low", "diff_ci_high"]], kpi=kpi, signed=True)
                 for lbl in result.scenarios[1:]
             ]
             table.add_row(kpi, *cells)
@@ -400,19 +347,12 @@ def run_compare(
 ) -> CompareResult:
     """``servicechain compare``: replications with a progress bar, tables, the HTML report."""
     from sim.studies.compare import compare
-    from sim.studies.progress import progress_bar
 
     if out is not None and out.suffix.lower() not in (".html", ".htm"):
         raise ParameterError(f"--out {out}: the report is HTML; use a file name ending in .html")
-    with progress_bar("runs", err_console) as bar:
-        task = bar.add_task("compare", total=len(scenarios) * reps)
-
-        def tick(label: str, rep: int) -> None:
-            bar.update(task, advance=1, description=f"{label} rep {rep + 1}/{reps}")
-
-        result = compare(
-            scenarios, reps=reps, weeks=weeks, seed=seed, overrides=overrides, progress=tick
-        )
+    result = compare(
+        scenarios, reps=reps, weeks=weeks, seed=seed, overrides=overrides, progress=err_console
+    )
     print_summary(result, console)
     console.print(
         f"{len(result.scenarios)} scenarios x {reps} replications x {result.weeks} weeks in "

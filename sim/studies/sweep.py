@@ -4,8 +4,9 @@
 :mod:`sim.experiment`):
 
 - **Runs**: every design point x every replication. ``run_id = point_id * replications + rep``.
-- **Seeds**: the root seed's :class:`numpy.random.SeedSequence` spawns two children; child 0
-  seeds the design sampler, child 1 spawns one child per replication. Replication ``r`` uses the
+- **Seeds**: :mod:`sim.studies.seeds` (the derivation compare and validate use too): the root
+  seed's :class:`numpy.random.SeedSequence` spawns two children; child 0 seeds the design
+  sampler, child 1 spawns one child per replication. Replication ``r`` uses the
   same seed at every design point (common random numbers), so differences between points are
   not sampling noise of different streams, and a run's seed never depends on how or where the
   sweep is executed. Every row records its seed, point id and replication.
@@ -35,7 +36,6 @@ import hashlib
 import json
 import math
 import os
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -48,29 +48,39 @@ import pandas as pd
 
 from sim.params import ParameterError, Params, field_spec
 from sim.studies.experiment import Experiment, ExperimentError, design_points, load_experiment
+from sim.studies.seeds import replication_seeds
 
 MAX_BATCH = 64  # runs per task: bounds what a crash loses and keeps part files few
+# Tables written beside runs/ when the experiment asks for them (a part of each is written
+# before the runs part of the same number, so a runs part implies its companions).
+EXTRA_TABLES = ("timeseries", "panel")
 
 
 class SweepError(ParameterError):
     """A sweep cannot start or continue (output folder conflict, unreachable scheduler...)."""
 
 
-# ------------------------------------------------------------------------------------ seeds
-def replication_seeds(root: int, replications: int) -> list[int]:
-    """The seed of each replication: child 1 of the root spawns one child per replication.
+class SweepRuns(pd.DataFrame):
+    """The runs table of a sweep (a DataFrame: one row per run) with plotting methods.
 
-    Args:
-        root: The experiment's root seed.
-        replications: Number of replications.
-
-    Returns:
-        One non-negative 63-bit integer per replication (fits parquet int64).
+    ``attrs["out"]`` is the sweep's folder and ``attrs["sweep"]`` its counts; frames derived
+    from it (selections, group-bys) are plain DataFrames.
     """
-    reps = np.random.SeedSequence(root).spawn(2)[1]
-    return [
-        int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in reps.spawn(replications)
-    ]
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
+
+    def plot_summary(self) -> list:
+        """The analysis report's Plotly figures: per KPI, its window mean against the first
+        varied parameter with 95% CIs (bars for one_at_a_time designs), or the sensitivity
+        indices of sobol and morris designs."""
+        from sim.studies.analyze import figures, load_sweep, sensitivity, summary
+
+        manifest, runs, design = load_sweep(self.attrs["out"])
+        return figures(
+            manifest, summary(manifest, runs, design), sensitivity(manifest, runs, design)
+        )
 
 
 @dataclass(frozen=True)
@@ -110,19 +120,21 @@ class Batch:
     kpis: tuple[str, ...]
     window: int
     timeseries: bool
+    panel: str | None
     runs: tuple[Run, ...]
 
 
-def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | None]:
+def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], dict[str, pd.DataFrame]]:
     """Execute a batch (in a worker): one result row per run, errors caught per run.
 
     Returns:
-        ``(batch number, rows, time-series frame or None)``.
+        ``(batch number, rows, extra tables)``: the extra tables (``timeseries``, ``panel``)
+        that the experiment asks for, each keyed by ``run_id``, ``point_id``, ``rep``.
     """
     from sim.model import ServiceCultureModel
 
     rows: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
+    extras: dict[str, list[pd.DataFrame]] = {name: [] for name in EXTRA_TABLES}
     for run in batch.runs:
         row: dict[str, Any] = {
             "run_id": run.run_id,
@@ -133,7 +145,9 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
         }
         started = time.perf_counter()
         try:
-            model = ServiceCultureModel(scenario=batch.base, overrides=run.values, seed=run.seed)
+            model = ServiceCultureModel(
+                scenario=batch.base, overrides=run.values, seed=run.seed, panel=batch.panel
+            )
             df = model.run(batch.weeks)
             cols = list(batch.kpis)
             final = df[cols].iloc[-1]
@@ -143,11 +157,9 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
                 row[f"window.{k}"] = float(mean[k])
             row["status"], row["error"] = "ok", ""
             if batch.timeseries:
-                ts = df[cols].reset_index()
-                ts.insert(0, "rep", run.rep)
-                ts.insert(0, "point_id", run.point_id)
-                ts.insert(0, "run_id", run.run_id)
-                series.append(ts)
+                extras["timeseries"].append(_keyed(df[cols].reset_index(), run))
+            if batch.panel is not None:
+                extras["panel"].append(_keyed(model.panel_frame(), run))
         except Exception as err:  # a failing run is data, not the end of the sweep
             for k in batch.kpis:
                 row[f"final.{k}"] = math.nan
@@ -156,7 +168,16 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], pd.DataFrame | N
             row["error"] = f"{type(err).__name__}: {err}"
         row["seconds"] = time.perf_counter() - started
         rows.append(row)
-    return batch.number, rows, (pd.concat(series, ignore_index=True) if series else None)
+    tables = {k: pd.concat(v, ignore_index=True) for k, v in extras.items() if v}
+    return batch.number, rows, tables
+
+
+def _keyed(frame: pd.DataFrame, run: Run) -> pd.DataFrame:
+    """A run's table with its ``run_id``, ``point_id`` and ``rep`` in front."""
+    frame.insert(0, "rep", run.rep)
+    frame.insert(0, "point_id", run.point_id)
+    frame.insert(0, "run_id", run.run_id)
+    return frame
 
 
 class InlineExecutor(Executor):
@@ -206,6 +227,28 @@ def finished_run_ids(out: Path) -> set[int]:
     return set(pd.read_parquet(runs, columns=["run_id"])["run_id"].tolist())
 
 
+def _set_aside_unreadable_parts(out: Path) -> list[Path]:
+    """Rename part files that are not readable parquet (a crash mid-copy, a full disk) to
+    ``_unreadable-part-NNNNN.parquet``, which readers skip, together with the runs part of
+    the same number, so their runs are done again. Returns the new names."""
+    import pyarrow.parquet as pq
+
+    moved = []
+    for table in ("runs", *EXTRA_TABLES):
+        for part in sorted((out / table).glob("part-*.parquet")):
+            try:
+                pq.ParquetFile(part).metadata  # noqa: B018 - reading the footer is the check
+            except Exception:
+                number = part.stem.split("-")[1]
+                for t in ("runs", *EXTRA_TABLES):
+                    twin = out / t / f"part-{number}.parquet"
+                    if twin.exists():
+                        aside = twin.with_name(f"_unreadable-part-{number}.parquet")
+                        os.replace(twin, aside)
+                        moved.append(aside)
+    return moved
+
+
 def fingerprint(exp: Experiment) -> str:
     """A hash of everything that determines the sweep's rows (not the output folder)."""
     doc = {
@@ -220,13 +263,16 @@ def fingerprint(exp: Experiment) -> str:
         "kpis": list(exp.kpis),
         "window": exp.window,
         "timeseries": exp.timeseries,
+        # Only when set, so folders of experiments without a panel keep their fingerprint.
+        **({"panel": exp.panel} if exp.panel else {}),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
-    from sim import __version__
+    from sim.studies.provenance import environment
 
+    env = environment()
     return {
         "experiment": exp.name,
         "description": exp.description,
@@ -246,18 +292,29 @@ def _manifest(exp: Experiment, total: int, n_points: int) -> dict[str, Any]:
         "kpis": list(exp.kpis),
         "window": exp.window,
         "timeseries": exp.timeseries,
+        "panel": exp.panel,
         "points": n_points,
         "total_runs": total,
         "fingerprint": fingerprint(exp),
-        "package_version": __version__,
-        "python": sys.version.split()[0],
+        "package_version": env["package_version"],
+        "python": env["python"],
+        "environment": env,
+        # Everything a run needs besides its varied values and seed (see rerun()).
+        "base_params": exp.base_params().model_dump(mode="json"),
+        "replication_seeds": replication_seeds(exp.seed, exp.replications),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
 
-def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
-    """Check the output folder against the experiment; return the run_ids already done."""
+def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> tuple[set[int], list[Path]]:
+    """Check the output folder against the experiment.
+
+    Returns:
+        The run_ids already done, and the unreadable part files set aside (their runs are
+        done again).
+    """
     manifest = out / "manifest.json"
+    set_aside = _set_aside_unreadable_parts(out)
     done = finished_run_ids(out)
     if manifest.is_file():
         try:
@@ -276,13 +333,15 @@ def _prepare_folder(out: Path, exp: Experiment, resume: bool) -> set[int]:
             f"{out} already holds {len(done)} finished runs of this sweep; pass --resume "
             "(resume=True) to continue it, or choose another --out"
         )
-    for stale in (*out.glob("runs/.part-*"), *out.glob("timeseries/.part-*")):
-        stale.unlink()
-    # A time-series part whose runs part never landed belongs to runs that will be redone.
+    for table in ("runs", *EXTRA_TABLES):
+        for stale in out.glob(f"{table}/.part-*"):
+            stale.unlink()
+    # A companion part whose runs part never landed belongs to runs that will be redone.
     runs_parts = _part_numbers(out / "runs")
-    for n in _part_numbers(out / "timeseries") - runs_parts:
-        (out / "timeseries" / f"part-{n:05d}.parquet").unlink()
-    return done
+    for table in EXTRA_TABLES:
+        for n in _part_numbers(out / table) - runs_parts:
+            (out / table / f"part-{n:05d}.parquet").unlink()
+    return done, set_aside
 
 
 # ------------------------------------------------------------------------------------ executors
@@ -313,11 +372,9 @@ def _open_executor(
         raise SweepError(f"workers must be 1 or more, got {n}")
     if n == 1:
         return InlineExecutor(), 1, None
-    import multiprocessing
+    from sim.studies.workers import process_pool
 
-    # Spawn explicitly: mesa switches to it anyway, and forking a process with numpy threads
-    # is unsafe on some platforms. Workers import sim once (about 2 s) and then run many batches.
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = process_pool(n)  # workers exit if this process dies, even by SIGKILL
     return pool, n, pool
 
 
@@ -337,7 +394,7 @@ def sweep(
     progress: bool = True,
     executor: Executor | None = None,
     batch_size: int | None = None,
-) -> pd.DataFrame:
+) -> SweepRuns:
     """Run an experiment and return all its runs (one row per run, sorted by run_id).
 
     Args:
@@ -354,8 +411,9 @@ def sweep(
         batch_size: Runs per task (default: about eight tasks per worker, at most 64).
 
     Returns:
-        The ``runs`` table (see the module docstring); ``df.attrs["sweep"]`` holds counts
-        (total, executed, skipped, failed) and the wall time in seconds.
+        The ``runs`` table (see the module docstring) as :class:`SweepRuns`, a DataFrame with
+        ``plot_summary()``; ``df.attrs["sweep"]`` holds counts (total, executed, skipped,
+        failed) and the wall time in seconds, ``df.attrs["out"]`` the folder.
 
     Raises:
         ExperimentError: invalid experiment file.
@@ -364,60 +422,43 @@ def sweep(
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     folder = Path(out) if out is not None else exp.out
+    if folder.exists() and not folder.is_dir():
+        raise SweepError(f"--out {folder}: is a file; give a folder for the results")
     points = design_points(exp)
     total = len(points) * exp.replications
     folder.mkdir(parents=True, exist_ok=True)
-    done = _prepare_folder(folder, exp, resume)
+    done, set_aside = _prepare_folder(folder, exp, resume)
     if not (folder / "manifest.json").is_file():
         (folder / "manifest.json").write_text(
             json.dumps(_manifest(exp, total, len(points)), indent=2, default=str)
         )
         points.reset_index().to_parquet(folder / "design.parquet", index=False)
     todo = (r for r in plan_runs(exp, points) if r.run_id not in done)
-    n_todo = total - len(done & set(range(total)))
+    n_todo = total - sum(1 for r in done if 0 <= r < total)
     started = time.perf_counter()
     stats = {"total": total, "skipped": total - n_todo, "executed": 0, "failed": 0}
     if n_todo > 0:
         _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats)
     stats["seconds"] = time.perf_counter() - started
-    df = pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True)
+    df = SweepRuns(pd.read_parquet(folder / "runs").sort_values("run_id", ignore_index=True))
     stats["failed_total"] = int((df["status"] != "ok").sum())
+    stats["set_aside"] = [str(p) for p in set_aside]
     df.attrs["sweep"] = stats
     df.attrs["out"] = str(folder)
     return df
 
 
 def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, progress, stats):
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from sim.studies.progress import Progress
 
     ex, slots, closer = _open_executor(workers, scheduler, executor)
     size = batch_size or _batch_size(n_todo, slots)
     base = exp.base_params()
     columns = _columns(exp)
-    used = _part_numbers(folder / "runs") | _part_numbers(folder / "timeseries")
+    used = set().union(*(_part_numbers(folder / t) for t in ("runs", *EXTRA_TABLES)))
     next_number = max(used, default=-1) + 1
-    console = Console(stderr=True)
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs  {task.fields[rate]}  {task.fields[failed]} failed"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not progress,
-    )
+    bar = Progress(exp.name, n_todo, "runs", enabled=progress)
     inflight: set[Future] = set()
-    t0 = time.perf_counter()
 
     def batches() -> Iterator[Batch]:
         nonlocal next_number
@@ -426,18 +467,17 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
             chunk.append(run)
             if len(chunk) == size:
                 yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
-                            tuple(chunk))  # fmt: skip
+                            exp.panel, tuple(chunk))  # fmt: skip
                 next_number += 1
                 chunk = []
         if chunk:
             yield Batch(next_number, base, exp.weeks, exp.kpis, exp.window, exp.timeseries,
-                        tuple(chunk))  # fmt: skip
+                        exp.panel, tuple(chunk))  # fmt: skip
             next_number += 1
 
     source = batches()
     try:
         with bar:
-            task = bar.add_task(exp.name, total=n_todo, rate="", failed=0)
             exhausted = False
             while True:
                 while not exhausted and len(inflight) < 2 * slots:
@@ -451,7 +491,7 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                 finished, inflight = wait(inflight, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     try:
-                        number, rows, ts = fut.result()
+                        number, rows, tables = fut.result()
                     except Exception as err:
                         raise SweepError(
                             f"a worker failed ({type(err).__name__}: {err}); the "
@@ -459,19 +499,13 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                             f"{folder}; rerun with --resume to continue"
                         ) from err
                     frame = pd.DataFrame(rows, columns=list(columns)).astype(columns)
-                    if ts is not None:  # time series first: a runs part implies its series
-                        _write_part(folder / "timeseries", number, ts)
+                    for table, part in tables.items():  # first: a runs part implies them
+                        _write_part(folder / table, number, part)
                     _write_part(folder / "runs", number, frame)
                     failed = int((frame["status"] != "ok").sum())
                     stats["executed"] += len(frame)
                     stats["failed"] += failed
-                    rate = stats["executed"] / max(time.perf_counter() - t0, 1e-9)
-                    bar.update(
-                        task,
-                        advance=len(frame),
-                        rate=f"{rate:.2f}/s",
-                        failed=stats["failed"],
-                    )
+                    bar.advance(len(frame), status=f"{stats['failed']} failed")
     except BaseException:
         for fut in inflight:
             fut.cancel()
@@ -482,6 +516,43 @@ def _drive(exp, folder, todo, n_todo, workers, scheduler, executor, batch_size, 
                 closer.shutdown(wait=True, cancel_futures=True)
             else:
                 closer.close()
+
+
+def rerun(folder: str | Path, run_id: int) -> pd.DataFrame:
+    """Run one stored run of a sweep again, exactly: its weekly KPI frame.
+
+    The run's parameters are the manifest's fully resolved base parameters with the run's
+    varied values (from ``runs/``) and its recorded seed, so the result does not depend on the
+    scenario files or experiment file as they are now.
+
+    Args:
+        folder: The sweep's output folder.
+        run_id: The run to repeat.
+
+    Returns:
+        The KPI frame of :meth:`sim.model.ServiceCultureModel.kpis` (its last row gives the
+        run's ``final.<kpi>`` values).
+
+    Raises:
+        SweepError: no such folder or run, or a manifest without resolved parameters.
+    """
+    from sim.model import ServiceCultureModel
+
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError) as err:
+        raise SweepError(f"{folder}: not a readable sweep folder ({err})") from None
+    if "base_params" not in manifest:
+        raise SweepError(f"{folder}: the manifest has no resolved parameters (an older sweep)")
+    runs = pd.read_parquet(folder / "runs", filters=[("run_id", "==", int(run_id))])
+    if runs.empty:
+        raise SweepError(f"{folder}: no finished run with run_id {run_id}")
+    row = runs.iloc[0]
+    values = {p: _py(row[p]) for p in manifest["parameter_names"]}
+    base = Params.model_validate(manifest["base_params"])
+    model = ServiceCultureModel(base, overrides=values, seed=int(row["seed"]))
+    return model.run(int(manifest["weeks"]))
 
 
 # ------------------------------------------------------------------------------------ benchmark
@@ -534,7 +605,7 @@ def throughput(
 
 # ------------------------------------------------------------------------------------ CLI
 def run_cli(
-    experiment: str,
+    experiment: str | Experiment,
     workers: int | None,
     scheduler: str | None,
     out: Path | None,
@@ -542,7 +613,7 @@ def run_cli(
     console: Any,
 ) -> pd.DataFrame:
     """``servicechain sweep``: run, then print where the results are and the failure count."""
-    exp = load_experiment(experiment)
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     df = sweep(exp, workers=workers, scheduler=scheduler, out=out, resume=resume)
     st = df.attrs["sweep"]
     where = df.attrs["out"]
@@ -554,6 +625,8 @@ def run_cli(
     if st["failed_total"]:
         first = df.loc[df["status"] != "ok", "error"].iloc[0]
         console.print(f"first failure: {first}", highlight=False)
+    for path in st["set_aside"]:
+        console.print(f"[yellow]note:[/] {path} was unreadable, set aside; its runs were redone")
     console.print(f"next: servicechain analyze {where}")
     return df
 
@@ -563,9 +636,10 @@ __all__ = [
     "InlineExecutor",
     "Run",
     "SweepError",
+    "SweepRuns",
     "finished_run_ids",
     "plan_runs",
-    "replication_seeds",
+    "rerun",
     "run_batch",
     "sweep",
     "throughput",

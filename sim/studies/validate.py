@@ -1,8 +1,9 @@
 """Validation against published findings: several patterns at once from one parameterization.
 
 Pattern-oriented modelling: the shipped defaults must reproduce, together, the patterns the
-literature reports (DESIGN.md §2-3). ``servicechain validate`` runs every check and prints a table
-(pattern, source, target band, measured value with 95% CI, pass or fail) and writes
+literature reports (docs/MODEL.md names each source). ``servicechain validate`` runs every check
+and prints a table (pattern, source, target band, measured value with 95% CI, pass or fail) and
+writes
 ``docs/VALIDATION.md`` with charts.
 
 Definitions used throughout:
@@ -12,15 +13,16 @@ Definitions used throughout:
   design, like an engagement survey followed by a year of outcomes). Correlations are computed
   across the units of one organization and averaged over replications (Fisher z), with a 95% CI.
 - **Annual turnover** = quits over the run / mean headcount / years.
-- Replication r uses seed r for every scenario (common random numbers), so culture differences are
-  paired.
+- Replication r uses the same seed in every scenario (common random numbers), so culture
+  differences are paired; the seeds derive from the root seed as in compare and sweeps
+  (:func:`sim.studies.seeds.replication_seeds`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.scenario import CULTURE_PRESETS
 from sim.state import BAND_VALUES
-from sim.studies.compare import mean_ci
+from sim.studies.seeds import replication_seeds, sampler_seed
+from sim.studies.stats import latin_hypercube, mean_ci
+from sim.studies.workers import process_pool
 
 WEEKS = 260
 UNIT_WINDOW = 52
-CULTURES = ("pyramid", "two_way", "inverted")
 
 # Organizations of the link sweep: each parameter drawn by Latin hypercube over these bounds.
 LINK_SWEEP_BOUNDS: dict[str, tuple[float, float]] = {
@@ -246,18 +250,6 @@ def surge_run(
     }
 
 
-def latin_hypercube(
-    bounds: dict[str, tuple[float, float]], n: int, rng: np.random.Generator
-) -> list[dict[str, float]]:
-    """n points stratified in every dimension (one random point per stratum, shuffled)."""
-    points: list[dict[str, float]] = [{} for _ in range(n)]
-    for name, (lo, hi) in bounds.items():
-        u = (rng.permutation(n) + rng.random(n)) / n
-        for i in range(n):
-            points[i][name] = float(lo + (hi - lo) * u[i])
-    return points
-
-
 # ---------------------------------------------------------------------------- the suite
 
 
@@ -286,6 +278,7 @@ class ValidationReport:
     leavers: pd.DataFrame
     surge: pd.DataFrame
     reps: int
+    seed: int = 0
 
     @property
     def passed(self) -> bool:
@@ -321,7 +314,7 @@ def _execute(
                 progress(1)
         return results  # type: ignore[return-value]
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers)
+    pool = executor or process_pool(workers)
     try:
         futures = {pool.submit(fn, **kw): i for i, (fn, kw) in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -346,22 +339,28 @@ def run_validation(
     Args:
         reps: Replications per culture and per experiment (20 for the published table).
         workers: Worker processes (1 = in-process).
-        seed: Root seed; replication r uses seed ``seed + r`` in every scenario.
+        seed: Root seed; replication r uses ``replication_seeds(seed, reps)[r]`` in every
+            scenario (the derivation of compare and sweeps), and organization i of the link
+            sweep ``replication_seeds(seed, n)[i]``.
         executor: An existing executor to use instead of a new process pool.
         progress: Called with 1 after each finished run (for a progress bar).
     """
     if reps < 2:
         raise ValueError(f"reps must be at least 2 for confidence intervals, got {reps}")
-    seeds = [seed + r for r in range(reps)]
-    rng = np.random.default_rng(seed)
-    orgs = latin_hypercube(LINK_SWEEP_BOUNDS, max(2 * reps, 12), rng)
+    seeds = replication_seeds(seed, reps)
+    names = list(LINK_SWEEP_BOUNDS)
+    sample = latin_hypercube(
+        list(LINK_SWEEP_BOUNDS.values()), max(2 * reps, 12), sampler_seed(seed)
+    )
+    orgs = [dict(zip(names, map(float, row), strict=True)) for row in sample]
+    org_seeds = replication_seeds(seed, len(orgs))
     tasks: list[tuple[Callable[..., dict], dict]] = []
-    tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURES for s in seeds]
-    tasks += [(link_run, {"overrides": o, "seed": seed + i}) for i, o in enumerate(orgs)]
+    tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURE_PRESETS for s in seeds]
+    tasks += [(link_run, {"overrides": o, "seed": s}) for o, s in zip(orgs, org_seeds, strict=True)]
     tasks += [(leaver_run, {"seed": s}) for s in seeds]
     tasks += [(surge_run, {"seed": s, "surge": flag}) for s in seeds for flag in (False, True)]
     results = _execute(tasks, workers, executor, progress)
-    n_c, n_l = len(CULTURES) * reps, len(orgs)
+    n_c, n_l = len(CULTURE_PRESETS) * reps, len(orgs)
     cultures = pd.DataFrame(results[:n_c])
     links = pd.DataFrame(results[n_c : n_c + n_l])
     leavers = pd.DataFrame(results[n_c + n_l : n_c + n_l + reps])
@@ -374,7 +373,7 @@ def run_validation(
         _leaver_pattern(leavers),
         _surge_pattern(surge),
     ]
-    return ValidationReport(patterns, cultures, links, leavers, surge, reps)
+    return ValidationReport(patterns, cultures, links, leavers, surge, reps, seed)
 
 
 def _fmt(m: float, lo: float, hi: float, pct: bool = False) -> str:
@@ -394,7 +393,7 @@ def _turnover_pattern(cultures: pd.DataFrame) -> PatternResult:
     return PatternResult(
         "turnover",
         "Annual voluntary turnover: pyramid in the service-industry band; two-way clearly lower",
-        "service-industry separation rates; DESIGN.md §3",
+        "service-industry separation rates (docs/MODEL.md, calibration)",
         "pyramid 25%-45%; two-way CI below pyramid CI",
         f"pyramid {_fmt(*p, pct=True)}; two-way {_fmt(*t, pct=True)}",
         ok,
@@ -461,7 +460,7 @@ def _ranking_pattern(cultures: pd.DataFrame) -> PatternResult:
         "culture_ranking",
         "Two-way and inverted beat the pyramid on retention, productivity, customer "
         "satisfaction and profit",
-        "DESIGN.md §2 (internal service -> outcomes); Heskett et al. 1994",
+        "internal service -> outcomes: Heskett et al. 1994",
         "every paired difference's 95% CI above 0 (8 comparisons)",
         f"{int((diffs['lo'] > 0).sum())}/8 above 0; weakest: {worst['culture']} on "
         f"{worst['outcome']} {worst['better_by']:.3g} [{worst['lo']:.3g}, {worst['hi']:.3g}]",
@@ -653,13 +652,13 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
     c = report.cultures
     files = []
 
-    stats = {name: mean_ci(_by(c, name, "turnover")) for name in CULTURES}
+    stats = {name: mean_ci(_by(c, name, "turnover")) for name in CULTURE_PRESETS}
     svg = _svg_bars(
         "Annual turnover by culture (95% CI; band = 25-45%)",
-        list(CULTURES),
-        [stats[n][0] for n in CULTURES],
-        [stats[n][1] for n in CULTURES],
-        [stats[n][2] for n in CULTURES],
+        list(CULTURE_PRESETS),
+        [stats[n][0] for n in CULTURE_PRESETS],
+        [stats[n][1] for n in CULTURE_PRESETS],
+        [stats[n][2] for n in CULTURE_PRESETS],
         band=(0.25, 0.45),
         fmt="{:.1%}",
     )
@@ -704,7 +703,8 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
         "# Validation against published findings",
         "",
         "Generated by `servicechain validate` (do not edit by hand). "
-        f"{report.reps} replications per culture and experiment, seeds 0-{report.reps - 1}, "
+        f"{report.reps} replications per culture and experiment (seeds derived from root seed "
+        f"{report.seed}, as in `compare` and sweeps), "
         f"{WEEKS} weeks, shipped defaults. Verdict: "
         f"**{'all patterns pass' if report.passed else 'SOME PATTERNS FAIL'}**.",
         "",
@@ -752,15 +752,12 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
 
     from rich.table import Table
 
-    from sim.studies.progress import progress_bar
+    from sim.studies.progress import Progress
 
     n_workers = workers or os.cpu_count() or 1
-    n_runs = len(CULTURES) * reps + max(2 * reps, 12) + reps + 2 * reps
-    with progress_bar("runs", console) as bar:
-        task = bar.add_task(f"validating ({n_workers} workers)", total=n_runs)
-        report = run_validation(
-            reps=reps, workers=n_workers, progress=lambda k: bar.advance(task, k)
-        )
+    n_runs = len(CULTURE_PRESETS) * reps + max(2 * reps, 12) + reps + 2 * reps
+    with Progress(f"validating ({n_workers} workers)", n_runs, "runs") as bar:
+        report = run_validation(reps=reps, workers=n_workers, progress=bar.advance)
     table = Table(title=f"Validation: shipped defaults, {reps} replications", show_lines=True)
     for col in ("pattern", "source", "target", "measured (95% CI)", "result"):
         table.add_column(col, overflow="fold")

@@ -1,0 +1,53 @@
+"""Statistics the studies share: Student-t confidence intervals and Latin hypercube samples.
+
+Both come from SciPy (``scipy.stats.t``, ``scipy.stats.qmc``); this module only fixes how the
+studies call them, so compare, the reports, sweep analysis and validation agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def t_half_width(sd, n, level: float = 0.95):
+    """Half-width of the two-sided Student-t interval of a mean: ``t(level, n-1) * sd / sqrt(n)``.
+
+    Works elementwise on arrays; NaN where ``n < 2`` (no interval from one value).
+    """
+    from scipy.stats import t
+
+    n_arr = np.asarray(n, dtype=float)
+    q = t.ppf(0.5 + level / 2.0, np.maximum(n_arr - 1.0, 1.0))
+    half = q * np.asarray(sd, dtype=float) / np.sqrt(np.maximum(n_arr, 1.0))
+    return np.where(n_arr < 2, np.nan, half)
+
+
+def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t confidence interval of a sample (NaN interval for n < 2)."""
+    x = np.asarray(values, dtype=float)
+    n = x.size
+    m = float(x.mean()) if n else math.nan
+    if n < 2:
+        return m, math.nan, math.nan
+    half = float(t_half_width(x.std(ddof=1), n, level))
+    return m, m - half, m + half
+
+
+def latin_hypercube(bounds, n: int, seed: int) -> np.ndarray:
+    """``n`` Latin hypercube points (``scipy.stats.qmc.LatinHypercube``) scaled to ``bounds``.
+
+    Args:
+        bounds: One ``(low, high)`` pair per dimension.
+        n: Number of points.
+        seed: Seed of the sampler (e.g. :func:`sim.studies.seeds.sampler_seed`).
+
+    Returns:
+        An ``(n, d)`` array; every dimension has exactly one point in each of its ``n`` strata.
+    """
+    from scipy.stats import qmc
+
+    b = np.asarray(bounds, dtype=float)
+    unit = qmc.LatinHypercube(d=len(b), rng=np.random.default_rng(seed)).random(n)
+    return qmc.scale(unit, b[:, 0], b[:, 1])
