@@ -166,7 +166,7 @@ class ServiceCultureModel(mesa.Model):
         leadership change would.
 
         Args:
-            overrides: Dotted-path values, e.g. ``{"interventions.training.enabled": True}``.
+            overrides: Dotted-path values, e.g. ``{"interventions.training.intensity": 1}``.
 
         Returns:
             The parameters now in force.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.org import Organization
-from sim.state import State
+from sim.state import BAND_VALUES, State
 
 PANELS = ("team", "employee")
 
@@ -91,12 +91,9 @@ def team_columns(state: State, org: Organization, quits: np.ndarray) -> dict[str
             col: per_team(members, getattr(state, col)) / headcount
             for col in ("morale", "mindset", "skill", "workload")
         }
-        served = state.c_employee[state.c_active]
-        by_member = has[served]
-        owner = team[served[by_member]]
-        sat = state.c_satisfaction[state.c_active][by_member]
-        customers = np.bincount(owner, minlength=n)[units]
-        satisfaction = np.bincount(owner, weights=sat, minlength=n)[units] / customers
+        books = state.customers.sum(axis=1).astype(float)
+        customers = per_team(has, books)
+        satisfaction = per_team(has, state.customers @ BAND_VALUES) / customers
     names = np.asarray(org.dept_names, dtype=object)
     return {
         "team": units,
@@ -108,6 +105,6 @@ def team_columns(state: State, org: Organization, quits: np.ndarray) -> dict[str
         "manager_morale": state.morale[units],
         **means,
         "quits": per_team(has, quits.astype(float)).astype(np.int64),
-        "customers": customers,
+        "customers": customers.astype(np.int64),
         "customer_satisfaction": satisfaction,
     }

@@ -6,7 +6,7 @@ this schema; nothing else declares a parameter.
 
 Parameters are nested in sections (``org``, ``culture``, ``requests``, ``workforce``,
 ``behaviour``, ``customers``, ``economics``, ``interventions``, ``events``). A field is addressed
-by its dotted path, e.g. ``culture.service_direction`` or ``interventions.training.enabled``.
+by its dotted path, e.g. ``culture.service_direction`` or ``interventions.training.intensity``.
 
 Example:
     >>> from sim.params import Params

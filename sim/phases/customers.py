@@ -13,9 +13,9 @@ Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
   customer (``occasion_rate`` x the demand multiplier) and each prospect is won with probability
   ``acquisition_rate`` x the chance of an occasion this week; plus converted referrals, minus
   deterred ones. No demand, no acquisition: a competitor who takes demand takes prospects too.
-  New customers start at ``initial_satisfaction`` with a frontline employee drawn at random,
-  smaller customer books more likely (see :func:`routing`): the organization routes new
-  customers to the people with room for them.
+  New customers start at ``initial_satisfaction`` with a frontline employee drawn at random
+  among those in post, smaller customer books more likely (see :func:`routing`): the
+  organization routes new customers to the people with room for them.
 - Complaints reach the frontline: each frontline seat remembers (exponential memory,
   ``behaviour.received_memory``) the unhappy share of its customers, each customer counting how
   far below ``satisfaction_reference`` they are (scaled to 0-1); phase 5 turns it into morale.
@@ -86,13 +86,16 @@ def unhappiness(satisfaction: np.ndarray, params: Params) -> np.ndarray:
     return np.clip((ref - satisfaction) / max(ref, 1e-9), 0.0, 1.0)
 
 
-def routing(counts: np.ndarray) -> np.ndarray:
-    """Where new customers go: each frontline seat with probability proportional to how far
-    its customer book is below twice the average (at least a tenth of the average), so books
-    stay balanced and a seat that kept its customers is not buried in new ones."""
+def routing(counts: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """Where new customers go: each filled frontline seat with probability proportional to how
+    far its customer book is below twice the average (at least a tenth of the average), so books
+    stay balanced and a seat that kept its customers is not buried in new ones. Vacant seats get
+    none (all seats alike when every one is vacant)."""
     books = counts.sum(axis=1).astype(float)
     average = max(books.mean(), 1.0)
-    weight = np.maximum(2.0 * average - books, 0.1 * average)
+    weight = np.maximum(2.0 * average - books, 0.1 * average) * filled
+    if weight.sum() <= 0.0:
+        weight = np.ones(books.size)
     return weight / weight.sum()
 
 
@@ -137,7 +140,8 @@ def update_customers(
     )
     won = int(min(max(won, 0), prospects))
     if won:
-        counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, routing(counts))
+        to = routing(counts, state.filled[front])
+        counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, to)
     state.customers[front] = counts
 
     n = counts.sum(axis=1)

@@ -214,20 +214,23 @@ def leaver_run(seed: int, weeks_before: int = 104, weeks_after: int = 8) -> dict
     model = ServiceCultureModel("pyramid", seed=seed)
     model.run(weeks_before)
     s, o = model.state, model.org
-    counts = np.bincount(s.c_employee[s.c_active], minlength=o.n_seats)
-    seat = int(np.argmax(np.where(o.frontline & s.filled, counts, -1)))
-    theirs = s.c_active & (s.c_employee == seat)
-    others = s.c_active & (s.c_employee != seat)
-    before, before_others = s.c_satisfaction[theirs].mean(), s.c_satisfaction[others].mean()
+    books = s.customers_per_seat
+    seat = int(np.argmax(np.where(o.frontline & s.filled, books, -1)))
+    others = np.flatnonzero(o.frontline & (np.arange(o.n_seats) != seat))
+
+    def satisfaction(seats: np.ndarray) -> float:
+        counts = s.customers[seats].sum(axis=0)
+        return float(counts @ BAND_VALUES / counts.sum()) if counts.sum() else 0.0
+
+    before, before_others = satisfaction(np.array([seat])), satisfaction(others)
     vacate(s, np.array([seat]), mean_wait=10_000.0, rng=model.rng)
     model.run(weeks_after)
-    still = theirs & s.c_active
     return {
         "seed": seed,
-        "before": float(before),
-        "after": float(s.c_satisfaction[still].mean()) if still.any() else 0.0,
-        "others_before": float(before_others),
-        "others_after": float(s.c_satisfaction[others & s.c_active].mean()),
+        "before": before,
+        "after": satisfaction(np.array([seat])),
+        "others_before": before_others,
+        "others_after": satisfaction(others),
     }
 
 
