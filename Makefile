@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
 
-.PHONY: demo test format bench install clean readme-table validate chromium golden
+.PHONY: demo test test-py312 format bench install clean readme-table validate chromium golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,21 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check sim dashboards tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## test-py312: the non-browser tests again on Python 3.12 with the newest Mesa 3.x, Mesa's
+## deprecation warnings as errors (PY312=/path/to/python3.12; .ci/run finds one when present)
+PY312 ?= python3.12
+VENV312 := .venv312
+$(VENV312)/.installed: pyproject.toml
+	$(PY312) -m venv $(VENV312)
+	$(VENV312)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV312)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	touch $@
+
+test-py312: $(VENV312)/.installed
+	$(VENV312)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
+	$(VENV312)/bin/python -m pytest -m "not browser" -p no:cacheprovider \
+	  -W error::DeprecationWarning -W error::FutureWarning $(PYTEST_ARGS)
+
 format: $(STAMP)
 	$(BIN)/ruff format sim dashboards tests benchmarks
 	$(BIN)/ruff check --fix sim dashboards tests benchmarks
@@ -50,7 +65,7 @@ readme-table: $(STAMP)
 	$(BIN)/servicechain readme-table --write README.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV312) .pytest_cache .ruff_cache .hypothesis
 
 ## validate: check the shipped defaults against the published patterns (writes docs/VALIDATION.md)
 validate: $(STAMP)

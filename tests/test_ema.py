@@ -17,7 +17,8 @@ def test_uncertainties_carry_the_schema_bounds_and_kinds():
         outcomes=["profit", "turnover_annualized", "service_direction"],
         weeks=4,
     )
-    by_name = {u.name: u for u in m.uncertainties}
+    by_name = {sim.ema.to_path(u.name): u for u in m.uncertainties}
+    assert all(u.name.isidentifier() for u in m.uncertainties)
     real = by_name["culture.service_direction"]
     assert isinstance(real, ew.RealParameter)
     assert (real.lower_bound, real.upper_bound) == (-1.0, 1.0)
@@ -53,10 +54,11 @@ def test_four_experiments_with_the_sequential_evaluator():
     with ew.SequentialEvaluator(m) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=4)
     assert len(experiments) == 4 and outcomes["profit"].shape == (4,)
-    assert experiments["behaviour.service_weight"].between(0.5, 1.0).all()
+    assert experiments["behaviour__service_weight"].between(0.5, 1.0).all()
     # Experiment 2 is the mean over the two replication seeds of the last 3 weeks' mean.
     row = experiments.iloc[2]
-    values = {k: float(row[k]) for k in ("culture.service_direction", "behaviour.service_weight")}
+    paths = ("culture.service_direction", "behaviour.service_weight")
+    values = {p: float(row[sim.ema.to_name(p)]) for p in paths}
     means = []
     for seed in sim.studies.seeds.replication_seeds(3, 2):
         df = sim.run("pyramid", weeks=6, seed=seed, overrides={"org.headcount": 40, **values})

@@ -24,3 +24,18 @@ def test_example_notebook_executes(tmp_path: Path):
     assert "IProgress not found" not in text and "Traceback" not in text
     figures = [o for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
     assert len(figures) >= 3  # chain, time series, sweep summary
+
+
+def test_compare_and_sweep_have_real_signatures():
+    import inspect
+
+    import sim
+
+    assert list(inspect.signature(sim.compare).parameters)[:4] == [
+        "scenarios",
+        "reps",
+        "weeks",
+        "seed",
+    ]
+    assert "workers" in inspect.signature(sim.sweep).parameters
+    assert "panel" in inspect.signature(sim.run).parameters

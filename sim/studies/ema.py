@@ -14,6 +14,9 @@ Example (needs the ``ema`` extra: ``pip install 'servicechain[ema]'``)::
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=50)
 
+Uncertainties are named by their parameter path with ``__`` for each dot (EMA 3 wants Python
+identifiers): ``culture__service_direction`` (:func:`to_name`, :func:`to_path`).
+
 Each experiment runs ``replications`` seeded runs (the replication seeds of
 :mod:`sim.studies.seeds` under ``seed``, the same in every experiment: common random numbers) and
 reports per KPI the mean over runs of its mean over the last ``window`` weeks (``stat="window"``)
@@ -34,6 +37,17 @@ from sim.params import ParameterError, Params
 DEFAULT_OUTCOMES = ("morale_mean", "turnover_annualized", "customer_satisfaction", "profit")
 
 
+def to_name(path: str) -> str:
+    """The EMA name of a parameter path: EMA 3 wants Python identifiers, so dots become ``__``
+    (``culture.service_direction`` -> ``culture__service_direction``)."""
+    return path.replace(".", "__")
+
+
+def to_path(name: str) -> str:
+    """The parameter path of an EMA name (the inverse of :func:`to_name`)."""
+    return name.replace("__", ".")
+
+
 class Runner:
     """The model function EMA calls: ``runner(**{path: value}) -> {kpi: value}`` (picklable)."""
 
@@ -52,7 +66,9 @@ class Runner:
     def __call__(self, **values: Any) -> dict[str, float]:
         from sim.model import ServiceCultureModel
 
-        overrides = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()}
+        overrides = {
+            to_path(k): (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()
+        }
         per_run = []
         for seed in self.seeds:
             df = ServiceCultureModel(self.base, overrides=overrides, seed=seed).run(self.weeks)
@@ -70,8 +86,9 @@ def _parameter(path: str, bounds: tuple[float, float] | None):
     from sim.params import field_spec
 
     spec = field_spec(path)
+    name = to_name(path)
     if spec.kind == "bool":
-        return BooleanParameter(path)
+        return BooleanParameter(name)
     low, high = bounds if bounds is not None else (spec.low, spec.high)
     if low is None or high is None:
         raise ParameterError(
@@ -85,8 +102,8 @@ def _parameter(path: str, bounds: tuple[float, float] | None):
     if not low < high:
         raise ParameterError(f"{path}: low must be below high, got ({low}, {high})")
     if "int" in spec.kind:
-        return IntegerParameter(path, int(low), int(high))
-    return RealParameter(path, float(low), float(high))
+        return IntegerParameter(name, int(low), int(high))
+    return RealParameter(name, float(low), float(high))
 
 
 def model(
@@ -102,6 +119,9 @@ def model(
     name: str = "servicechain",
 ):
     """An ``ema_workbench.Model`` of the service-profit chain.
+
+    Its uncertainties are named ``section__field`` (:func:`to_name`); the experiments frame
+    EMA returns has those columns.
 
     Args:
         uncertainties: Dotted parameter paths (``servicechain params``); their kind (real,
