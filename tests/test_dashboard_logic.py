@@ -31,7 +31,7 @@ def test_controls_come_from_the_schema():
     assert control_spec("org.headcount").structural
     assert [c.path for c in lever_controls()] == list(LEVER_PATHS)
     assert len(LEVER_PATHS) == len(LEVERS)
-    assert label_for("interventions.job_swap.enabled") == "Job swap"
+    assert label_for("interventions.job_swap.intensity") == "Job swap"
     with pytest.raises(ParameterError, match="did you mean|Did you mean"):
         control_spec("requests.to_manager_rat")
 
@@ -60,8 +60,8 @@ def test_live_settings_apply_without_restart_and_structural_ones_restart():
     s.step(2)
     assert not s.set_param("culture.service_direction", 1.0)
     assert s.week == 2 and s.model.state.service_direction == 1.0
-    assert not s.set_param("interventions.training.enabled", True)
-    assert s.model.params.interventions.training.enabled
+    assert not s.set_param("interventions.training.intensity", 1.0)
+    assert s.model.params.interventions.training.intensity == 1.0
     assert s.set_param("org.headcount", 120)
     assert s.week == 0 and s.model.org.n_seats == 120
     with pytest.raises(ParameterError, match="from 20"):

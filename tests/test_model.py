@@ -167,8 +167,8 @@ def test_set_params_applies_from_the_next_week():
     twin = ServiceCultureModel("pyramid", overrides={"org.headcount": 80}, seed=3)
     model.run(4)
     twin.run(4)
-    params = model.set_params({"interventions.recognition.enabled": True})
-    assert params.interventions.recognition.enabled and model.params is params
+    params = model.set_params({"interventions.recognition.intensity": 1.0})
+    assert params.interventions.recognition.intensity == 1.0 and model.params is params
     pd.testing.assert_frame_equal(model.kpis(), twin.kpis())  # the past is untouched
     model.step()
     twin.step()

@@ -52,7 +52,7 @@ def test_unknown_section_lists_sections():
     [
         ("org.headcount", "1000", 1000),
         ("culture.service_direction", "-0.5", -0.5),
-        ("interventions.training.enabled", "true", True),
+        ("interventions.training.intensity", "2", 2.0),
         ("org.levels", "none", None),
     ],
 )

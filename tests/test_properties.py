@@ -52,11 +52,11 @@ overrides_strategy = st.fixed_dictionaries(
         **{p: value_strategy(p) for p in DRAWN},
     },
     optional={
-        "interventions.training.enabled": st.booleans(),
-        "interventions.recognition.enabled": st.booleans(),
-        "interventions.close_the_loop.enabled": st.booleans(),
-        "interventions.process_improvement.enabled": st.booleans(),
-        "interventions.performance_management.enabled": st.booleans(),
+        "interventions.training.intensity": st.floats(0.0, 8.0),
+        "interventions.recognition.intensity": st.floats(0.0, 8.0),
+        "interventions.close_the_loop.intensity": st.floats(0.0, 8.0),
+        "interventions.process_improvement.intensity": st.floats(0.0, 8.0),
+        "interventions.performance_management.intensity": st.floats(0.0, 8.0),
     },
 )
 

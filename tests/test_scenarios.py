@@ -89,7 +89,7 @@ def test_two_way_program_enables_all_eight_levers():
     p = load_scenario("two_way_program")
     assert p.culture.service_direction == 0.0
     levers = p.interventions.model_dump()
-    assert len(levers) == 8 and all(v["enabled"] for v in levers.values())
+    assert len(levers) == 8 and all(v["intensity"] == 1.0 for v in levers.values())
 
 
 def test_extends_inherits_and_overrides(tmp_path):
