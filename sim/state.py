@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
+from sim.survey import rating_quality
 
 # Direction codes of a request, named by the way the *service* flows (provider -> requester):
 # UP: a lower-level provider serves a higher-level requester (a manager's request to a report);
@@ -198,6 +199,11 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire; the
     starting workforce carries the propensities of people who stayed that long
     (:func:`survivor_quit_propensity`).
+
+    An organization read from a chart brings its people's tenure where known
+    (``org.start_tenure``); a survey brings the service each department remembers
+    (``org.received_rating``, ``org.given_rating``). Otherwise remembered service starts at
+    ``behaviour.service_expectation``.
     """
     n = org.n_seats
     wf = params.workforce
@@ -209,6 +215,10 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     # learning curve (phase 5) has taken each person from the hire skill in that tenure: the
     # organization starts near its own steady state instead of drifting for years.
     tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), 2080).astype(np.int32)
+    if org.start_tenure is not None:
+        # An imported chart's tenure where known. The draw above is made for every seat anyway,
+        # so the random numbers that follow do not depend on which tenures the chart gives.
+        tenure = np.where(org.start_tenure >= 0, org.start_tenure, tenure).astype(np.int32)
     learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
     skill = np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, n), 0.0, 1.0)
     frontline_seats = np.flatnonzero(org.frontline)
@@ -223,6 +233,14 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
     c_active = np.zeros(n_market, dtype=bool)
     c_active[:n_active] = True
+    expectation = params.behaviour.service_expectation
+    received = np.full(n, expectation)
+    given = np.full(n, expectation)
+    if org.received_rating is not None:
+        # A survey's ratings: what each department remembers of the service it received and
+        # gave before the run (sim.survey; rating 3 = as expected = the default start).
+        received = rating_quality(org.received_rating, expectation)[org.dept]
+        given = rating_quality(org.given_rating, expectation)[org.dept]
     return State(
         filled=np.ones(n, dtype=bool),
         morale=draw(wf.initial_morale),
@@ -232,8 +250,8 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         person_id=np.arange(n, dtype=np.int64),
         vacancy_wait=np.zeros(n),
         onboarding_left=np.zeros(n, dtype=np.int16),
-        received=np.full(n, params.behaviour.service_expectation),
-        given=np.full(n, params.behaviour.service_expectation),
+        received=received,
+        given=given,
         supplied=np.full(n, 0.9),
         feedback=np.full(n, params.behaviour.service_expectation),
         pressure=np.zeros(n),
