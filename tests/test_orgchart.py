@@ -345,7 +345,7 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
         ("reporting cycle", ["'D'"]),
     ],
 )
-@pytest.mark.parametrize("command", ["run", "compare", "show"])
+@pytest.mark.parametrize("command", ["run", "compare", "org", "show"])
 def test_cli_refuses_a_broken_chart_with_exit_2_naming_the_id(
     tmp_path, capsys, rule, words, command
 ):
@@ -357,6 +357,7 @@ def test_cli_refuses_a_broken_chart_with_exit_2_naming_the_id(
     args = {
         "run": ["run", str(scenario), "--weeks", "2"],
         "compare": ["compare", "pyramid", "pyramid", "--set", f"org.chart={chart}", "--reps", "2"],
+        "org": ["org", "--set", f"org.chart={chart}"],
         "show": ["show", str(scenario)],
     }[command]
     code, out, err = run_cli(capsys, *args)
@@ -368,11 +369,16 @@ def test_cli_refuses_a_broken_chart_with_exit_2_naming_the_id(
     assert "final week" not in out and "KPI" not in out, "nothing is simulated on a broken chart"
 
 
-def test_cli_runs_a_chart(tmp_path, capsys, chart250):
+def test_cli_runs_and_describes_a_chart(tmp_path, capsys, chart250):
     path, _ = chart250
     code, out, err = run_cli(capsys, "run", "pyramid", "--weeks", "3", "--set", f"org.chart={path}")
     assert code == 0, err
     assert "250 seats" in out
+    code, out, err = run_cli(capsys, "org", "--set", f"org.chart={path}")
+    assert code == 0, err
+    assert "250 seats (from the chart" in " ".join(out.split())
+    for word in ("Levels", "Departments", "Dependency matrix", "d0", "d1"):
+        assert word in out
 
 
 # ------------------------------------------------------------------------------ scale
@@ -387,3 +393,23 @@ def test_a_100000_row_chart_builds(tmp_path):
     assert org.n_seats == 100_000
     assert org.n_levels == max(depth_by_walking(columns).values()) + 1
     assert org.frontline.sum() == (columns["frontline"] == "true").sum()
+
+
+def test_the_organization_summary_adds_up(chart250):
+    from sim.orgsummary import summarize_organization
+
+    path, _ = chart250
+    m = chart_model(path)
+    s = summarize_organization(m.org, m.params)
+    assert s.from_chart and s.seats == 250 and s.levels == m.org.n_levels
+    assert s.by_level["seats"].tolist() == list(m.org.level_sizes)
+    assert s.by_level["managers"].sum() == m.org.is_manager.sum()
+    assert s.spans["mean"] == pytest.approx(m.org.span)
+    assert s.by_department["people"].sum() == 250
+    assert s.by_department["frontline"].sum() == m.org.frontline.sum()
+    # Lateral requests sent by everyone = requests received by every department's workers.
+    sent = (s.by_department["people"] * s.by_department["requests_sent"]).sum()
+    workers = np.array([w.size for w in m.org.dept_workers])
+    assert (workers * s.by_department["requests_received"]).sum() == pytest.approx(sent)
+    generated = summarize_organization(sim.ServiceCultureModel(seed=0).org, m.params)
+    assert not generated.from_chart and "start_received" not in generated.by_department
