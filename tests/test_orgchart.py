@@ -413,3 +413,20 @@ def test_the_organization_summary_adds_up(chart250):
     assert (workers * s.by_department["requests_received"]).sum() == pytest.approx(sent)
     generated = summarize_organization(sim.ServiceCultureModel(seed=0).org, m.params)
     assert not generated.from_chart and "start_received" not in generated.by_department
+
+
+def test_chart_parameters_are_file_paths_in_the_schema():
+    from sim.overrides import parse_value
+    from sim.params import FIELDS, describe_range, is_structural
+
+    assert parse_value("org.chart", " my chart.csv ") == "my chart.csv"
+    assert parse_value("org.survey", "none") is None
+    assert parse_value("org.hash_ids", "yes") is True
+    assert describe_range(FIELDS["org.survey_weights"]) == "a file path (or unset)"
+    assert all(is_structural(f"org.{k}") for k in ("chart", "survey", "survey_weights", "hash_ids"))
+    # --set org.chart= (empty) unsets it; an empty string in a scenario file is an error.
+    assert sim.ServiceCultureModel("pyramid", overrides={"org.chart": ""}).org.n_seats == 300
+    from sim.overrides import build_params
+
+    with pytest.raises(ParameterError, match="org.chart"):
+        build_params({"org": {"chart": ""}})
