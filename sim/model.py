@@ -238,10 +238,16 @@ class ServiceCultureModel(mesa.Model):
         return self._materialize()[seat]
 
     def seat_table(self) -> pd.DataFrame:
-        """One row per seat with level, department, filled and the traits (vectorized)."""
+        """One row per seat with level, department, filled and the traits (vectorized).
+
+        For an organization read from a chart, the first column is ``employee_id``: the chart's
+        id (or its pseudonym with ``org.hash_ids``) of the person who held the seat at the start.
+        """
         s, o = self.state, self.org
+        ids = {} if o.seat_ids is None else {"employee_id": o.seat_ids}
         return pd.DataFrame(
             {
+                **ids,
                 "level": o.level,
                 "department": np.asarray(o.dept_names, dtype=object)[o.dept],
                 "manager": o.manager,

@@ -9,6 +9,9 @@ the **frontline**: they serve external customers. Salaries rise by a fixed ratio
 
 Source: the classic chain of command flows down a pyramid (DESIGN.md §2); span-of-control
 pyramids are the standard textbook structure.
+
+An organization can instead be read from a client's org chart (:mod:`sim.orgchart`); either way
+it has the same arrays, so every phase works on both.
 """
 
 from __future__ import annotations
@@ -121,6 +124,14 @@ class Organization:
         dept_seats: For each department, the seat indices in it (sorted).
         dept_workers: For each department, the seats that receive its lateral requests: its
             non-managers (the people who do the work), or all its seats if it has none.
+        seat_ids: For an organization read from a chart (:mod:`sim.orgchart`), the employee id
+            (or pseudonym) in each seat; None for a generated organization.
+        start_tenure: For a chart, each seat's tenure at the start in weeks (-1 = unknown,
+            drawn); None for a generated organization.
+        received_rating: With a survey (:mod:`sim.survey`), per department the mean rating
+            (1-5, NaN = none) of the internal service it receives. None without a survey.
+        given_rating: Likewise for the internal service each department gives; it sets the
+            department's service conditions (:attr:`service_offset`).
     """
 
     n_seats: int
@@ -138,10 +149,29 @@ class Organization:
     level_sizes: tuple[int, ...]
     dept_seats: tuple[np.ndarray, ...]
     dept_workers: tuple[np.ndarray, ...]
+    seat_ids: np.ndarray | None = None
+    start_tenure: np.ndarray | None = None
+    received_rating: np.ndarray | None = None
+    given_rating: np.ndarray | None = None
 
     @property
     def n_depts(self) -> int:
         return len(self.dept_names)
+
+    def service_offset(self, norm: float) -> np.ndarray:
+        """Per seat, the quality its department's conditions add to the service it gives.
+
+        A survey's rating of how well a department serves the others (1-5; 3 = as expected)
+        reflects conditions that outlast the people in it (systems, processes, workload): the
+        department's service quality is shifted by the rating's quality (1 -> 0, 3 -> ``norm``,
+        5 -> 1) minus ``norm``. Zero for every seat without a survey, and for unrated
+        departments.
+        """
+        if self.given_rating is None:
+            return np.zeros(self.n_seats)
+        from sim.survey import rating_quality
+
+        return (rating_quality(self.given_rating, norm) - norm)[self.dept]
 
     @cached_property
     def has_manager(self) -> np.ndarray:
@@ -193,14 +223,40 @@ class Organization:
         return float(self.n_reports[self.is_manager].mean())
 
 
+def organization_arrays(
+    level: np.ndarray, dept: np.ndarray, manager: np.ndarray, n_depts: int
+) -> dict[str, object]:
+    """The fields of an :class:`Organization` that follow from its tree and departments:
+    ``n_reports``, ``is_manager``, ``level_sizes``, ``dept_seats`` and ``dept_workers``."""
+    n_reports = np.bincount(manager[manager >= 0], minlength=level.size)
+    is_manager = n_reports > 0
+    dept_seats = tuple(np.flatnonzero(dept == d) for d in range(n_depts))
+    dept_workers = tuple(s[~is_manager[s]] if (~is_manager[s]).any() else s for s in dept_seats)
+    return {
+        "n_reports": n_reports,
+        "is_manager": is_manager,
+        "level_sizes": tuple(int(s) for s in np.bincount(level)),
+        "dept_seats": dept_seats,
+        "dept_workers": dept_workers,
+    }
+
+
 def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) -> Organization:
     """Build the seat tree from :class:`~sim.params.OrgParams` (vectorized per level).
+
+    With ``org.chart`` set the organization is the chart's (:mod:`sim.orgchart`); otherwise it
+    is generated from the headcount, levels, span and departments. ``org.survey`` and
+    ``org.survey_weights`` apply to both (:mod:`sim.survey`).
 
     Args:
         org: Organization parameters.
         salary_base: Annual bottom-level salary when ``org.salary_by_level`` is unset.
         salary_ratio: Salary multiplier per level up when ``org.salary_by_level`` is unset.
     """
+    if org.chart is not None:
+        from sim.orgchart import organization_from_chart
+
+        return organization_from_chart(org, salary_base, salary_ratio)
     sizes = level_sizes(org.headcount, org.levels, org.span)
     n_levels = len(sizes)
     n = sum(sizes)
@@ -239,8 +295,6 @@ def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) 
                 mgr[bad] = cand[pick]
         manager[idx] = mgr
 
-    n_reports = np.bincount(manager[manager >= 0], minlength=n)
-    is_manager = n_reports > 0
     customer_facing = np.array([d.customer_facing for d in org.departments], dtype=bool)
     frontline = (level == n_levels - 1) & customer_facing[dept]
     if not frontline.any():
@@ -258,8 +312,15 @@ def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) 
     else:
         annual = salary_base * salary_ratio ** (n_levels - 1 - level.astype(float))
     dependency = np.asarray(org.dependency_matrix(), dtype=float)
-    dept_seats = tuple(np.flatnonzero(dept == d) for d in range(len(shares)))
-    dept_workers = tuple(s[~is_manager[s]] if (~is_manager[s]).any() else s for s in dept_seats)
+    names = tuple(d.name for d in org.departments)
+    received_rating = given_rating = None
+    if org.survey is not None or org.survey_weights is not None:
+        from sim.survey import apply_survey
+
+        counts = np.bincount(dept, minlength=len(names))
+        effect = apply_survey(org, names, counts, dependency)
+        dependency = effect.dependency
+        received_rating, given_rating = effect.received_rating, effect.given_rating
     return Organization(
         n_seats=n,
         n_levels=n_levels,
@@ -267,13 +328,11 @@ def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) 
         dept=dept,
         manager=manager,
         frontline=frontline,
-        is_manager=is_manager,
-        n_reports=n_reports,
         salary_week=annual / 52.0,
-        dept_names=tuple(d.name for d in org.departments),
+        dept_names=names,
         customer_facing=customer_facing,
         dependency=dependency,
-        level_sizes=tuple(int(s) for s in sizes),
-        dept_seats=dept_seats,
-        dept_workers=dept_workers,
+        received_rating=received_rating,
+        given_rating=given_rating,
+        **organization_arrays(level, dept, manager, len(names)),
     )

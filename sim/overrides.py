@@ -43,6 +43,8 @@ def parse_value(path: str, text: str) -> Any:
             raise ValueError
         if spec.kind.startswith("optional") and t.lower() in ("none", "null", ""):
             return None
+        if spec.kind == "optional_str":
+            return t
         if "int" in spec.kind:
             v = float(t)
             if not v.is_integer():

@@ -104,6 +104,39 @@ class OrgParams(_Section):
             "at the bottom, times economics.salary_level_ratio per level up."
         ),
     )
+    # Imported data (sim.orgchart, sim.survey). Relative paths in a scenario file are relative to
+    # that file's folder (sim.scenario anchors them); with --set, to the working directory.
+    chart: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Org-chart CSV, one row per person (docs/OWN_ORGANIZATION.md). The chart is the "
+            "organization: it replaces headcount, levels, span, departments and dependency."
+        ),
+        json_schema_extra={"unit": "file"},
+    )
+    survey: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Internal-service survey CSV: department x department ratings (1-5) of how well the "
+            "column department serves the row department; sets the service remembered at start."
+        ),
+        json_schema_extra={"unit": "file"},
+    )
+    survey_weights: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Department x department CSV of how much the row department depends on the column "
+            "department (relative weights >= 0); becomes the dependency matrix."
+        ),
+        json_schema_extra={"unit": "file"},
+    )
+    hash_ids: bool = Field(
+        False,
+        description="Replace the chart's employee ids by pseudonyms when it is read (privacy).",
+    )
 
     @model_validator(mode="after")
     def _check_departments(self) -> OrgParams:
@@ -878,7 +911,7 @@ class FieldSpec:
     """One scalar parameter: dotted path, type, default, bounds, unit and description."""
 
     path: str
-    kind: str  # "float" | "int" | "bool" | "optional_int" | "optional_float"
+    kind: str  # "float" | "int" | "bool" | "optional_int" | "optional_float" | "optional_str"
     default: Any
     low: float | None
     high: float | None
@@ -906,6 +939,8 @@ def _kind(annotation: Any) -> str | None:
         return "optional_int"
     if text in ("float | None", "typing.Optional[float]"):
         return "optional_float"
+    if text in ("str | None", "typing.Optional[str]"):
+        return "optional_str"
     return None
 
 
@@ -958,6 +993,8 @@ def describe_range(spec: FieldSpec) -> str:
     """Human text for what a field allows, e.g. 'a number from -1 to 1'."""
     if spec.kind == "bool":
         return "true or false"
+    if spec.kind == "optional_str":
+        return "a file path (or unset)"
     what = "a whole number" if "int" in spec.kind else "a number"
     if spec.low is not None and spec.high is not None:
         rng = f"{what} from {spec.low:g} to {spec.high:g}"

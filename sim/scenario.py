@@ -33,6 +33,8 @@ from sim.params import (
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 META_KEYS = ("description", "narrative", "extends")
+# Keys of [org] that name data files; in a scenario file they are relative to the file.
+DATA_FILE_KEYS = ("chart", "survey", "survey_weights")
 # The one culture-name map: the presets that define a culture. Their culture.service_direction is
 # what a culture name means everywhere (`NAME@culture`, `--culture`, compare, validate).
 CULTURE_PRESETS = ("pyramid", "two_way", "inverted")
@@ -180,6 +182,20 @@ def _check_file(path: Path, data: dict[str, Any]) -> None:
                 )
 
 
+def _anchor_files(path: Path, data: dict[str, Any]) -> None:
+    """Make the data files a scenario names (``org.chart``, ``org.survey``,
+    ``org.survey_weights``) relative to the scenario file's folder instead of the working
+    directory, so a scenario and its files can be moved and run from anywhere together."""
+    org = data.get("org")
+    if not isinstance(org, dict):
+        return  # the schema reports a malformed [org]
+    for key in DATA_FILE_KEYS:
+        value = org.get(key)
+        if isinstance(value, str) and value:
+            file = Path(value).expanduser()
+            org[key] = str(file if file.is_absolute() else (path.parent / file).resolve())
+
+
 def _parent_path(path: Path, parent: str) -> str:
     """What ``extends = parent`` in ``path`` refers to: a preset name, else a file in the same
     folder as ``path`` (or below it); nothing outside that folder and the presets."""
@@ -209,6 +225,7 @@ def scenario_data(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dic
         )
     data = read_toml(path)
     _check_file(path, data)
+    _anchor_files(path, data)
     parent = data.get("extends")
     if parent is not None:
         if not isinstance(parent, str):

@@ -280,6 +280,10 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire; the
     starting workforce carries the propensities of people who stayed that long
     (:func:`survivor_quit_propensity`).
+
+    An organization read from a chart brings its people's tenure where known
+    (``org.start_tenure``). A survey's ratings act through the departments' service conditions
+    (:attr:`~sim.org.Organization.service_offset`), which the warm-up carries into week 0.
     """
     n = org.n_seats
     wf = params.workforce
@@ -291,6 +295,10 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     # Tenure as in a workforce with a constant quit hazard (exponential), and skill where the
     # learning curve (phase 5) has taken each person from the hire skill in that tenure.
     tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), 2080).astype(np.int32)
+    if org.start_tenure is not None:
+        # An imported chart's tenure where known. The draw above is made for every seat anyway,
+        # so the random numbers that follow do not depend on which tenures the chart gives.
+        tenure = np.where(org.start_tenure >= 0, org.start_tenure, tenure).astype(np.int32)
     learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
     skill = np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, n), 0.0, 1.0)
     frontline_seats = np.flatnonzero(org.frontline)

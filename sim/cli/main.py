@@ -256,6 +256,23 @@ def show(
 
 
 @app.command()
+def org(
+    scenario: Annotated[
+        str, typer.Argument(help="Preset name, TOML path, or NAME@culture.")
+    ] = "pyramid",
+    sets: SetOption = None,
+) -> None:
+    """Show the organization a scenario builds: levels, spans, departments, dependencies.
+
+    Checks an imported org chart and survey (org.chart, org.survey) without simulating; see
+    docs/OWN_ORGANIZATION.md.
+    """
+    from sim.cli.org import print_organization
+
+    print_organization(scenario, parse_sets(sets), console)
+
+
+@app.command()
 def compare(
     scenarios: Annotated[
         list[str],

@@ -226,6 +226,8 @@ def serve_requests(
     quality = quality * (
         capacity.work_quality[provider] * (1.0 - b.diligence_weight * (1.0 - diligence[provider]))
     )
+    if org.given_rating is not None:  # departments' service conditions from a survey
+        quality = quality + org.service_offset(b.service_expectation)[provider]
     quality = np.clip(quality, 0.0, 1.0)
 
     age = reqs.age
