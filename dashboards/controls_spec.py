@@ -31,7 +31,7 @@ MAIN_PARAMETERS: tuple[str, ...] = (
 )
 
 CULTURE_PATH = "culture.service_direction"
-LEVER_PATHS: tuple[str, ...] = tuple(f"interventions.{lever}.enabled" for lever in LEVERS)
+LEVER_PATHS: tuple[str, ...] = tuple(f"interventions.{lever}.intensity" for lever in LEVERS)
 
 # A slider is unusable when the allowed range spans orders of magnitude (org.headcount is
 # 20-100,000): such fields get a number box validated against the same bounds.
@@ -68,10 +68,10 @@ class ControlSpec:
 def label_for(path: str) -> str:
     """A readable label from a dotted path, e.g. ``"Requests · to manager rate"``.
 
-    Lever switches read as the lever's name (``interventions.job_swap.enabled`` -> ``"Job swap"``).
+    Lever dials read as the lever's name (``interventions.job_swap.intensity`` -> ``"Job swap"``).
     """
     parts = path.split(".")
-    if parts[0] == "interventions" and parts[-1] == "enabled":
+    if parts[0] == "interventions" and parts[-1] == "intensity":
         return parts[1].replace("_", " ").capitalize()
     section = parts[0].capitalize()
     name = " ".join(parts[1:]).replace("_", " ")
@@ -135,7 +135,7 @@ def main_controls() -> list[ControlSpec]:
 
 
 def lever_controls() -> list[ControlSpec]:
-    """One switch per intervention lever, in schema order, with the lever's own description."""
+    """One dose dial per intervention lever, in schema order, with the lever's own description."""
     from sim.params import InterventionParams
 
     out = []

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from dashboards.flows import Flows, request_flows
 from sim.kpis import CHAIN, KPI_BY_NAME
+from sim.state import BAND_VALUES
 
 MAX_PER_ROW = 64  # dots per row before a level wraps onto another row
 INVERTED_THRESHOLD = 0.5  # service_direction above this draws the pyramid upside down
@@ -169,10 +170,8 @@ def pyramid_figure(
     # Customers: one square per customer-facing department, beside the frontline.
     cust_y = sign * (layout.bottom + 1.0)
     facing = np.flatnonzero(org.customer_facing)
-    active = s.c_active
-    c_dept = org.dept[s.c_employee[active]]
-    n_c = np.bincount(c_dept, minlength=org.n_depts)
-    sat = np.bincount(c_dept, weights=s.c_satisfaction[active], minlength=org.n_depts)
+    n_c = np.bincount(org.dept, weights=s.customers_per_seat, minlength=org.n_depts)
+    sat = np.bincount(org.dept, weights=s.customers @ BAND_VALUES, minlength=org.n_depts)
     mean_sat = np.where(n_c > 0, sat / np.maximum(n_c, 1), np.nan)
     # Spread the customer groups over the pyramid's width so that their labels never overlap.
     cx = np.linspace(-layout.half_width, layout.half_width, facing.size + 2)[1:-1]

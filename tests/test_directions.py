@@ -10,7 +10,6 @@ from sim.phases.people import update_people
 from sim.phases.workforce import quit_hazard
 from tests.quiet import quiet_conditions, quiet_encounters, quiet_service
 
-
 # Hours run short (no overtime, little internal time): then the culture decides who waits.
 SQUEEZE = {
     "workforce.overtime_max": 0.0,

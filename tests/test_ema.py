@@ -13,7 +13,7 @@ ew = pytest.importorskip("ema_workbench")
 
 def test_uncertainties_carry_the_schema_bounds_and_kinds():
     m = sim.ema.model(
-        uncertainties=["culture.service_direction", "org.levels", "interventions.training.enabled"],
+        uncertainties=["culture.service_direction", "org.levels", "org.hash_ids"],
         outcomes=["profit", "turnover_annualized", "service_direction"],
         weeks=4,
     )
@@ -26,7 +26,7 @@ def test_uncertainties_carry_the_schema_bounds_and_kinds():
     spec = field_spec("org.levels")
     assert isinstance(levels, ew.IntegerParameter)
     assert (levels.lower_bound, levels.upper_bound) == (spec.low, spec.high)
-    assert isinstance(by_name["interventions.training.enabled"], ew.BooleanParameter)
+    assert isinstance(by_name["org.hash_ids"], ew.BooleanParameter)
     kinds = {o.name: o.kind for o in m.outcomes}
     assert kinds == {
         "profit": ew.ScalarOutcome.MAXIMIZE,

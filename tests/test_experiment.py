@@ -68,7 +68,7 @@ def test_bad_files_give_clear_errors():
             "design": {
                 "kind": "lhs",
                 "samples": 4,
-                "parameters": {"interventions.training.enabled": [False, True]},
+                "parameters": {"org.hash_ids": [False, True]},
             }
         },
         "bool fields",
@@ -130,8 +130,9 @@ def test_shipped_experiments_are_valid():
         points = design_points(e)
         assert len(points) >= 2, name
     roi = design_points(load_experiment("intervention_roi"))
-    assert len(roi) == 9  # base + each of the eight levers on its own
-    assert roi[[c for c in roi.columns if c.endswith(".enabled")]].sum(axis=1).max() == 1
+    assert len(roi) == 17  # base + each of the eight levers alone, at dose 1 and at dose 2
+    doses = roi[[c for c in roi.columns if c.endswith(".intensity")]]
+    assert (doses > 0).sum(axis=1).max() == 1
 
 
 def test_grid_is_full_factorial_and_one_at_a_time_varies_one():
@@ -146,7 +147,7 @@ def test_grid_is_full_factorial_and_one_at_a_time_varies_one():
         exp(
             kind="one_at_a_time",
             parameters={
-                "interventions.training.enabled": [False, True],
+                "interventions.training.intensity": [0.0, 1.0],
                 "culture.service_direction": [-1.0, 0.0, 1.0],
             },
         )

@@ -54,6 +54,7 @@ def test_unknown_section_lists_sections():
         ("culture.service_direction", "-0.5", -0.5),
         ("interventions.training.intensity", "2", 2.0),
         ("org.levels", "none", None),
+        ("org.hash_ids", "true", True),
     ],
 )
 def test_parse_value_types(path, text, expected):
@@ -64,7 +65,7 @@ def test_parse_value_rejects_wrong_type():
     with pytest.raises(ParameterError, match="org.headcount = '1.5'.*whole number"):
         parse_value("org.headcount", "1.5")
     with pytest.raises(ParameterError, match="true or false"):
-        parse_value("interventions.training.enabled", "maybe")
+        parse_value("org.hash_ids", "maybe")
 
 
 def test_department_shares_must_sum_to_one():

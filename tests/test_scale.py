@@ -73,15 +73,16 @@ def test_per_employee_kpis_stable_from_1000_to_10000(by_size, kpi: str) -> None:
 
 
 def test_customer_base_scales_with_the_frontline() -> None:
-    # ~30 active customers per frontline seat and a market twice that, at any size.
+    # The market is per_frontline x market_multiple customers per frontline seat at any size, and
+    # the warm customer base is the same share of it.
+    share = {}
     for headcount in (1_000, 10_000):
         model = sim.ServiceCultureModel("pyramid", overrides={"org.headcount": headcount}, seed=1)
+        c = model.params.customers
         front = int(model.org.frontline.sum())
-        per_front = model.params.customers.per_frontline
-        assert int(model.state.c_active.sum()) == round(per_front * front)
-        assert model.state.c_active.size == round(
-            round(per_front * front) * model.params.customers.market_multiple
-        )
+        assert model.state.market == round(round(c.per_frontline * front) * c.market_multiple)
+        share[headcount] = model.state.active_customers / model.state.market
+    assert share[10_000] == pytest.approx(share[1_000], abs=0.03)
 
 
 def _registered_agents(model: sim.ServiceCultureModel) -> int:

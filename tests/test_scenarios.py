@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import sim
+from sim.params import LEVERS
 from sim.scenario import (
     CULTURE_PRESETS,
     ScenarioError,
@@ -88,8 +89,8 @@ def test_payroll_is_a_small_situational_dependency_of_everyone():
 def test_two_way_program_enables_all_eight_levers():
     p = load_scenario("two_way_program")
     assert p.culture.service_direction == 0.0
-    levers = p.interventions.model_dump()
-    assert len(levers) == 8 and all(v["intensity"] == 1.0 for v in levers.values())
+    doses = {lever: getattr(p.interventions, lever).intensity for lever in LEVERS}
+    assert len(doses) == 8 and all(v == 1.0 for v in doses.values())
 
 
 def test_extends_inherits_and_overrides(tmp_path):
