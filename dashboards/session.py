@@ -5,7 +5,8 @@ inside the page component), so sessions never share a model. Everything here is 
 unit-tested without a browser; the Play loop (a thread) and the UI handlers share the session,
 so every mutation holds ``self.lock``.
 
-Settings: a preset, a seed and dotted-path overrides (``{"interventions.training.intensity": 1.0}``).
+Settings: a preset, a seed and dotted-path overrides, e.g.
+``{"interventions.training.intensity": 1.0}``.
 Changing a *structural* setting (organization, initial state; see
 :func:`sim.params.is_structural`) starts a new run at week 0. Every other setting is
 read by the phases each week, so it applies to the running model(s) from the next step on: pull a
