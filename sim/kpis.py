@@ -74,7 +74,12 @@ KPIS: tuple[KPI, ...] = (
     KPI("morale_mean", "0-1", "Mean morale of employees.", True, "morale"),
     KPI("mindset_mean", "0-1", "Mean service mindset of employees.", True, "internal service"),
     KPI("skill_mean", "0-1", "Mean skill of employees.", True, "productivity"),
-    KPI("pressure_mean", "share", "Mean workload pressure (overload share).", False),
+    KPI(
+        "pressure_mean",
+        "index",
+        "Mean felt workload pressure (0 = the work fits the hours; 0.5 = twice the hours asked).",
+        False,
+    ),
     KPI("headcount", "people", "Filled seats.", True, "retention"),
     KPI("vacancies", "seats", "Vacant seats.", False, "retention"),
     KPI("quits", "people/week", "Voluntary quits this week (incl. key people leaving).", False),

@@ -132,6 +132,8 @@ class Organization:
             (1-5, NaN = none) of the internal service it receives. None without a survey.
         given_rating: Likewise for the internal service each department gives; it sets the
             department's service conditions (:attr:`service_offset`).
+        internal_hours: Per department, the multiplier on its people's hours for internal
+            requests (``org.departments[i].internal_hours``; all 1 for a chart).
     """
 
     n_seats: int
@@ -153,6 +155,7 @@ class Organization:
     start_tenure: np.ndarray | None = None
     received_rating: np.ndarray | None = None
     given_rating: np.ndarray | None = None
+    internal_hours: np.ndarray | None = None
 
     @property
     def n_depts(self) -> int:
@@ -334,5 +337,6 @@ def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) 
         dependency=dependency,
         received_rating=received_rating,
         given_rating=given_rating,
+        internal_hours=np.array([d.internal_hours for d in org.departments], dtype=float),
         **organization_arrays(level, dept, manager, len(names)),
     )

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -30,6 +32,23 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 class ParameterError(ValueError):
     """A parameter value or key is invalid. The message says which, why and what is allowed."""
+
+
+FITTED_FILE = Path(__file__).with_name("fitted.toml")
+
+
+def _read_fitted() -> dict[str, float]:
+    with FITTED_FILE.open("rb") as fh:
+        return dict(tomllib.load(fh)["defaults"])
+
+
+# Defaults fitted to published patterns by `servicechain fit-defaults` (sim/fitted.toml).
+FITTED: dict[str, float] = _read_fitted()
+
+
+def fitted(path: str) -> float:
+    """The fitted default of a parameter (see ``sim/fitted.toml`` and docs/MODEL.md)."""
+    return FITTED[path]
 
 
 def _f(default: Any, lo: float | None, hi: float | None, unit: str, description: str, **kw: Any):
@@ -55,6 +74,14 @@ class Department(_Section):
     share: float = _f(0.25, 0.0, 1.0, "fraction", "Share of headcount in this department.")
     customer_facing: bool = Field(
         False, description="Its bottom-level employees serve external customers (frontline)."
+    )
+    internal_hours: float = _f(
+        1.0,
+        0.0,
+        2.0,
+        "multiplier",
+        "Multiplier on its people's hours for internal requests (0.5: half that time goes "
+        "elsewhere, e.g. to a project).",
     )
 
 
@@ -202,7 +229,7 @@ class CultureParams(_Section):
         extra={"slider": True},
     )
     care_gap: float = _f(
-        0.4,
+        fitted("culture.care_gap"),
         0.0,
         0.5,
         "mindset",
@@ -303,10 +330,18 @@ class WorkforceParams(_Section):
         "Least share of the standard time per task people give when rushing under pressure.",
     )
     quit_base_weekly: float = _f(
-        0.042, 0.0, 0.2, "1/week", "Weekly quit hazard at reference morale and no pressure."
+        fitted("workforce.quit_base_weekly"),
+        0.0,
+        0.2,
+        "1/week",
+        "Weekly quit hazard at reference morale and no pressure.",
     )
     quit_morale_sensitivity: float = _f(
-        4.5, 0.0, 30.0, "1/morale", "How steeply the quit hazard rises as morale falls."
+        fitted("workforce.quit_morale_sensitivity"),
+        0.0,
+        30.0,
+        "1/morale",
+        "How steeply the quit hazard rises as morale falls.",
     )
     quit_pressure_sensitivity: float = _f(
         0.3, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
@@ -319,7 +354,7 @@ class WorkforceParams(_Section):
         "How steeply the quit hazard rises with job insecurity (people leave a sinking ship).",
     )
     quit_propensity_sd: float = _f(
-        1.5,
+        fitted("workforce.quit_propensity_sd"),
         0.0,
         2.0,
         "log-multiplier",
@@ -369,7 +404,13 @@ class BehaviourParams(_Section):
     morale_adjust_rate: float = _f(
         0.08, 0.0, 1.0, "1/week", "Speed at which morale moves toward its target."
     )
-    morale_base: float = _f(0.6, 0.0, 1.0, "morale", "Morale target with average conditions.")
+    morale_base: float = _f(
+        fitted("behaviour.morale_base"),
+        0.0,
+        1.0,
+        "morale",
+        "Morale target with average conditions.",
+    )
     service_expectation: float = _f(
         0.6,
         0.0,
@@ -393,24 +434,28 @@ class BehaviourParams(_Section):
         "improvement that keeps lifting morale.",
     )
     service_weight: float = _f(
-        0.9,
+        fitted("behaviour.service_weight"),
         0.0,
         3.0,
         "morale",
         "Morale gained per unit of treatment (service received, recognition) above expectation.",
     )
     pressure_weight: float = _f(
-        0.3, 0.0, 3.0, "morale", "Morale lost per unit of workload pressure."
+        fitted("behaviour.pressure_weight"),
+        0.0,
+        3.0,
+        "morale",
+        "Morale lost per unit of workload pressure.",
     )
     feedback_weight: float = _f(
-        0.1,
+        fitted("behaviour.feedback_weight"),
         0.0,
         3.0,
         "morale",
         "Frontline morale gained (lost) per unit of encounter quality above (below) expectation.",
     )
     complaint_weight: float = _f(
-        0.6,
+        fitted("behaviour.complaint_weight"),
         0.0,
         3.0,
         "morale",
@@ -496,17 +541,27 @@ class CustomerParams(_Section):
         0.5, 0.0, 10.0, "occasions/week", "Purchase or service occasions per customer per week."
     )
     satisfaction_purchase_effect: float = _f(
-        0.8, 0.0, 3.0, "multiplier", "How much more often satisfied customers buy."
+        fitted("customers.satisfaction_purchase_effect"),
+        0.0,
+        3.0,
+        "multiplier",
+        "How much more often satisfied customers buy.",
     )
     encounter_hours: float = _f(1.2, 0.05, 10.0, "hours", "Frontline hours per encounter.")
     weight_skill: float = _f(0.4, 0.0, 1.0, "weight", "Weight of skill in encounter quality.")
-    weight_morale: float = _f(0.35, 0.0, 1.0, "weight", "Weight of morale in encounter quality.")
+    weight_morale: float = _f(
+        fitted("customers.weight_morale"),
+        0.0,
+        1.0,
+        "weight",
+        "Weight of morale in encounter quality.",
+    )
     weight_mindset: float = _f(0.25, 0.0, 1.0, "weight", "Weight of mindset in encounter quality.")
     input_weight: float = _f(
         0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
     )
     local_conditions_sd: float = _f(
-        0.1,
+        fitted("customers.local_conditions_sd"),
         0.0,
         0.5,
         "quality",
@@ -535,7 +590,11 @@ class CustomerParams(_Section):
         0.004, 0.0, 0.5, "1/week", "Weekly churn hazard at reference satisfaction."
     )
     churn_sensitivity: float = _f(
-        8.0, 0.0, 40.0, "1/satisfaction", "How steeply churn rises as satisfaction falls."
+        fitted("customers.churn_sensitivity"),
+        0.0,
+        40.0,
+        "1/satisfaction",
+        "How steeply churn rises as satisfaction falls.",
     )
     unserved_churn: float = _f(
         0.2,
@@ -567,7 +626,7 @@ class CustomerParams(_Section):
         2.0, 0.0, 20.0, "multiplier", "Reach of a warning relative to a referral (social media)."
     )
     acquisition_rate: float = _f(
-        0.03,
+        fitted("customers.acquisition_rate"),
         0.0,
         1.0,
         "fraction",
@@ -579,7 +638,11 @@ class EconomicsParams(_Section):
     """Revenue, salaries, turnover costs and the budget."""
 
     revenue_per_occasion: float = _f(
-        130.0, 0.0, 1e6, "currency", "Gross margin per purchase or service occasion."
+        fitted("economics.revenue_per_occasion"),
+        0.0,
+        1e6,
+        "currency",
+        "Gross margin per purchase or service occasion.",
     )
     salary_base: float = _f(
         42_000.0, 0.0, 1e7, "currency/year", "Annual salary at the bottom level."

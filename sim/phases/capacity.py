@@ -6,8 +6,9 @@ Rules:
   their jobs" and skip the extra mile (Harter, Schmidt & Hayes 2002, engagement and
   productivity). Performance management lifts the floor.
 - Each role keeps a share of its contracted ``weekly_hours`` for internal requests (frontline,
-  support, manager: ``internal_share_*``); the rest is own work (customer encounters for the
-  frontline). Internal hours = weekly hours x role share x effort, minus hours spent in lever
+  support, manager: ``internal_share_*``, times the department's ``internal_hours``); the rest
+  is own work (customer encounters for the frontline). Internal hours = weekly hours x that
+  share x effort, minus hours spent in lever
   activities (training, job swap, improvement teams). When work piles up people add up to
   ``overtime_max`` of those hours and then rush (see the service and encounter phases), so a
   lost hour costs some slack and pressure before it costs service.
@@ -77,7 +78,10 @@ def capacity_hours(
 ) -> np.ndarray:
     """Hours each filled seat has for internal service this week (0 for vacant seats)."""
     wf = params.workforce
-    cap = wf.weekly_hours * role_internal_share(org, params) * effort - levers.hours_off
+    share = role_internal_share(org, params)
+    if org.internal_hours is not None:
+        share = share * org.internal_hours[org.dept]
+    cap = wf.weekly_hours * share * effort - levers.hours_off
     onboarding = state.filled & (state.onboarding_left > 0)
     cap = np.where(onboarding, 0.5 * cap, cap)
     n_onboarding = np.bincount(org.manager[org.has_manager & onboarding], minlength=org.n_seats)
@@ -123,7 +127,9 @@ def achievable_diligence(asked: np.ndarray, hours: np.ndarray, params: Params) -
 
 
 def overload(asked: np.ndarray, hours: np.ndarray) -> np.ndarray:
-    """Hours asked beyond the hours available, as a share (felt pressure), capped at 3."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(hours > 0, asked / hours - 1.0, np.where(asked > 0, 3.0, 0.0))
-    return np.clip(share, 0.0, 3.0)
+    """Felt pressure of ``asked`` hours against ``hours``: the excess share x, felt as
+    ``x / (1 + x)`` (0 when the work fits, 0.5 at twice the hours, below 1 however much):
+    pressure is felt, and the feeling saturates."""
+    excess = np.maximum(asked - hours, 0.0)
+    # x / (1 + x) with x = excess / hours is excess / (hours + excess): 1 when there are no hours.
+    return np.divide(excess, hours + excess, out=np.zeros_like(excess), where=excess > 0)

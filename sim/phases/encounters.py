@@ -51,7 +51,7 @@ class EncounterOutcome:
 
     Attributes:
         seat_quality: Quality of each seat's encounters this week (0-1).
-        overload: Per seat, encounter hours asked beyond own-work hours, as a share.
+        overload: Per seat, the felt pressure of the encounter hours asked (capacity.overload).
         reach: Per seat, the share of the standard time per encounter the hours allowed.
         served: Encounters served per seat.
         unserved: Customers who came but got no service, per seat.

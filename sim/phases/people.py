@@ -17,8 +17,9 @@ reciprocity and emotional contagion; Oliva & Sterman 2001, eroding standards; Sc
   frontline both ways (emotional contagion, complaints); job insecurity from revenue below plan
   lowers everyone's morale. Morale is also pulled toward the team's mean (manager, co-reports
   and own reports) at ``contagion_rate`` (emotional contagion).
-- Pressure = hours asked beyond the hours available, for internal requests and for customer
-  encounters (a share), plus the felt pressure of performance management, capped at 3.
+- Pressure = the felt excess of hours asked over the hours available, for internal requests and
+  for customer encounters (an excess share x felt as x / (1 + x)), plus the felt pressure of
+  performance management, capped at 3.
 - Quality standard (Oliva & Sterman 2001): when sustained pressure on one's main work
   (encounters for the frontline, internal requests for everyone else; remembered with
   ``received_memory``) allows less than the standard time per task, the standard people hold

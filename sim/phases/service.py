@@ -64,7 +64,7 @@ class ServiceOutcome:
         service_level_lateral: The same between colleagues on one level.
         mean_quality: Mean quality of the requests served (0 when none).
         backlog_hours: Hours still waiting after this week.
-        overload: Per seat, internal hours asked beyond the hours available, as a share.
+        overload: Per seat, the felt pressure of the internal hours asked (see capacity.overload).
         reach: Per seat, the share of the standard time per request the hours allowed.
         spare_hours: Per seat, internal hours left unused (free for own work this week).
     """

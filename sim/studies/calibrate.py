@@ -39,12 +39,14 @@ class FreeParameter:
         path: Dotted schema path, e.g. ``"culture.care_gap"``.
         low: Lowest value tried (within the schema's range).
         high: Highest value tried.
+        start: The value the fit tries first (fixed, so that a rerun repeats the same trials).
         log: Search on a log scale (for rates spanning orders of magnitude).
     """
 
     path: str
     low: float
     high: float
+    start: float
     log: bool = False
 
     def __post_init__(self) -> None:
@@ -53,10 +55,11 @@ class FreeParameter:
             raise ParameterError(f"{self.path}: only numbers can be fitted, not {spec.kind}")
         lo = spec.low if spec.low is not None else -math.inf
         hi = spec.high if spec.high is not None else math.inf
-        if not lo <= self.low < self.high <= hi:
+        if not lo <= self.low <= self.start <= self.high <= hi or self.low >= self.high:
             raise ParameterError(
                 f"{self.path}: fit bounds [{self.low}, {self.high}] must lie within the "
-                f"parameter's range [{spec.low}, {spec.high}] with low < high"
+                f"parameter's range [{spec.low}, {spec.high}] with low < high, and the start "
+                f"{self.start} within them"
             )
 
     @property
@@ -154,7 +157,6 @@ def run_fit(
     targets: Sequence[Target],
     trials: int,
     seed: int = 0,
-    start: Mapping[str, float] | None = None,
     storage: str | None = None,
     study_name: str = "fit",
     progress: Callable[[int, float], None] | None = None,
@@ -166,8 +168,8 @@ def run_fit(
         free: The free parameters.
         targets: The targets.
         trials: Total number of trials (a resumed study runs only the missing ones).
-        seed: Seed of the TPE sampler: the same seed gives the same trials.
-        start: Values to try first (e.g. the current defaults); the fit is never worse.
+        seed: Seed of the TPE sampler: the same seed gives the same trials. The first trial is
+            every parameter's ``start``.
         storage: An optuna storage URL (``"sqlite:///fit.db"``) to keep and resume the study.
         study_name: Name of the study in the storage.
         progress: Called as ``progress(trials done, best loss so far)`` after each trial.
@@ -186,8 +188,8 @@ def run_fit(
         load_if_exists=storage is not None,
     )
     done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
-    if start and done == 0:
-        study.enqueue_trial({p.path: start[p.path] for p in free if p.path in start})
+    if done == 0:
+        study.enqueue_trial({p.path: p.start for p in free})
 
     def run_trial(trial: Any) -> float:
         values = {p.path: p.suggest(trial) for p in free}
