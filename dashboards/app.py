@@ -68,6 +68,8 @@ html, body { overflow-x: hidden; }
 .sc-shocks { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; }
 .sc-shocks .v-btn { text-transform: none; letter-spacing: 0; }
 .sc-main { height: 100vh; overflow-y: auto; overflow-x: hidden; min-width: 0; padding: 0 12px; }
+.sc-timecontrols { display: flex; align-items: center; flex-wrap: wrap; gap: 4px;
+  flex: 1 1 auto; }
 .sc-runbar { display: flex; align-items: center; flex-wrap: wrap; gap: 4px; padding: 4px 0;
   position: sticky; top: 0; background: white; z-index: 5; border-bottom: 1px solid #eceff1; }
 .sc-runbar .v-btn { text-transform: none; letter-spacing: 0; }
@@ -80,6 +82,8 @@ html, body { overflow-x: hidden; }
 .sc-error { margin: 6px 0; }
 .sc-status { color: #6a1b9a; font-size: 12px; }
 .sc-tabs .v-tab { text-transform: none; letter-spacing: 0; min-width: 70px; }
+/* No sliding between tabs: content is there at once, and a click never lands mid-slide. */
+.sc-tabs .v-window__container, .sc-tabs .v-window-item { transition: none !important; }
 .sc-chain { display: flex; align-items: stretch; gap: 2px; margin: 6px 0 2px; }
 .sc-link { flex: 1 1 0; min-width: 0; border: 1px solid #cfd8dc; border-radius: 6px;
   padding: 3px 6px; background: #fafafa; overflow: hidden; }
@@ -230,7 +234,9 @@ def Dashboard() -> None:
     keys = solara.use_memo(lambda: KeyListener(shortcuts=KEYS), [])
     keys.on_key = ui.on_key
 
-    snap = session.snapshot(playing=runner.playing)
+    # A new snapshot only for a new frame: a click such as Pause re-renders the buttons at once
+    # and leaves the final picture to the pacer's next frame.
+    snap = solara.use_memo(lambda: session.snapshot(playing=runner.playing), [ui.frame.value])
     settings = ui.settings.value
     solara.Title("servicechain · internal service culture")
     solara.Style(CSS)

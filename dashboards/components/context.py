@@ -103,10 +103,9 @@ class Ui:
         self.playing.set(True)
 
     def pause(self) -> None:
-        """Stop Play; the runs stay at the week reached."""
+        """Stop Play; the runs stay at the week reached (the pacer draws the last frame)."""
         self.runner.pause()
         self.playing.set(False)
-        self.redraw()
 
     def toggle_play(self) -> None:
         """Play or Pause."""

@@ -12,15 +12,26 @@ HORIZON_STEP = 52  # "+1 year" extends the horizon by this many weeks
 
 @solara.component
 def RunBar(ui: Ui, week: int, horizon: int, playing: bool, settings: int) -> None:
-    """The controls of time (see the module docstring); ``week``/``horizon`` are the frame's."""
-    s = ui.session
-    target = solara.use_reactive(52)
+    """The controls of time (see the module docstring); ``week``/``horizon`` are the frame's.
+
+    Only the week counter changes with every frame; the controls are a component of their own
+    whose arguments do not, so a frame never re-renders a field the user is typing in.
+    """
     with solara.Div(classes=["sc-runbar"]):
         solara.HTML(
             tag="div",
             unsafe_innerHTML=f"Week {week} <span class='sc-horizon'>/ {horizon}</span>",
             classes=["sc-week"],
         )
+        TimeControls(ui, playing, settings, ui.speed.value, ui.present.value)
+
+
+@solara.component
+def TimeControls(ui: Ui, playing: bool, settings: int, speed: int, present: bool) -> None:
+    """Reset, Step, Play/Pause, speed, run to week N, +1 year, Guide, Story, Present."""
+    s = ui.session
+    target = solara.use_reactive(52)
+    with solara.Div(classes=["sc-timecontrols"]):
         solara.Button(
             "Reset",
             on_click=lambda: (ui.runner.pause(), ui.playing.set(False), ui.act(s.reset)),
@@ -43,14 +54,17 @@ def RunBar(ui: Ui, week: int, horizon: int, playing: bool, settings: int) -> Non
             with solara.Div(classes=["sc-speed"]):
                 solara.SliderInt(
                     "",
-                    value=int(ui.speed.value),
+                    value=int(speed),
                     min=1,
                     max=60,
                     on_value=lambda v: (ui.speed.set(v), ui.runner.set_speed(float(v))),
                 )
-        solara.Text(f"{int(ui.speed.value)} wk/s", classes=["sc-speed-value"])
+        solara.Text(f"{int(speed)} wk/s", classes=["sc-speed-value"])
         with solara.Div(classes=["sc-runto"]):
-            solara.InputInt("Run to week", value=target.value, on_value=target.set)
+            # Continuous: the Run button uses what is typed, committed or not.
+            solara.InputInt(
+                "Run to week", value=target.value, on_value=target.set, continuous_update=True
+            )
         solara.Button(
             "Run",
             on_click=lambda: ui.play(until=int(target.value or 0), fast=True),
@@ -84,7 +98,7 @@ def RunBar(ui: Ui, week: int, horizon: int, playing: bool, settings: int) -> Non
             )
         with solara.Tooltip("Presentation layout: large type, controls hidden (key P)"):
             solara.Button(
-                "Present" if not ui.present.value else "Controls",
+                "Present" if not present else "Controls",
                 on_click=lambda: ui.present.set(not ui.present.value),
                 classes=["sc-present-button"],
                 small=True,
