@@ -132,5 +132,5 @@ def ComparePanel(ui: Ui, snap: Snapshot, settings: int) -> None:
         with solara.Div(classes=["sc-compare-runs"]):
             for view in snap.runs:
                 with solara.Div(classes=["sc-compare-run", f"sc-compare-{view.label}"]):
-                    PyramidView(ui, view, height=230, clickable=False, legend=False)
+                    PyramidView(ui, view, height=230, clickable=False, legend=False, width_hint=460)
                     ChainStrip(view, compact=True)

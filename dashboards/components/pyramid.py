@@ -28,6 +28,7 @@ def PyramidView(
     clickable: bool = True,
     selected: int | None = None,
     legend: bool = True,
+    width_hint: int = 600,
 ) -> None:
     """Pyramid of one run; clicking a dot shows that employee (when ``clickable``)."""
     s = ui.session
@@ -53,7 +54,9 @@ def PyramidView(
         Plot(
             ui,
             FigureBox(
-                lambda: pyramid_figure(view, layout, selected=selected, height=height),
+                lambda: pyramid_figure(
+                    view, layout, selected=selected, height=height, width_hint=width_hint
+                ),
                 ("pyramid", view.label, view.steps, ui.session.version, selected, height),
             ),
             on_click=on_click if clickable else None,

@@ -50,10 +50,14 @@ class PyramidLayout:
     seat_text: np.ndarray
     level: np.ndarray
 
-    @property
-    def px_per_unit(self) -> float:
-        """Pixels per dot spacing at the nominal plot width (scales the dot sizes)."""
-        return NOMINAL_WIDTH_PX / (2.0 * (self.half_width + self.margin))
+    def px_per_unit(self, width_px: float, height_px: float) -> float:
+        """Pixels per dot spacing in a plot of that size (scales the dot sizes).
+
+        The axes keep one scale (circles stay round), so the tighter of the two directions wins.
+        """
+        x_span = 2.0 * (self.half_width + self.margin)
+        y_span = self.bottom + 5.3  # the dots plus the flow titles above and the customers below
+        return min(width_px / x_span, max(height_px - 8.0, 40.0) / y_span)
 
 
 def pyramid_layout(org) -> PyramidLayout:
@@ -124,6 +128,7 @@ def pyramid_figure(
     selected: int | None = None,
     height: int = 380,
     title: str | None = None,
+    width_hint: int = NOMINAL_WIDTH_PX,
 ) -> Figure:
     """The organization as a pyramid (see the module docstring).
 
@@ -133,12 +138,13 @@ def pyramid_figure(
         selected: Seat to ring (the employee panel's seat), or None.
         height: Figure height in pixels (the width follows the container).
         title: Figure title; None for none (the dashboard titles the panel itself).
+        width_hint: About how wide the plot is drawn, in pixels (sizes the dots).
     """
     org = view.org
     inverted = is_inverted(view)
     sign = 1.0 if inverted else -1.0  # y = sign * depth; inverted puts the top level low
     y = sign * layout.depth
-    ppu = layout.px_per_unit
+    ppu = layout.px_per_unit(width_hint, height - (28 if title else 8))
     seats = np.arange(org.n_seats)
     f = np.flatnonzero(view.filled)
     v = np.flatnonzero(~view.filled)
@@ -199,7 +205,7 @@ def pyramid_figure(
     arrows = _flow_annotations(view.flows, layout, sign)
     w, m = layout.half_width, layout.margin
     cust = sign * (layout.bottom + 2.0)
-    y_lo, y_hi = sorted((sign * -1.2, cust + sign * 2.2))
+    y_lo, y_hi = sorted((sign * -2.3, cust + sign * 3.0))
     return {
         "data": traces,
         "layout": {
@@ -263,10 +269,11 @@ def _customers_trace(view, layout: PyramidLayout, sign: float, ppu: float) -> di
         "name": "customers",
         "x": cx,
         "y": np.full(facing.size, sign * (layout.bottom + 2.0)),
-        "text": [f"{name}: {n_c[d]:,} customers" for name, d in zip(names, facing, strict=True)],
+        "text": [f"{name}<br>{n_c[d]:,} customers" for name, d in zip(names, facing, strict=True)],
         "textposition": "bottom center" if sign < 0 else "top center",
+        "hovertext": names,
         "textfont": {"size": 10, "color": "#37474f"},
-        "hovertemplate": "%{text}<br>satisfaction %{marker.color:.2f}<extra></extra>",
+        "hovertemplate": "%{hovertext}: satisfaction %{marker.color:.2f}<extra></extra>",
         "marker": {
             "symbol": "square",
             "size": max(10.0, 1.4 * ppu) * (1.0 + n_c[facing] / max(int(n_c.max()), 1)),
@@ -319,7 +326,7 @@ def _flow_annotations(flows: Flows, layout: PyramidLayout, sign: float) -> list[
         notes.append(
             {
                 "x": x,
-                "y": sign * -0.6,
+                "y": sign * -1.7,
                 "xref": "x",
                 "yref": "y",
                 "text": f"<b>{title}</b>",

@@ -24,7 +24,7 @@ function loadPlotly() {
 
 const CONFIG = {
   displaylogo: false,
-  responsive: true,
+  responsive: false, // the width follows the container below; the height is the figure's
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
   toImageButtonOptions: { format: "png", scale: 2 },
 };
@@ -53,7 +53,7 @@ async function render({ model, el }) {
         const text = model.get("figure");
         if (!text) break;
         const fig = JSON.parse(text);
-        await Plotly.react(div, fig.data, fig.layout, CONFIG);
+        await Plotly.react(div, fig.data, sized(fig.layout), CONFIG);
         if (!alive) return;
         if (!listening) {
           listening = true;
@@ -74,6 +74,13 @@ async function render({ model, el }) {
     }
   }
 
+  // The plot is as wide as its container, measured here (Plotly's own autosize measured 0 in a
+  // container that was being re-laid out, and drew nothing).
+  function sized(layout) {
+    const width = Math.floor(el.getBoundingClientRect().width);
+    return Object.assign({}, layout, { autosize: false, width: width > 0 ? width : 600 });
+  }
+
   async function onMessage(msg) {
     if (msg && msg.type === "png") {
       const fig = JSON.parse(msg.figure);
@@ -87,8 +94,15 @@ async function render({ model, el }) {
   const redraw = () => requestAnimationFrame(draw);
   model.on("change:revision", redraw);
   model.on("msg:custom", onMessage);
+  // Follow the container's width (the presentation layout, a window resize); never while the
+  // container is hidden, which would squash the plot to nothing.
+  let lastWidth = 0;
   const resize = new ResizeObserver(() => {
-    if (div.data) Plotly.Plots.resize(div);
+    const width = Math.floor(el.getBoundingClientRect().width);
+    if (div.data && el.offsetParent !== null && width > 0 && width !== lastWidth) {
+      lastWidth = width;
+      Plotly.relayout(div, { width });
+    }
   });
   resize.observe(el);
   await draw();
