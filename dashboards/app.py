@@ -1,13 +1,17 @@
-"""The live dashboard (Solara): ``servicechain dashboard`` or ``solara run dashboards/app.py``.
+"""The live dashboard (Solara): ``servicechain dashboard`` or ``solara run dashboards.app``.
 
-Layout: controls on the left (run bar, preset and culture, interventions, main parameters);
-on the right tabs for the live run (pyramid, chain strip, KPI charts, department flows, one
-employee), compare mode, export and the explain panel.
+Layout: the sidebar (preset and culture, shocks, interventions, parameters, about the preset)
+and the main area: the run bar, then tabs for the live run (chain strip, pyramid, KPI charts,
+one employee, department flows), compare mode, export and the explain panel. A guide overlay,
+story mode and a presentation layout (large type, sidebar hidden) serve consultants and
+students; keys: Space, arrows, P, Esc, ?.
 
-Each browser session gets its own :class:`~dashboards.session.DashboardSession` (created by
-``solara.use_memo`` inside :func:`Page`): there is no module-level model, so sessions never see
-each other's runs. Play runs in a background task that steps the session and bumps a redraw
-counter; at speeds above ``MAX_FPS`` weeks per second it steps several weeks per frame.
+Each browser session gets its own :class:`~dashboards.session.DashboardSession` and
+:class:`~dashboards.runner.Runner` (``solara.use_memo`` inside :func:`Page`): there is no
+module-level model, so sessions never see each other's runs. The runner steps the simulation in
+its own thread; the frame pacer below draws the latest snapshot at most ``MAX_FPS`` times a
+second, and only once the browser has drawn the previous frame, so clicks never wait behind a
+queue of redraws.
 """
 
 from __future__ import annotations
@@ -17,100 +21,276 @@ import time
 import solara
 import solara.lab
 
-from dashboards.components.chain import ChainStrip
+from dashboards.components.chain import Causes, ChainStrip
 from dashboards.components.charts import KpiCharts
 from dashboards.components.compare import ComparePanel
-from dashboards.components.controls import Ctx, ParameterControls, RunBar, ScenarioControls
+from dashboards.components.context import KEYS, Ui, log
+from dashboards.components.controls import Sidebar
 from dashboards.components.employee import EmployeePanel
 from dashboards.components.explain import ExplainPanel
 from dashboards.components.export import ExportPanel
+from dashboards.components.guide import GuideOverlay
 from dashboards.components.pyramid import DeptFlows, PyramidView
+from dashboards.components.runbar import RunBar
+from dashboards.components.story import StoryBar
+from dashboards.limits import SESSIONS
+from dashboards.runner import FrameGate, Runner
 from dashboards.session import DashboardSession
+from dashboards.snapshot import Snapshot
+from dashboards.widgets import KeyListener, serve_plotly_js
 
-MAX_FPS = 5.0  # redraws per second at most while playing; faster speeds batch weeks per frame
-MIN_PAUSE = 0.06  # seconds the Play thread always sleeps between frames
+MAX_FPS = 5.0  # frames per second at most while playing
 DEFAULT_SPEED = 12  # weeks per second when Play starts
+TABS = ("Live run", "Compare", "Export", "Explain")
 
+serve_plotly_js()
 
-def frame_plan(speed: float, max_fps: float = MAX_FPS) -> tuple[float, int]:
-    """Seconds between frames and weeks per frame for a Play speed in weeks per second."""
-    speed = max(float(speed), 0.1)
-    interval = max(1.0 / speed, 1.0 / max_fps)
-    return interval, max(1, round(speed * interval))
+CSS = """
+html, body { overflow-x: hidden; }
+.v-application--wrap { min-height: 0 !important; }
+.solara-content-main, .solara-content-main > div { padding: 0 !important; max-width: none; }
+.sc-app { display: grid; grid-template-columns: 292px minmax(0, 1fr); height: 100vh;
+  font-family: Roboto, Helvetica, Arial, sans-serif; font-size: 13px; color: #263238; }
+.sc-app.sc-present { grid-template-columns: minmax(0, 1fr); }
+.sc-present .sc-side { display: none; }
+.sc-side { height: 100vh; overflow-y: auto; overflow-x: hidden; border-right: 1px solid #e0e0e0;
+  background: #fafbfc; }
+.sc-sidebar { padding: 8px 12px 40px 12px; }
+.sc-brand { font-size: 20px; font-weight: 500; margin: 2px 0 4px; color: #0d47a1; }
+.sc-heading { margin: 10px 0 2px; }
+.sc-note { color: #607d8b; font-size: 12px; }
+.sc-description { display: block; color: #37474f; font-size: 12px; line-height: 1.35; }
+.sc-culture { margin-top: 6px; padding-bottom: 10px; }
+.sc-culture-value { font-weight: 500; }
+.sc-levers .v-input--switch { margin-top: 0; padding-top: 0; }
+.sc-levers .v-input__slot { margin-bottom: 0; }
+.sc-levers .v-messages { display: none; }
+.sc-shocks { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; }
+.sc-shocks .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-main { height: 100vh; overflow-y: auto; overflow-x: hidden; min-width: 0; padding: 0 12px; }
+.sc-timecontrols { display: flex; align-items: center; flex-wrap: wrap; gap: 4px;
+  flex: 1 1 auto; }
+.sc-runbar { display: flex; align-items: center; flex-wrap: wrap; gap: 4px; padding: 4px 0;
+  position: sticky; top: 0; background: white; z-index: 5; border-bottom: 1px solid #eceff1; }
+.sc-runbar .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-week { font-size: 20px; font-weight: 600; min-width: 6.2em; white-space: nowrap; }
+.sc-horizon { font-size: 13px; color: #78909c; font-weight: 400; }
+.sc-speed { width: 110px; } .sc-runto { width: 84px; }
+.sc-speed-value { font-size: 12px; color: #546e7a; min-width: 3.6em; }
+.sc-speed .v-messages, .sc-runto .v-messages { display: none; }
+.sc-spacer { flex: 1 1 auto; }
+.sc-error { margin: 6px 0; }
+.sc-status { color: #6a1b9a; font-size: 12px; }
+.sc-tabs .v-tab { text-transform: none; letter-spacing: 0; min-width: 70px; }
+/* No sliding between tabs: content is there at once, and a click never lands mid-slide. */
+.sc-tabs .v-window__container, .sc-tabs .v-window-item { transition: none !important; }
+.sc-chain { display: flex; align-items: stretch; gap: 2px; margin: 6px 0 2px; }
+.sc-link { flex: 1 1 0; min-width: 0; border: 1px solid #cfd8dc; border-radius: 6px;
+  padding: 3px 6px; background: #fafafa; overflow: hidden; }
+.sc-link-arrow { align-self: center; color: #90a4ae; font-size: 12px; }
+.sc-link-label { font-size: 11px; color: #546e7a; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.sc-link-value { font-size: 17px; font-weight: 600; white-space: nowrap; }
+.sc-link-unmeasured { font-size: 12px; font-weight: 400; color: #90a4ae; padding: 3px 0; }
+.sc-link-trend { font-size: 11px; color: #607d8b; white-space: nowrap; }
+.sc-weakest { border: 2px solid #c62828; background: #ffebee; }
+.sc-weakest .sc-link-trend, .sc-weakest .sc-link-label { color: #c62828; font-weight: 600; }
+.sc-chain-compact .sc-link-value { font-size: 13px; }
+.sc-chain-compact .sc-link-arrow { display: none; }
+.sc-causes { font-size: 12.5px; color: #37474f; margin: 2px 0 6px; line-height: 1.35; }
+.sc-live { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 10px; }
+.sc-col { min-width: 0; }
+.sc-pyramid-caption, .sc-panel-title { font-size: 12px; color: #37474f; margin: 2px 0; }
+.sc-legend { font-size: 11px; color: #546e7a; line-height: 1.5; margin: 2px 0 6px; }
+.sc-key { display: inline-block; width: 10px; height: 10px; vertical-align: middle; }
+.sc-key-dot { border-radius: 50%; background: #66bd63; }
+.sc-key-ring { border-radius: 50%; border: 1px solid #78909c; }
+.sc-key-square { background: #a6d96a; border: 1px solid #546e7a; }
+.sc-gradient { display: inline-block; width: 60px; height: 9px; vertical-align: middle;
+  background: linear-gradient(90deg, #d73027, #fee08b, #1a9850); border-radius: 2px; }
+.sc-plotbox { width: 100%; min-width: 0; }
+.sc-kpi-picker { max-width: 100%; }
+.sc-kpi-picker .v-select__selections { max-height: 28px; overflow: hidden; }
+.sc-employee { font-size: 12px; }
+.sc-seat-input { width: 150px; }
+.sc-table { border-collapse: collapse; margin: 4px 0; }
+.sc-table td { padding: 1px 8px 1px 0; border-bottom: 1px solid #eceff1; }
+.sc-compare-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
+.sc-compare-controls .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-compare-pick { min-width: 260px; max-width: 420px; } .sc-compare-reps { width: 110px; }
+.sc-headline { margin: 6px 0; }
+.sc-headline-cards { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
+.sc-diff-card { flex: 1 1 180px; border-radius: 6px; padding: 4px 8px; border: 1px solid #cfd8dc; }
+.sc-better { background: #e8f5e9; border-color: #66bb6a; }
+.sc-worse { background: #ffebee; border-color: #ef5350; }
+.sc-compare-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 10px; }
+.sc-compare-runs { display: grid; grid-template-columns: minmax(0, 1fr); gap: 4px; }
+.sc-compare-summary { margin: 6px 0; }
+.sc-compare-item { display: block; }
+.sc-export-buttons { display: flex; gap: 12px; align-items: center; flex-wrap: wrap;
+  margin: 8px 0; }
+.sc-painter { height: 0; overflow: hidden; }
+.sc-explain .v-expansion-panel-header { font-size: 13px; }
+.sc-prose p { margin-bottom: 6px; } .sc-prose ul { margin-bottom: 6px; }
+.sc-story { background: #e3f2fd; border-radius: 6px; padding: 6px 10px; margin: 6px 0; }
+.sc-story-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.sc-story-head .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-story-caption { font-size: 14px; margin-top: 4px; }
+.sc-overlay { position: fixed; inset: 0; background: rgba(38, 50, 56, 0.45); z-index: 50;
+  display: flex; align-items: flex-start; justify-content: center; overflow-y: auto; }
+.sc-overlay-card { background: white; max-width: 820px; margin: 40px 16px; padding: 14px 22px;
+  border-radius: 8px; font-size: 14px; box-shadow: 0 8px 30px rgba(0, 0, 0, 0.3); }
+.sc-overlay-head { display: flex; justify-content: space-between; align-items: center; }
+.sc-busy { padding: 40px; font-size: 16px; }
+@media (min-width: 1600px) {
+  .sc-live { grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr) minmax(0, 0.75fr); }
+  .sc-app { grid-template-columns: 320px minmax(0, 1fr); }
+}
+.sc-present { font-size: 16px; }
+.sc-present .sc-link-value { font-size: 26px; }
+.sc-present .sc-link-label, .sc-present .sc-link-trend { font-size: 14px; }
+.sc-present .sc-causes { font-size: 17px; }
+.sc-present .sc-week { font-size: 28px; }
+.sc-present .sc-story-caption { font-size: 19px; }
+.sc-present .sc-pyramid-caption, .sc-present .sc-legend { font-size: 14px; }
+"""
 
 
 @solara.component
 def Page() -> None:
-    """The dashboard page (one per browser session)."""
-    session = solara.use_memo(DashboardSession, [])
-    version = solara.use_reactive(0)  # bumped by every step (views redraw)
-    settings = solara.use_reactive(0)  # bumped by every user action (controls redraw too)
-    error = solara.use_reactive("")
-    playing = solara.use_reactive(False)
-    speed = solara.use_reactive(DEFAULT_SPEED)
-    tab = solara.use_reactive(0)
-
-    def bump() -> None:
-        settings.value += 1
-
-    ctx = Ctx(session, (version.value, settings.value), bump, error.set)
-    controls_ctx = Ctx(session, settings.value, bump, error.set)
-
-    def play_loop() -> None:
-        # Runs in a thread while playing; the session's lock keeps UI handlers out mid-step.
-        # Each frame steps the weeks that are due at the chosen speed since Play started, so a
-        # slow redraw lowers the frame rate but not the simulated speed (weeks per second).
-        t0, done, rate = time.perf_counter(), 0, float(speed.value)
-        while playing.value:
-            started = time.perf_counter()
-            if speed.value != rate:  # speed changed: restart the clock
-                t0, done, rate = started, 0, float(speed.value)
-            interval, _ = frame_plan(rate)
-            due = max(1, int(rate * (started - t0)) - done)
-            session.step(min(due, max(1, round(rate))))  # at most one second's worth per frame
-            done += due
-            version.value += 1
-            # Always pause a little: a UI render (e.g. the Pause click) must be able to finish
-            # between two of this thread's changes, or Solara aborts the render loop.
-            time.sleep(max(MIN_PAUSE, interval - (time.perf_counter() - started)))
-
-    solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
-
-    solara.Title("servicechain · internal service culture")
-    with solara.Columns([1, 3], classes=["sc-page"]):
-        with solara.Column(classes=["sc-controls"]):
-            solara.Markdown("## servicechain")
-            ScenarioControls(controls_ctx, playing)
-            ParameterControls(controls_ctx)
-        with solara.Column(classes=["sc-main"]):
-            RunBar(ctx, playing, speed)
-            if error.value:
-                solara.Error(error.value, classes=["sc-error"])
-            with solara.lab.Tabs(value=tab.value, on_value=tab.set):
-                with solara.lab.Tab("Live run", classes=["sc-tab-live"]):
-                    if tab.value == 0:
-                        LiveView(ctx)
-                with solara.lab.Tab("Compare", classes=["sc-tab-compare"]):
-                    if tab.value == 1:
-                        ComparePanel(ctx)
-                with solara.lab.Tab("Export", classes=["sc-tab-export"]):
-                    if tab.value == 2:
-                        ExportPanel(ctx)
-                with solara.lab.Tab("Explain", classes=["sc-tab-explain"]):
-                    if tab.value == 3:
-                        ExplainPanel()
+    """The dashboard page (one per browser session), or a notice when the server is full."""
+    admitted = solara.use_memo(SESSIONS.enter, [])
+    if admitted:
+        Dashboard()
+    else:
+        solara.Title("servicechain · busy")
+        solara.Div(
+            children=[
+                f"The dashboard already serves {SESSIONS.limit} sessions, its limit on this "
+                "machine. Close another tab, or try again in a few minutes."
+            ],
+            classes=["sc-busy"],
+        )
 
 
 @solara.component
-def LiveView(ctx: Ctx) -> None:
-    """The main run: chain strip, pyramid with the employee panel, KPI charts, dept flows."""
-    s = ctx.session
-    df = s.model.kpis()
-    frames = {s.preset: df}
-    ChainStrip(ctx, df)
-    with solara.Columns([3, 2]):
-        PyramidView(ctx, s.model, label=s.preset)
-        EmployeePanel(ctx)
-    with solara.Columns([3, 2]):
-        KpiCharts(ctx, frames)
-        DeptFlows(ctx, s.model)
+def Dashboard() -> None:
+    """The dashboard of one admitted session."""
+    session = solara.use_memo(DashboardSession, [])
+    closed = solara.use_memo(solara.kernel_closed_event, [])
+    runner = solara.use_memo(lambda: Runner(session, closed), [])
+    gate = solara.use_memo(FrameGate, [])
+    ui = solara.use_memo(
+        lambda: Ui(
+            session=session,
+            runner=runner,
+            gate=gate,
+            frame=solara.reactive(0),
+            settings=solara.reactive(0),
+            error=solara.reactive(""),
+            playing=solara.reactive(False),
+            speed=solara.reactive(DEFAULT_SPEED),
+            present=solara.reactive(False),
+            story=solara.reactive(-1),
+            guide=solara.reactive(False),
+            tab=solara.reactive(0),
+            closed=closed,
+        ),
+        [],
+    )
+    # Touch every reactive, so that Page re-renders when one changes.
+    _ = (ui.frame.value, ui.settings.value, ui.error.value, ui.playing.value, ui.tab.value)
+    _ = (ui.present.value, ui.story.value, ui.guide.value, ui.speed.value)
+
+    def lifecycle():
+        def cleanup() -> None:
+            runner.close()
+            session.close()
+            SESSIONS.leave()
+
+        return cleanup
+
+    solara.use_effect(lifecycle, [])
+
+    def pacer() -> None:
+        # Draws a new frame when the runs changed and the browser has drawn the last one.
+        shown = -1
+        while not closed.is_set():
+            time.sleep(1.0 / MAX_FPS)
+            try:
+                if ui.playing.value and not runner.playing:
+                    ui.playing.set(False)  # the runner stopped by itself (horizon, target)
+                    if runner.reason.startswith("error"):
+                        ui.error.set(f"The simulation stopped: {runner.reason[7:]}")
+                if session.version != shown and gate.idle():
+                    shown = session.version
+                    ui.frame.value += 1
+            except Exception:  # never let a drawing error end the pictures for good
+                log.exception("frame failed")
+
+    solara.lab.use_task(pacer, dependencies=[], prefer_threaded=True)
+
+    keys = solara.use_memo(lambda: KeyListener(shortcuts=KEYS), [])
+    keys.on_key = ui.on_key
+
+    # A new snapshot only for a new frame: a click such as Pause re-renders the buttons at once
+    # and leaves the final picture to the pacer's next frame.
+    snap = solara.use_memo(lambda: session.snapshot(playing=runner.playing), [ui.frame.value])
+    settings = ui.settings.value
+    solara.Title("servicechain · internal service culture")
+    solara.Style(CSS)
+    with solara.Div(classes=["sc-app"] + (["sc-present"] if ui.present.value else [])):
+        with solara.Div(classes=["sc-side"]):
+            Sidebar(ui, settings)
+        with solara.Div(classes=["sc-main"]):
+            solara.Div(children=[keys], style={"display": "none"})
+            RunBar(ui, snap.week, snap.horizon, ui.playing.value, settings)
+            if ui.error.value:
+                solara.Error(ui.error.value, classes=["sc-error"], dense=True)
+            if ui.story.value >= 0 and ui.story_steps:
+                StoryBar(ui, ui.story_steps, ui.story.value)
+            with solara.Div(classes=["sc-tabs"]):
+                with solara.lab.Tabs(value=ui.tab.value, on_value=ui.tab.set):
+                    for i, name in enumerate(TABS):
+                        with solara.lab.Tab(name, classes=[f"sc-tab-{name.split()[0].lower()}"]):
+                            if ui.tab.value == i:
+                                TabContent(ui, i, snap, settings)
+        if ui.guide.value:
+            GuideOverlay(ui, settings)
+
+
+@solara.component
+def TabContent(ui: Ui, tab: int, snap: Snapshot, settings: int) -> None:
+    """The open tab's content."""
+    if tab == 0:
+        if snap.compare:
+            solara.Text(
+                "Compare mode is on: the live run waits. See the Compare tab, or go back to the "
+                "live run there.",
+                classes=["sc-note"],
+            )
+            return
+        LiveView(ui, snap)
+    elif tab == 1:
+        ComparePanel(ui, snap, settings)
+    elif tab == 2:
+        ExportPanel(ui, settings)
+    else:
+        ExplainPanel()
+
+
+@solara.component
+def LiveView(ui: Ui, snap: Snapshot) -> None:
+    """The live run: chain strip and causes, pyramid, KPI charts, one employee, dept flows."""
+    view = snap.runs[0]
+    ChainStrip(view)
+    Causes(view)
+    with solara.Div(classes=["sc-live"]):
+        with solara.Div(classes=["sc-col"]):
+            PyramidView(ui, view, selected=snap.seat.seat if snap.seat else None)
+        with solara.Div(classes=["sc-col"]):
+            KpiCharts(ui, snap.runs, snap.version)
+        with solara.Div(classes=["sc-col"]):
+            EmployeePanel(ui, snap.seat, view.events, snap.version)
+            DeptFlows(ui, view)

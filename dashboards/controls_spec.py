@@ -2,8 +2,8 @@
 
 Nothing here declares a parameter: labels come from the dotted path, ranges from the field's
 low/high bounds and help text from its description. This module only chooses *which* fields the
-dashboard shows (a curated list of the main parameters plus every lever's switch) and how each is
-drawn (slider, number box or switch).
+dashboard shows (a curated list of the main parameters plus every lever's dose dial) and how each
+is drawn (slider, number box or switch).
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""The "explain" panel's text: each mechanism in plain words and where it comes from.
+"""The explain panel's text: each mechanism in the model's own words and where it lives.
 
-The words are the model's own: the docstrings of the phase modules (each names its rule and
-source), of ``sim.interventions`` and each lever, and of ``sim.events``. Nothing is restated
-here, so the panel cannot drift from the code.
+The week's phases come from the schedule itself (``sim.phases.PHASES``): each phase's title and
+one-line summary, and the docstring of the module that carries its rules (which names the rules
+and their sources). Then the levers (``sim.interventions`` and each lever's docstring) and the
+timeline events (``sim.events``). Nothing is restated here, so the panel cannot drift from the
+code, and a phase added to the schedule appears on its own.
 """
 
 from __future__ import annotations
@@ -11,64 +13,47 @@ import importlib
 import inspect
 from dataclasses import dataclass
 
-# The phases in the order of one week (DESIGN.md §3), then levers and events.
-PHASE_MODULES: tuple[str, ...] = (
-    "sim.phases.demand",
-    "sim.phases.requests",
-    "sim.phases.service",
-    "sim.phases.encounters",
-    "sim.phases.people",
-    "sim.phases.workforce",
-    "sim.phases.customers",
-    "sim.kpis",
-)
-
 
 @dataclass(frozen=True)
 class Mechanism:
     """One entry of the explain panel.
 
     Attributes:
-        title: First line of the docstring (what the mechanism is).
-        body: The rest of the docstring (the rules and their sources), as Markdown.
-        source: The module (or class) it comes from, e.g. ``sim.phases.service``.
+        title: What the mechanism is (a phase's title, or the docstring's first line).
+        summary: One sentence (a phase's summary; empty for the others).
+        body: The rules and their sources, as Markdown.
+        source: The module it comes from, e.g. ``sim.phases.service``.
     """
 
     title: str
+    summary: str
     body: str
     source: str
 
 
-def _split(doc: str | None, source: str) -> Mechanism | None:
-    text = inspect.cleandoc(doc or "")
-    if not text:
-        return None
+def _doc(module: str) -> tuple[str, str]:
+    text = inspect.cleandoc(importlib.import_module(module).__doc__ or "")
     title, _, body = text.partition("\n")
-    return Mechanism(title.strip().rstrip("."), body.strip(), source)
+    return title.strip().rstrip("."), body.strip()
 
 
 def mechanisms() -> list[Mechanism]:
-    """Every mechanism: the eight phases, the interventions (and each lever), the events."""
-    out: list[Mechanism] = []
-    for name in PHASE_MODULES:
-        m = _split(importlib.import_module(name).__doc__, name)
-        if m is not None:
-            out.append(m)
-    from sim import interventions
+    """The phases of a week in order, then the levers, then the timeline events."""
     from sim.params import LEVERS, InterventionParams
+    from sim.phases import PHASES
 
-    lever_lines = []
-    for lever in LEVERS:
-        cls = InterventionParams.model_fields[lever].annotation
-        doc = inspect.cleandoc(cls.__doc__ or "")
-        lever_lines.append(f"- **{lever.replace('_', ' ')}**: {doc}")
-    m = _split(interventions.__doc__, "sim.interventions")
-    if m is not None:
-        body = m.body + "\n\n" + "\n".join(lever_lines)
-        out.append(Mechanism(m.title, body, m.source))
-    from sim import events
-
-    m = _split(events.__doc__, "sim.events")
-    if m is not None:
-        out.append(m)
+    out: list[Mechanism] = []
+    for i, phase in enumerate(PHASES, start=1):
+        first, body = _doc(phase.module)
+        rules = f"*{first}.*\n\n{body}" if body else f"*{first}.*"
+        out.append(Mechanism(f"{i}. {phase.title}", phase.summary, rules, phase.module))
+    title, body = _doc("sim.interventions")
+    lever_lines = [
+        f"- **{lever.replace('_', ' ')}**: "
+        + inspect.cleandoc(InterventionParams.model_fields[lever].annotation.__doc__ or "")
+        for lever in LEVERS
+    ]
+    out.append(Mechanism(title, "", body + "\n\n" + "\n".join(lever_lines), "sim.interventions"))
+    title, body = _doc("sim.events")
+    out.append(Mechanism(title, "", body, "sim.events"))
     return out

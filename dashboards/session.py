@@ -1,20 +1,26 @@
-"""One browser session's runs: the model(s), the settings that built them, the seat history.
+"""One browser session's runs: the models, the settings that built them, the selected seat.
 
 The Solara page creates one :class:`DashboardSession` per browser session (``solara.use_memo``
-inside the page component), so sessions never share a model. Everything here is plain Python and
-unit-tested without a browser; the Play loop (a thread) and the UI handlers share the session,
-so every mutation holds ``self.lock``.
+inside the page component), so sessions never share a model. Everything here is plain Python,
+unit-tested without a browser. The simulation thread (:mod:`dashboards.runner`) and the UI
+handlers share the session, so every read and write of a model holds ``self.lock``; the page
+draws from :meth:`DashboardSession.snapshot`, never from a model directly.
 
-Settings: a preset, a seed and dotted-path overrides, e.g.
-``{"interventions.training.intensity": 1.0}``.
-Changing a *structural* setting (organization, initial state; see
-:func:`sim.params.is_structural`) starts a new run at week 0. Every other setting is
-read by the phases each week, so it applies to the running model(s) from the next step on: pull a
-lever mid-run and watch the chain react. The culture slider also sets the culture in force
-(``state.service_direction``), like a leadership change.
+Settings: a preset, a seed and dotted-path overrides (``{"interventions.training.intensity": 1}``).
+Changing a *structural* setting (organization, initial state; see :func:`sim.params.is_structural`)
+starts a new run at week 0. Every other setting is read by the phases each week, so it applies to
+the running model(s) from the next step on: pull a lever mid-run and watch the chain react. The
+culture slider also sets the culture in force (``state.service_direction``), like a leadership
+change. Shocks are timeline events added at the next week (:meth:`DashboardSession.fire`).
 
-Compare mode runs several presets in lockstep with common random numbers: the same seed and the
-same overrides (except the culture, which is what the presets differ in), stepped together.
+Each run has a horizon, the preset's ``weeks`` (default 260): Play stops there, and
+:meth:`DashboardSession.extend_horizon` moves it.
+
+Compare mode runs several scenario specs (``"pyramid"``, ``"airline@two_way"``) from week 0 in
+lockstep with common random numbers: the same seeds and the same overrides (except the culture,
+which the specs set). With one replication the seed is the session's, so a compare run equals the
+live run of the same preset; with several, the seeds are ``servicechain compare --seed S --reps
+R``'s (``sim.studies.compare.replication_seeds``). While compare mode is on, the live run waits.
 """
 
 from __future__ import annotations
@@ -26,15 +32,33 @@ from typing import Any
 import pandas as pd
 
 from dashboards.controls_spec import CULTURE_PATH, check_value
-from dashboards.render import PyramidLayout, pyramid_layout
+from dashboards.figures.pyramid import PyramidLayout, pyramid_layout
+from dashboards.limits import COMPARE_FACTOR, MAX_HEADCOUNT, MAX_REPLICATIONS
+from dashboards.measures import cold_start
+from dashboards.snapshot import Snapshot, run_view, seat_view
 from sim.model import ServiceCultureModel
 from sim.overrides import get_path
-from sim.params import ParameterError, is_structural
-from sim.scenario import load_scenario, preset_names
+from sim.params import FIELDS, ParameterError, is_structural
+from sim.scenario import load_scenario, preset_names, split_spec
+from sim.studies.compare import replication_seeds
 
 HISTORY_WEEKS = 52  # the selected seat's history ring
-MAX_WEEKS = 5200  # "run to week N" accepts 0..MAX_WEEKS (the schema's longest horizon)
+HEADCOUNT_PATH = "org.headcount"
+HORIZON_PATH = "weeks"
 DEFAULT_COMPARE = ("pyramid", "two_way")
+
+
+def check_spec(spec: str) -> str:
+    """A compare spec (a preset, or ``preset@culture``), or ParameterError naming the options."""
+    name, culture = split_spec(spec)
+    if str(name) not in preset_names():
+        raise ParameterError(
+            f"unknown preset '{name}'; presets: {', '.join(preset_names())} "
+            "(add @pyramid, @two_way, @inverted or @-1..1 to set the culture)"
+        )
+    if culture is not None:
+        load_scenario(spec)  # checks the culture part
+    return str(spec)
 
 
 class DashboardSession:
@@ -43,63 +67,105 @@ class DashboardSession:
     Args:
         preset: Initial preset name (default ``"pyramid"``).
         seed: Initial seed.
+        max_headcount: The largest organization this session may build.
 
     Attributes:
-        preset: Preset of the main run.
+        preset: Preset of the live run.
         seed: Seed shared by every run of the session (common random numbers in compare mode).
         overrides: Dotted-path settings applied on top of the preset(s).
-        model: The main run.
-        compare: Preset names of compare mode, or an empty tuple when compare mode is off.
-        compare_models: The compare runs, in ``compare`` order (stepped in lockstep).
+        model: The live run.
+        compare: Scenario specs of compare mode, or an empty tuple when compare mode is off.
+        reps: Replications per spec in compare mode.
+        compare_models: The compare runs: one list of replications per spec.
         selected: Seat shown in the employee panel, or None.
         history: Ring of the selected seat's weekly morale, mindset, skill and workload.
+        version: Changes with every step and every change of the runs (redraw key).
     """
 
-    def __init__(self, preset: str = "pyramid", seed: int = 0) -> None:
+    def __init__(
+        self, preset: str = "pyramid", seed: int = 0, max_headcount: int = MAX_HEADCOUNT
+    ) -> None:
         self.lock = threading.RLock()
+        self.max_headcount = int(max_headcount)
         self.preset = preset
         self.seed = int(seed)
         self.overrides: dict[str, Any] = {}
         self.compare: tuple[str, ...] = ()
-        self.compare_models: list[ServiceCultureModel] = []
+        self.reps = 1
+        self.compare_models: list[list[ServiceCultureModel]] = []
         self.selected: int | None = None
         self.history: deque[dict] = deque(maxlen=HISTORY_WEEKS)
+        self.version = 0
         self._layouts: dict[int, PyramidLayout] = {}
+        self._cold: dict[int, bool] = {}
+        self._check_size(load_scenario(preset).org.headcount, preset)
         self.model = self._build(preset, culture=True)
 
     # ------------------------------------------------------------------ building
-    def _build(self, preset: str, culture: bool) -> ServiceCultureModel:
+    def _check_size(self, headcount: int, what: str) -> None:
+        if headcount > self.max_headcount:
+            raise ParameterError(
+                f"{what}: {headcount:,} seats is more than this dashboard allows "
+                f"({self.max_headcount:,}); start it with `servicechain dashboard "
+                f"--max-headcount {headcount}` to allow more"
+            )
+
+    def _build(self, spec: str, culture: bool, seed: int | None = None) -> ServiceCultureModel:
         over = dict(self.overrides)
         if not culture:
             over.pop(CULTURE_PATH, None)
-        return ServiceCultureModel(scenario=preset, overrides=over, seed=self.seed)
+        model = ServiceCultureModel(
+            scenario=spec, overrides=over, seed=self.seed if seed is None else seed
+        )
+        self._cold[id(model)] = cold_start(model)
+        return model
 
-    def layout(self, model: ServiceCultureModel) -> PyramidLayout:
-        """The pyramid layout of a model's organization (cached per model)."""
-        key = id(model.org)
+    def _build_compare(self, specs: tuple[str, ...], reps: int) -> list[list]:
+        seeds = [self.seed] if reps == 1 else replication_seeds(self.seed, reps)
+        return [[self._build(spec, culture=False, seed=s) for s in seeds] for spec in specs]
+
+    def layout(self, org) -> PyramidLayout:
+        """The pyramid layout of an organization (cached per organization)."""
+        key = id(org)
         if key not in self._layouts:
-            self._layouts[key] = pyramid_layout(model.org)
+            self._layouts[key] = pyramid_layout(org)
         return self._layouts[key]
 
+    def _changed(self) -> None:
+        self.version += 1
+
     def reset(self) -> None:
-        """Start every run again at week 0 with the current settings."""
+        """Start every run again at week 0 with the current settings (fired shocks dropped)."""
         with self.lock:
             # Build everything before replacing anything: a setting that cannot be built leaves
             # the current runs as they were.
             model = self._build(self.preset, culture=True)
-            compare_models = [self._build(p, culture=False) for p in self.compare]
+            compare_models = self._build_compare(self.compare, self.reps)
             self._layouts.clear()
+            self._cold = {id(model): self._cold[id(model)]} | {
+                id(m): self._cold[id(m)] for runs in compare_models for m in runs
+            }
             self.model, self.compare_models = model, compare_models
             self._restart_history()
+            self._changed()
 
     def set_preset(self, preset: str) -> None:
-        """Switch the main run's preset (a new run at week 0; the culture slider follows it)."""
+        """Switch the live run's preset (a new run at week 0; culture and horizon follow it)."""
         if preset not in preset_names():
             raise ParameterError(f"unknown preset '{preset}'; presets: {', '.join(preset_names())}")
+        self._check_size(
+            self.overrides.get(HEADCOUNT_PATH, load_scenario(preset).org.headcount), preset
+        )
         with self.lock:
+            previous = (self.preset, dict(self.overrides))
             self.preset = preset
             self.overrides.pop(CULTURE_PATH, None)
-            self.reset()
+            self.overrides.pop(HORIZON_PATH, None)
+            try:
+                self.reset()
+            except ParameterError:
+                self.preset, self.overrides = previous
+                raise
 
     def set_seed(self, seed: int) -> None:
         """Change the seed (a new run at week 0)."""
@@ -113,9 +179,11 @@ class DashboardSession:
         """Set one parameter; returns True when the change started a new run.
 
         Structural parameters rebuild the runs; the others apply from the next week on. The
-        value is validated against the schema (ParameterError names what is allowed).
+        value is validated against the whole schema (ParameterError names what is allowed).
         """
         value = check_value(path, value)
+        if path == HEADCOUNT_PATH:
+            self._check_size(int(value), HEADCOUNT_PATH)
         with self.lock:
             previous = dict(self.overrides)
             self.overrides[path] = value
@@ -124,9 +192,9 @@ class DashboardSession:
                     self.reset()
                     return True
                 # Every run validates the change (ranges and cross-field rules) before any run is
-                # touched; compare runs keep their presets' cultures.
+                # touched; compare runs keep their specs' cultures.
                 targets = [
-                    m for m in self.models if not (path == CULTURE_PATH and m is not self.model)
+                    m for m in self.all_models if not (path == CULTURE_PATH and m is not self.model)
                 ]
                 for m in targets:
                     m.check_params({path: value})
@@ -135,62 +203,134 @@ class DashboardSession:
                 raise
             for m in targets:
                 m.set_params({path: value})
+            self._changed()
             return False
 
     def value(self, path: str) -> Any:
-        """The value of a parameter in force in the main run."""
+        """The value of a parameter in force in the live run."""
         if path == CULTURE_PATH:
             return float(self.model.state.service_direction)
         return get_path(self.model.params, path)
 
-    def preset_value(self, path: str) -> Any:
-        """The preset's own value of a parameter (what Reset-to-preset would restore)."""
-        return get_path(load_scenario(self.preset), path)
+    # ------------------------------------------------------------------ horizon and shocks
+    @property
+    def horizon(self) -> int:
+        """The week Play stops at (``params.weeks`` of the runs shown)."""
+        return int(self.models[0].params.weeks)
+
+    def extend_horizon(self, weeks: int = 52) -> int:
+        """Move the horizon ``weeks`` later (up to the schema's longest run); returns it."""
+        high = int(FIELDS[HORIZON_PATH].high) if HORIZON_PATH in FIELDS else 5200
+        with self.lock:
+            new = min(self.horizon + int(weeks), high)
+            if new == self.horizon:
+                raise ParameterError(f"the horizon is already the longest run allowed ({high})")
+            for m in self.all_models:
+                m.check_params({HORIZON_PATH: new})
+            for m in self.all_models:
+                m.set_params({HORIZON_PATH: new})
+            self.overrides[HORIZON_PATH] = new
+            self._changed()
+            return new
+
+    def fire(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Add a timeline event to every run shown, starting next week; returns it as added.
+
+        Args:
+            event: The event's fields without ``week`` (e.g. ``{"type": "hiring_freeze",
+                "weeks": 12}``); every field is validated by the schema.
+
+        Raises:
+            ParameterError: a field out of range, or the run already at its horizon.
+        """
+        with self.lock:
+            start = self.week + 1
+            if start > self.horizon:
+                raise ParameterError(
+                    f"the run is at its horizon (week {self.horizon}); extend the horizon to "
+                    "fire a shock"
+                )
+            new = {**event, "week": start}
+            for m in self.models:
+                m.check_params({"events": [*_dump(m.params.events), new]})
+            for m in self.models:
+                m.set_params({"events": [*_dump(m.params.events), new]})
+            self._changed()
+            return new
 
     # ------------------------------------------------------------------ compare mode
-    def start_compare(self, presets: tuple[str, ...] | list[str] = DEFAULT_COMPARE) -> None:
-        """Run these presets in lockstep (same seed and overrides), each from week 0."""
-        presets = tuple(presets)
-        unknown = [p for p in presets if p not in preset_names()]
-        if len(presets) < 2 or unknown:
+    def start_compare(
+        self, specs: tuple[str, ...] | list[str] = DEFAULT_COMPARE, reps: int = 1
+    ) -> None:
+        """Run these specs from week 0 in lockstep (same seeds and overrides)."""
+        specs = tuple(check_spec(s) for s in specs)
+        if len(specs) < 2:
+            raise ParameterError("compare needs two or more scenarios, e.g. pyramid and two_way")
+        if not 1 <= int(reps) <= MAX_REPLICATIONS:
+            raise ParameterError(f"replications = {reps}: takes 1 to {MAX_REPLICATIONS}")
+        seats = sum(
+            int(self.overrides.get(HEADCOUNT_PATH, load_scenario(s).org.headcount)) for s in specs
+        )
+        budget = COMPARE_FACTOR * self.max_headcount
+        if seats * int(reps) > budget:
             raise ParameterError(
-                f"compare needs two or more presets from: {', '.join(preset_names())}"
-                + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+                f"{len(specs)} scenarios x {reps} replications = {seats * int(reps):,} seats, more "
+                f"than compare mode runs at once ({budget:,}); use fewer replications or a "
+                "smaller organization"
             )
         with self.lock:
-            self.compare = presets
-            self.compare_models = [self._build(p, culture=False) for p in presets]
+            models = self._build_compare(specs, int(reps))
+            self.compare, self.reps, self.compare_models = specs, int(reps), models
+            self._changed()
 
     def stop_compare(self) -> None:
-        """Leave compare mode (the main run continues)."""
+        """Leave compare mode (the live run continues where it was)."""
         with self.lock:
-            self.compare = ()
-            self.compare_models = []
+            self.compare, self.reps, self.compare_models = (), 1, []
+            self._changed()
 
     @property
     def models(self) -> list[ServiceCultureModel]:
-        """Every run the session steps: the main run, then the compare runs."""
-        return [self.model, *self.compare_models]
+        """The runs shown: the live run, or the first replication of each compare run."""
+        if self.compare_models:
+            return [runs[0] for runs in self.compare_models]
+        return [self.model]
+
+    @property
+    def stepped(self) -> list[ServiceCultureModel]:
+        """Every model a step advances: the live run, or every compare replication."""
+        if self.compare_models:
+            return [m for runs in self.compare_models for m in runs]
+        return [self.model]
+
+    @property
+    def all_models(self) -> list[ServiceCultureModel]:
+        """The live run and every compare replication (settings apply to all)."""
+        return [self.model, *(m for runs in self.compare_models for m in runs)]
 
     # ------------------------------------------------------------------ time
     @property
     def week(self) -> int:
-        """Week of the main run (0 = initial state)."""
-        return int(self.model.steps)
+        """Week of the runs shown (0 = initial state)."""
+        return int(self.models[0].steps)
 
     def step(self, weeks: int = 1) -> None:
-        """Advance every run by ``weeks`` weeks in lockstep."""
-        with self.lock:
-            for _ in range(int(weeks)):
-                for m in self.models:
+        """Advance the runs shown by ``weeks`` weeks in lockstep (past the horizon too)."""
+        for _ in range(int(weeks)):
+            with self.lock:
+                for m in self.stepped:
                     m.step()
                 self._record_history()
+                self._changed()
 
     def run_to(self, week: int) -> int:
-        """Step until the main run reaches ``week``; returns the weeks stepped (0 if past it)."""
+        """Step until the runs reach ``week`` (at most the horizon); returns the weeks stepped."""
         week = int(week)
-        if not 0 <= week <= MAX_WEEKS:
-            raise ParameterError(f"run to week {week}: takes a whole number from 0 to {MAX_WEEKS}")
+        if not 0 <= week <= self.horizon:
+            raise ParameterError(
+                f"run to week {week}: takes a whole number from 0 to the horizon ({self.horizon}); "
+                "extend the horizon to go further"
+            )
         n = max(week - self.week, 0)
         self.step(n)
         return n
@@ -205,6 +345,7 @@ class DashboardSession:
         with self.lock:
             self.selected = None if seat is None else int(seat)
             self._restart_history()
+            self._changed()
 
     def _restart_history(self) -> None:
         self.history.clear()
@@ -220,7 +361,7 @@ class DashboardSession:
         s = self.model.state
         self.history.append(
             {
-                "week": self.week,
+                "week": int(self.model.steps),
                 "morale": float(s.morale[i]),
                 "mindset": float(s.mindset[i]),
                 "skill": float(s.skill[i]),
@@ -230,14 +371,57 @@ class DashboardSession:
         )
 
     # ------------------------------------------------------------------ outputs
+    def snapshot(self, playing: bool = False, status: str = "") -> Snapshot:
+        """Copies of everything a frame draws, taken under the lock (``dashboards.snapshot``)."""
+        with self.lock:
+            if self.compare_models:
+                runs = [
+                    run_view(reps[0], spec, self._cold.get(id(reps[0]), True), reps[1:])
+                    for spec, reps in zip(self.compare, self.compare_models, strict=True)
+                ]
+                seat = None
+            else:
+                runs = [run_view(self.model, self.preset, self._cold.get(id(self.model), True))]
+                seat = (
+                    seat_view(self.model, self.selected, list(self.history))
+                    if self.selected is not None
+                    else None
+                )
+            return Snapshot(
+                version=self.version,
+                week=self.week,
+                horizon=self.horizon,
+                runs=runs,
+                compare=bool(self.compare_models),
+                seat=seat,
+                playing=playing,
+                status=status,
+            )
+
     def frames(self) -> dict[str, pd.DataFrame]:
-        """KPI frames by run label: the main run, or the compare runs in compare mode."""
-        if self.compare_models:
-            return {p: m.kpis() for p, m in zip(self.compare, self.compare_models, strict=True)}
-        return {self.preset: self.model.kpis()}
+        """KPI frames by run label: the live run, or the compare runs' first replications."""
+        with self.lock:
+            if self.compare_models:
+                return {
+                    s: runs[0].kpis()
+                    for s, runs in zip(self.compare, self.compare_models, strict=True)
+                }
+            return {self.preset: self.model.kpis()}
 
     def describe(self) -> str:
         """One line with what is running (for exports)."""
         over = ", ".join(f"{k}={v}" for k, v in sorted(self.overrides.items())) or "none"
         runs = " vs ".join(self.compare) if self.compare else self.preset
-        return f"runs: {runs}; seed {self.seed}; week {self.week}; settings changed: {over}"
+        reps = f"; {self.reps} replications" if self.compare and self.reps > 1 else ""
+        return f"runs: {runs}; seed {self.seed}{reps}; week {self.week}; settings changed: {over}"
+
+    def close(self) -> None:
+        """Drop the models (the browser session ended)."""
+        with self.lock:
+            self.compare_models = []
+            self.compare = ()
+            self._layouts.clear()
+
+
+def _dump(events: list) -> list[dict[str, Any]]:
+    return [e.model_dump() for e in events]

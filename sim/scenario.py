@@ -1,9 +1,11 @@
 """Scenarios: TOML presets (data, not code) -> validated :class:`~sim.params.Params`.
 
 A scenario file holds parameter sections (``[org]``, ``[culture]``, ``[interventions.training]``,
-``[[events]]`` ...) plus three optional top-level keys: ``description`` (one line), ``narrative``
-(what to watch) and ``extends`` (the name or path of a scenario to inherit from; this file's
-values override it, section by section; lists such as ``org.departments`` are replaced whole).
+``[[events]]`` ...) plus optional top-level keys: ``description`` (one line), ``narrative``
+(what to watch), ``notice`` and ``try`` (lists of short lines: things to notice and things to
+try, shown to students by the dashboard) and ``extends`` (the name or path of a scenario to
+inherit from; this file's values override it, section by section; lists such as
+``org.departments`` are replaced whole; the texts are the file's own and are not inherited).
 Anything left out takes the schema default.
 
 A scenario *spec* may carry a culture: ``airline@two_way`` is the ``airline`` preset run under the
@@ -32,7 +34,9 @@ from sim.params import (
 )
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-META_KEYS = ("description", "narrative", "extends")
+TEXT_KEYS = ("description", "narrative")  # one text each
+LIST_KEYS = ("notice", "try")  # lists of short texts
+META_KEYS = (*TEXT_KEYS, *LIST_KEYS, "extends")
 # Keys of [org] that name data files; in a scenario file they are relative to the file.
 DATA_FILE_KEYS = ("chart", "survey", "survey_weights")
 # The one culture-name map: the presets that define a culture. Their culture.service_direction is
@@ -160,9 +164,16 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _check_file(path: Path, data: dict[str, Any]) -> None:
     """Checks the schema cannot make with the file's name: metadata types and event keys."""
-    for key in ("description", "narrative"):
+    for key in TEXT_KEYS:
         if key in data and not isinstance(data[key], str):
             raise ScenarioError(f"{path}: {key} = {data[key]!r}: must be a text string (in quotes)")
+    for key in LIST_KEYS:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ScenarioError(
+                f"{path}: {key} = {value!r}: must be a list of text strings, "
+                f'e.g. {key} = ["first line", "second line"]'
+            )
     events = data.get("events", [])
     if not isinstance(events, list):
         raise ScenarioError(
@@ -238,7 +249,7 @@ def scenario_data(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dic
             if str(err).startswith(("unknown scenario", "scenario file not found")):
                 raise ScenarioError(f"{path}: extends = '{parent}': {err}") from None
             raise
-        base = {k: v for k, v in base.items() if k not in ("description", "narrative")}
+        base = {k: v for k, v in base.items() if k not in (*TEXT_KEYS, *LIST_KEYS)}
         data = _merge(base, {k: v for k, v in data.items() if k != "extends"})
         data["_lineage"] = [parent, *base.get("_lineage", [])]
     return data
@@ -291,8 +302,8 @@ def _check_buildable(params: Params) -> None:
     )
 
 
-def scenario_info(name_or_path: str | Path) -> dict[str, str]:
-    """Name, description and narrative of a scenario (empty strings when absent)."""
+def scenario_info(name_or_path: str | Path) -> dict[str, Any]:
+    """Name, description, narrative (empty strings when absent), notice and try (lists)."""
     spec, culture = split_spec(name_or_path)
     data = scenario_data(spec)
     description = str(data.get("description", ""))
@@ -302,6 +313,8 @@ def scenario_info(name_or_path: str | Path) -> dict[str, str]:
         "name": str(name_or_path) if culture else Path(str(spec)).stem,
         "description": description,
         "narrative": str(data.get("narrative", "")).strip(),
+        "notice": [" ".join(str(v).split()) for v in data.get("notice", [])],
+        "try": [" ".join(str(v).split()) for v in data.get("try", [])],
     }
 
 
@@ -321,6 +334,9 @@ def scenario_toml(name_or_path: str | Path, params: Params | None = None) -> str
         doc["description"] = info["description"]
     if info["narrative"]:
         doc["narrative"] = info["narrative"]
+    for key in LIST_KEYS:
+        if info[key]:
+            doc[key] = info[key]
     # TOML has no null: unset optional fields are dropped (they load back as unset).
     doc.update(params.model_dump(exclude_none=True, mode="json"))
     return _compact_number_arrays(tomli_w.dumps(doc, multiline_strings=True))

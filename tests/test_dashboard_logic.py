@@ -1,24 +1,34 @@
-"""Dashboard logic without a browser: controls from the schema, session isolation and lockstep,
-flows, the chain strip's weakest link, exports and the step + render timing."""
+"""Dashboard logic without a browser: controls from the schema, sessions, compare lockstep,
+horizon and shocks, the runner, figures, the weakest-link rule, week 0, exports and story mode.
+
+Speed targets live in the benchmarks (``dashboards.bench.TICK_TARGET_S``), not here.
+"""
 
 from __future__ import annotations
 
+import json
+import time
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from dashboards.controls_spec import LEVER_PATHS, control_spec, label_for, lever_controls
+from dashboards.explain import mechanisms
+from dashboards.exports import csv_bytes, report, view_figure
+from dashboards.figures.chain import causes_in_words, chain_links
+from dashboards.figures.common import to_json
+from dashboards.figures.pyramid import pyramid_figure, pyramid_layout
+from dashboards.figures.timeseries import kpi_figure, panel_domains
 from dashboards.flows import request_flows, seat_requests
-from dashboards.render import (
-    chain_links,
-    kpi_csv,
-    kpi_figure,
-    pyramid_figure,
-    pyramid_layout,
-    report_html,
-    step_and_render,
-)
+from dashboards.measures import WEEKLY, cold_start, measured
+from dashboards.runner import FrameGate, Runner
 from dashboards.session import DashboardSession
+from dashboards.shocks import event_classes, shock_specs
+from dashboards.story import replay, story
+from sim.kpis import CHAIN, KPI_BY_NAME, KPI_NAMES
 from sim.params import FIELDS, LEVERS, ParameterError
+from sim.phases import PHASES
 from sim.scenario import preset_names
 
 
@@ -36,13 +46,15 @@ def test_controls_come_from_the_schema():
         control_spec("requests.to_manager_rat")
 
 
-def test_sessions_are_independent_and_compare_runs_in_lockstep():
+def test_sessions_are_independent_and_compare_runs_in_lockstep_from_week_0():
     a, b = DashboardSession(), DashboardSession()
     a.step(3)
     assert (a.week, b.week) == (3, 0)
     a.start_compare(("pyramid", "two_way"))
+    assert a.week == 0  # compare runs start at week 0; the live run waits at week 3
     a.step(4)
-    assert [m.steps for m in a.compare_models] == [4, 4]
+    assert a.week == 4 and a.model.steps == 3
+    assert [runs[0].steps for runs in a.compare_models] == [4, 4]
     frames = a.frames()
     assert list(frames) == ["pyramid", "two_way"]
     # Common random numbers: same seed, so week 0 headcount/customers agree exactly.
@@ -51,8 +63,32 @@ def test_sessions_are_independent_and_compare_runs_in_lockstep():
         == frames["two_way"].iloc[0]["customers_active"]
     )
     assert frames["two_way"]["service_direction"].iloc[-1] == 0.0
-    with pytest.raises(ParameterError):
+    # With one replication the compare run is the live run of that preset, week for week.
+    live = DashboardSession()
+    live.step(4)
+    pd.testing.assert_frame_equal(frames["pyramid"], live.model.kpis())
+    a.stop_compare()
+    assert a.week == 3
+    with pytest.raises(ParameterError, match="two or more"):
         a.start_compare(("pyramid",))
+    with pytest.raises(ParameterError, match="unknown preset"):
+        a.start_compare(("pyramid", "pyramidd"))
+
+
+def test_compare_replications_use_the_cli_seeds_and_respect_the_budget():
+    from sim.studies.compare import replication_seeds
+
+    s = DashboardSession()
+    s.start_compare(("pyramid", "airline@two_way"), reps=3)
+    seeds = [[m._seed for m in runs] for runs in s.compare_models]
+    assert seeds[0] == seeds[1] == replication_seeds(0, 3)
+    s.step(2)
+    snap = s.snapshot()
+    assert [len(v.reps) for v in snap.runs] == [3, 3]
+    assert snap.runs[1].service_direction == 0.0
+    small = DashboardSession(max_headcount=400)
+    with pytest.raises(ParameterError, match="compare mode runs at once"):
+        small.start_compare(("pyramid", "two_way"), reps=10)
 
 
 def test_live_settings_apply_without_restart_and_structural_ones_restart():
@@ -70,6 +106,14 @@ def test_live_settings_apply_without_restart_and_structural_ones_restart():
         s.run_to(-1)
 
 
+def test_headcount_is_capped_with_a_clear_message():
+    s = DashboardSession(max_headcount=1_000)
+    with pytest.raises(ParameterError, match="--max-headcount 5000"):
+        s.set_param("org.headcount", 5_000)
+    assert s.model.org.n_seats == 300 and "org.headcount" not in s.overrides
+    assert s.set_param("org.headcount", 1_000)
+
+
 def test_a_rejected_setting_leaves_the_session_usable():
     """A value that breaks a cross-field rule is refused without poisoning later changes."""
     s = DashboardSession()
@@ -84,6 +128,82 @@ def test_a_rejected_setting_leaves_the_session_usable():
     assert s.model.org.n_seats == 200
 
 
+def test_horizon_bounds_run_to_and_can_be_extended():
+    s = DashboardSession()
+    assert s.horizon == s.model.params.weeks == 260
+    with pytest.raises(ParameterError, match="horizon"):
+        s.run_to(261)
+    assert s.extend_horizon(52) == 312 and s.model.params.weeks == 312
+    s.reset()
+    assert s.horizon == 312  # the extension is a setting of the session
+    s.set_preset("two_way")
+    assert s.horizon == 260  # a new preset brings its own horizon
+
+
+def test_runner_stops_at_the_horizon_and_at_a_target():
+    s = DashboardSession()
+    s.set_param("org.headcount", 60)
+    s.model.set_params({"weeks": 6})
+    r = Runner(s)
+    try:
+        r.play(None)  # as fast as possible
+        deadline = time.monotonic() + 60
+        while r.playing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert (s.week, r.reason) == (6, "horizon")
+        s.reset()
+        r.play(None, until=3)
+        while r.playing and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert (s.week, r.reason) == (3, "target")
+        r.play(1000.0)
+        r.pause()
+        stopped = s.week
+        time.sleep(0.05)
+        assert s.week == stopped and r.reason == "paused"
+    finally:
+        r.close()
+
+
+def test_frame_gate_waits_for_every_plot_or_a_timeout():
+    gate = FrameGate()
+    assert gate.idle()
+    gate.sent(1, 5)
+    gate.sent(2, 1)
+    gate.drawn(1, 4)  # an older frame drawn: still waiting
+    assert not gate.idle()
+    gate.drawn(1, 5)
+    gate.forget(2)
+    assert gate.idle()
+    gate.sent(3, 1)
+    assert gate.idle(timeout=0.0)  # a plot that never answers cannot stop the pictures
+
+
+def test_every_schema_event_can_be_fired_and_lands_next_week():
+    specs = shock_specs()
+    kinds = {spec.event_type for spec in specs}
+    assert kinds == set(event_classes())  # the panel follows the schema
+    assert ("budget_cut" in kinds) == ("budget_cut" in event_classes())
+    competitor = next(spec for spec in specs if spec.key == "competitor")
+    assert competitor.event()["type"] == "demand_surge" and competitor.event()["size"] < 0
+    s = DashboardSession()
+    s.start_compare(("pyramid", "two_way"))
+    s.step(3)
+    for spec in specs:
+        added = s.fire(spec.event())
+        assert added["week"] == 4
+    for m in s.models:
+        assert [e.type for e in m.params.events][-len(specs) :] == [sp.event_type for sp in specs]
+    s.step(1)  # every event runs
+    with pytest.raises(ParameterError, match="size"):
+        s.fire({"type": "demand_surge", "size": 99.0, "weeks": 2})
+    s.stop_compare()
+    s.step(2)
+    s.model.set_params({"weeks": s.week})
+    with pytest.raises(ParameterError, match="horizon"):
+        s.fire({"type": "hiring_freeze", "weeks": 2})
+
+
 def test_seat_history_ring_and_requests():
     s = DashboardSession()
     s.select(5)
@@ -92,8 +212,60 @@ def test_seat_history_ring_and_requests():
     assert s.history[-1]["morale"] == pytest.approx(float(s.model.state.morale[5]))
     r = seat_requests(s.model, 0)
     assert r["to_serve"] == int((s.model.state.pending.provider == 0).sum())
+    assert s.snapshot().seat.info["seat"] == 5
     with pytest.raises(ParameterError):
         s.select(10_000)
+
+
+def test_week_0_shows_no_placeholders():
+    s = DashboardSession()
+    assert cold_start(s.model)
+    df = measured(s.model.kpis(), cold=True)
+    for kpi in ("revenue", "profit", "internal_on_time", "quits", "turnover_annualized"):
+        assert kpi in WEEKLY and np.isnan(df[kpi].iloc[0])
+    for kpi in ("morale_mean", "headcount", "customers_active", "customer_satisfaction"):
+        assert kpi not in WEEKLY and not np.isnan(df[kpi].iloc[0])
+    links = {link.kpi: link for link in chain_links(df)}
+    assert np.isnan(links["profit"].value) and not any(link.weakest for link in links.values())
+    fig = kpi_figure({"pyramid": df}, ["profit", "morale_mean"])
+    notes = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "measured from week 1" in notes
+    flows_fig = json.loads(to_json(_flow_fig(s)))
+    assert flows_fig["data"] == []  # no requests yet: a note, not an empty Sankey
+
+
+def _flow_fig(s):
+    from dashboards.figures.flows import dept_flow_figure
+
+    return dept_flow_figure(s.snapshot().runs[0])
+
+
+def _frame(n: int, drop: dict[str, float]) -> pd.DataFrame:
+    """A KPI frame with steady links, except the given links, which fall by the given share."""
+    rng = np.random.default_rng(0)
+    base = {kpi: 0.5 for _, kpi in CHAIN} | {"profit": 1000.0, "revenue": 5000.0}
+    rows = []
+    for week in range(n):
+        row = {k: v * (1 + 0.002 * rng.standard_normal()) for k, v in base.items()}
+        if week >= n - 4:
+            for kpi, share in drop.items():
+                up = KPI_BY_NAME[kpi].higher_is_better is not False
+                row[kpi] *= (1 - share) if up else (1 + share)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_the_weakest_link_is_a_link_that_fell_and_its_causes_are_named():
+    assert not any(link.weakest for link in chain_links(_frame(30, {})))
+    assert "No weak link" in causes_in_words(chain_links(_frame(30, {})))
+    links = chain_links(_frame(30, {"internal_quality": 0.05, "profit": 0.3}))
+    weakest = [link for link in links if link.weakest]
+    assert [w.kpi for w in weakest] == ["profit"]
+    text = causes_in_words(links, ["Demand +30% (week 20)"])
+    assert "profit" in text and "internal service" in text and "Demand +30%" in text
+    # A rising link is never weak, however much it moved.
+    assert not any(link.weakest for link in chain_links(_frame(30, {"profit": -0.5})))
+    assert not any(link.weakest for link in chain_links(_frame(8, {"profit": 0.5})))
 
 
 def test_flows_and_pyramid_reflect_the_model():
@@ -101,44 +273,83 @@ def test_flows_and_pyramid_reflect_the_model():
     s.step(5)
     m = s.model
     flows = request_flows(m)
-    # The flows are last week's resolved requests, with their on-time share as colour.
     assert flows.source == "resolved"
     assert flows.level_volume.sum() == len(m.last_week.service.resolved_requests())
-    ok = np.nan_to_num(flows.level_on_time, nan=0.5)
-    assert ((ok >= 0) & (ok <= 1)).all()
+    view = s.snapshot().runs[0]
     layout = pyramid_layout(m.org)
-    fig = pyramid_figure(m, layout)
-    shown = len(fig.data[0].x) + len(fig.data[1].x)
+    fig = pyramid_figure(view, layout)
+    shown = len(fig["data"][0]["x"]) + len(fig["data"][1]["x"])
     assert shown == m.org.n_seats
-    assert fig.data[0].y.max() <= 0  # pyramid: top at y=0, levels downward
+    assert max(fig["data"][0]["y"]) <= 0  # pyramid: top at y=0, levels downward
     s.set_param("culture.service_direction", 1.0)
-    inv = pyramid_figure(m, layout)
-    assert inv.data[0].y.min() >= 0  # inverted: drawn upside down, customers on top
-    assert inv.data[2].y[0] > inv.data[0].y.max()
+    inv = pyramid_figure(s.snapshot().runs[0], layout)
+    assert min(inv["data"][0]["y"]) >= 0  # inverted: drawn upside down, customers on top
+    assert inv["data"][2]["y"][0] > max(inv["data"][0]["y"])
+    # The outline is wide at the frontline: at the top in the inverted picture.
+    texts = " ".join(a.get("text", "") for a in fig["layout"]["annotations"])
+    assert "serving up" in texts and "on time" in texts
 
 
-def test_chain_marks_exactly_one_weakest_link():
-    s = DashboardSession()
-    s.step(12)
-    links = chain_links(s.model.kpis())
-    assert sum(link.weakest for link in links) == 1
-    weakest = next(link for link in links if link.weakest)
-    assert weakest.relative == min(link.relative for link in links)
-    assert not any(link.weakest for link in chain_links(s.model.kpis().iloc[:2]))
-
-
-def test_exports_and_timing():
-    s = DashboardSession()
+def test_charts_use_human_labels_and_mark_events():
+    s = DashboardSession("airline")
     s.step(3)
-    df = s.model.kpis()
-    csv = kpi_csv(df).decode()
-    assert csv.splitlines()[0].startswith("step,week,")
-    assert len(csv.splitlines()) == 5
-    html = report_html({"KPIs": kpi_figure({"pyramid": df})}, "report")
-    assert "<html>" in html and "plotly" in html.lower() and len(html) > 1_000_000
-    secs = [step_and_render(s.model, s.layout(s.model)) for _ in range(5)]
-    assert s.week == 8
-    assert np.median(secs) < 0.1  # room for >= 10 weeks per second
+    s.fire({"type": "hiring_freeze", "weeks": 4})
+    view = s.snapshot().runs[0]
+    fig = kpi_figure({view.label: view.kpis}, list(KPI_NAMES), view.events, view.horizon)
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "<b>Morale</b>" in texts and not any("morale_mean" in t for t in texts)
+    assert "Hiring freeze" in texts and "Demand +35%" in texts  # fired and scheduled
+    for i in range(1, len(KPI_NAMES)):
+        lo, hi = fig["layout"]["yaxis" + ("" if i == 1 else str(i))]["domain"]
+        assert 0.0 <= lo < hi <= 1.0
+    assert all(0.0 <= lo < hi <= 1.0 for lo, hi in panel_domains(27, 3000))
+
+
+def test_exports_in_both_modes():
+    s = DashboardSession()
+    s.step(14)
+    snap = s.snapshot()
+    csv = csv_bytes(snap).decode()
+    assert csv.splitlines()[0].startswith("step,week,") and len(csv.splitlines()) == 16
+    html = report(snap, s.layout, s.describe())
+    assert "<html" in html and "Plotly.newPlot" in html and "The service-profit chain" in html
+    assert "morale_mean" not in html.split("<script")[0]  # human labels in the text
+    png = view_figure(snap, s.layout)
+    assert len(png["data"]) > 3 and json.loads(to_json(png))
+    s.start_compare(("pyramid", "two_way"), reps=2)
+    s.step(14)
+    snap = s.snapshot()
+    html = report(snap, s.layout, s.describe())
+    assert "Differences" in html and "two_way" in html
+    csv = pd.read_csv(pd.io.common.StringIO(csv_bytes(snap).decode()))
+    assert set(csv["run"]) == {"pyramid", "two_way"} and set(csv["replication"]) == {0, 1}
+    assert json.loads(to_json(view_figure(snap, s.layout)))
+
+
+def test_to_json_turns_nan_into_null():
+    text = to_json({"data": [{"y": np.array([1.0, np.nan]), "n": np.int64(3)}], "layout": {}})
+    assert json.loads(text) == {"data": [{"y": [1.0, None], "n": 3}], "layout": {}}
+
+
+def test_explain_panel_follows_the_phase_registry():
+    items = mechanisms()
+    titles = [m.title for m in items[: len(PHASES)]]
+    assert titles == [f"{i}. {p.title}" for i, p in enumerate(PHASES, start=1)]
+    assert [m.source for m in items[: len(PHASES)]] == [p.module for p in PHASES]
+    assert all(m.body for m in items)
+
+
+def test_story_steps_and_replay_are_reproducible():
+    steps = story("airline")
+    assert steps[0].title == "The organization" and len(steps) >= 4
+    assert any(a[0] == "compare" for st in steps for a in st.actions)
+    a, b = DashboardSession("airline"), DashboardSession("airline")
+    replay(a, steps, 3)
+    replay(b, steps, 3)
+    assert a.week == steps[3].until
+    pd.testing.assert_frame_equal(a.model.kpis(), b.model.kpis())
+    assert a.model.state.service_direction == 0.0
+    assert any(e.type == "demand_surge" and e.size == 0.4 for e in a.model.params.events)
 
 
 def test_every_preset_loads_in_the_dashboard():

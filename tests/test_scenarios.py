@@ -31,6 +31,8 @@ def test_every_preset_loads_describes_itself_and_runs_52_weeks(name):
     info = scenario_info(name)
     assert info["description"] and len(info["description"]) < 140
     assert len(info["narrative"]) > 150, "a narrative of what to watch"
+    assert len(info["notice"]) >= 2 and len(info["try"]) >= 2, "things to notice and to try"
+    assert "--" not in info["narrative"], "the dashboard shows it: no command-line syntax"
     params = load_scenario(name)
     assert math.isclose(sum(d.share for d in params.org.departments), 1.0)
     assert 150 <= params.org.headcount <= 600, "keep presets modest so tests stay fast"
@@ -131,3 +133,18 @@ def test_show_toml_loads_back_to_the_same_parameters(tmp_path, name):
     path.write_text(text)
     assert load_scenario(path) == load_scenario(name)
     assert scenario_info(path)["description"] == scenario_info(name)["description"]
+
+
+def test_notice_and_try_are_lists_of_texts_and_not_inherited(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "pyramid"\nnotice = "one line"\n')
+    with pytest.raises(ScenarioError, match="notice .* must be a list of text strings"):
+        load_scenario(bad)
+    bad.write_text('extends = "pyramid"\ntry = ["ok", 3]\n')
+    with pytest.raises(ScenarioError, match="try"):
+        load_scenario(bad)
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "pyramid"\n')
+    assert scenario_info(child)["notice"] == [] and scenario_info("pyramid")["notice"]
+    text = scenario_toml("pyramid")
+    assert "notice = [" in text and "try = [" in text

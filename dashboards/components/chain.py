@@ -1,47 +1,57 @@
-"""The service-profit chain as a live strip: value, trend and the weakest link highlighted."""
+"""The service-profit chain as a strip of cards, and the weakest link's causes in words."""
 
 from __future__ import annotations
 
+import numpy as np
 import solara
 
-from dashboards.components.controls import Ctx
-from dashboards.render import chain_links, format_kpi
+from dashboards.figures.chain import ChainLink, causes_in_words, chain_links
+from dashboards.figures.common import event_label
+from dashboards.snapshot import RunView
+from sim.kpis import format_kpi
+
+
+def _trend_text(link: ChainLink) -> str:
+    if np.isnan(link.trend):
+        return ""
+    arrow = "▲" if link.trend > 0 else ("▼" if link.trend < 0 else "■")
+    return f"{arrow} {format_kpi(abs(link.trend), link.kpi)}"
 
 
 @solara.component
-def ChainStrip(ctx: Ctx, df, label: str = "") -> None:
-    """One card per link of ``sim.kpis.CHAIN`` (see :func:`dashboards.render.chain_links`)."""
-    links = chain_links(df)
-    with solara.Row(classes=["sc-chain"], style={"flex-wrap": "wrap", "gap": "4px"}):
-        if label:
-            solara.Text(label, style={"font-weight": "bold", "align-self": "center"})
+def ChainStrip(view: RunView, compact: bool = False) -> None:
+    """One card per link of ``sim.kpis.CHAIN``: value, 4-week trend, weakest link in red."""
+    links = chain_links(view.kpis)
+    with solara.Div(classes=["sc-chain", "sc-chain-compact" if compact else "sc-chain-full"]):
         for i, link in enumerate(links):
-            arrow = "▲" if link.trend > 0 else ("▼" if link.trend < 0 else "•")
-            colour = "#c62828" if link.weakest else "#37474f"
-            with solara.Div(
-                classes=["sc-link", f"sc-link-{link.kpi}"]
-                + (["sc-weakest"] if link.weakest else []),
-                style={
-                    "border": f"2px solid {colour if link.weakest else '#cfd8dc'}",
-                    "background": "#ffebee" if link.weakest else "#fafafa",
-                    "border-radius": "6px",
-                    "padding": "4px 8px",
-                    "min-width": "120px",
-                },
-            ):
+            cls = ["sc-link", f"sc-link-{link.kpi}"] + (["sc-weakest"] if link.weakest else [])
+            with solara.Div(classes=cls):
+                solara.Div(children=[link.label], classes=["sc-link-label"])
                 solara.Div(
-                    children=[("→ " if i else "") + link.label],
-                    style={"font-size": "0.75em", "color": colour},
+                    children=[link.text if link.value == link.value else "from week 1"],
+                    classes=["sc-link-value"]
+                    + (["sc-link-unmeasured"] if link.value != link.value else []),
                 )
                 solara.Div(
-                    children=[format_kpi(link.value, link.unit)],
-                    classes=["sc-link-value"],
-                    style={"font-size": "1.15em", "font-weight": "bold"},
+                    children=["weakest link" if link.weakest else _trend_text(link) or " "],
+                    classes=["sc-link-trend"],
                 )
-                solara.Div(
-                    children=[
-                        f"{arrow} {format_kpi(link.trend, link.unit)} /4wk"
-                        + (" · weakest link" if link.weakest else "")
-                    ],
-                    style={"font-size": "0.7em", "color": colour},
-                )
+            if i < len(links) - 1:
+                solara.Div(children=["→"], classes=["sc-link-arrow"])
+
+
+def active_event_labels(view: RunView, weeks: int = 8) -> list[str]:
+    """Labels of the events active in the last ``weeks`` weeks of a run."""
+    out = []
+    for ev in view.events:
+        end = ev.week + int(getattr(ev, "weeks", 1) or 1) - 1
+        if ev.week <= view.steps and end >= view.steps - weeks:
+            out.append(f"{event_label(ev)} (week {ev.week})")
+    return out
+
+
+@solara.component
+def Causes(view: RunView) -> None:
+    """The weakest link and the chain of causes upstream of it, in words."""
+    text = causes_in_words(chain_links(view.kpis), active_event_labels(view))
+    solara.Div(children=[text], classes=["sc-causes"])

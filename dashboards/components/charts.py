@@ -1,42 +1,43 @@
-"""Plotly time series of the KPIs and the compare-mode difference chart."""
+"""KPI time series (small multiples with event markers) and the KPI picker."""
 
 from __future__ import annotations
 
 import solara
 
-from dashboards.components.controls import Ctx
+from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
-from dashboards.render import DEFAULT_KPIS, diff_figure, kpi_figure
-from sim.kpis import KPI_NAMES
+from dashboards.figures.timeseries import DEFAULT_KPIS, kpi_figure
+from dashboards.snapshot import RunView
+from sim.kpis import KPIS
 
 
 @solara.component
-def KpiCharts(ctx: Ctx, frames: dict) -> None:
-    """Small multiples of the chosen KPIs, one line per run."""
+def KpiCharts(ui: Ui, views: list[RunView], version: int, height: int = 0) -> None:
+    """The chosen KPIs over time, one line per run (a CI band with replications)."""
     chosen = solara.use_reactive(list(DEFAULT_KPIS))
-    with solara.Div(classes=["sc-kpi-picker"]):
-        solara.SelectMultiple(
-            "KPIs",
-            values=chosen.value,
-            all_values=[k for k in KPI_NAMES if k != "week"],
-            on_value=chosen.set,
-        )
-    fig = kpi_figure(frames, chosen.value)
+    labels = {k.label_with_unit: k.name for k in KPIS if k.name != "week"}
+    names = {v: k for k, v in labels.items()}
     with solara.Div(classes=["sc-kpis"]):
-        Plot(FigureBox(fig, (ctx.version, tuple(chosen.value), tuple(frames))))
+        with solara.Div(classes=["sc-kpi-picker"]):
+            solara.SelectMultiple(
+                "Charts",
+                values=[names[k] for k in chosen.value if k in names],
+                all_values=list(labels),
+                on_value=lambda picked: chosen.set(
+                    [labels[p] for p in picked] or list(DEFAULT_KPIS)
+                ),
+                dense=True,
+            )
 
+        def build():
+            frames = {v.label: v.kpis for v in views}
+            bands = None
+            if any(len(v.reps) > 1 for v in views):
+                from dashboards.figures.compare import rep_band
 
-@solara.component
-def DiffChart(ctx: Ctx, frames: dict) -> None:
-    """Each compare run minus the first, for one KPI (common random numbers)."""
-    kpi = solara.use_reactive("customer_satisfaction")
-    with solara.Div(classes=["sc-diff-picker"]):
-        solara.Select(
-            "Difference in",
-            values=[k for k in KPI_NAMES if k != "week"],
-            value=kpi.value,
-            on_value=kpi.set,
-        )
-    fig = diff_figure(frames, kpi.value)
-    with solara.Div(classes=["sc-diff"]):
-        Plot(FigureBox(fig, (ctx.version, kpi.value, tuple(frames))))
+                bands = {v.label: rep_band(v.reps) for v in views if len(v.reps) > 1}
+                frames = {v.label: rep_band(v.reps, mean=True) for v in views}
+            events = views[0].events if views else []
+            return kpi_figure(frames, chosen.value, events, views[0].horizon, bands, height)
+
+        Plot(ui, FigureBox(build, ("kpis", version, tuple(chosen.value), height)))

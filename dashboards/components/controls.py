@@ -1,4 +1,4 @@
-"""Controls: run bar (Reset, Step, Play/Pause, speed, run to week N), scenario and parameters.
+"""The sidebar: preset and culture, shocks, interventions, main parameters, about the preset.
 
 Every control is generated from the parameter schema through :mod:`dashboards.controls_spec`
 (labels from the path, ranges from the bounds, help text from the description). Elements carry
@@ -7,14 +7,14 @@ Every control is generated from the parameter schema through :mod:`dashboards.co
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import solara
 
+from dashboards.components.context import Ui
+from dashboards.components.prose import Prose
+from dashboards.components.shocks import ShocksPanel
 from dashboards.controls_spec import CULTURE_PATH, ControlSpec, lever_controls, main_controls
-from dashboards.session import DashboardSession
-from sim.params import ParameterError
+from dashboards.figures.pyramid import culture_name
+from dashboards.session import HEADCOUNT_PATH
 from sim.scenario import preset_names, scenario_info
 
 CULTURE_STEP = 0.05
@@ -27,107 +27,59 @@ CULTURE_TICKS[0], CULTURE_TICKS[len(CULTURE_TICKS) // 2], CULTURE_TICKS[-1] = (
 )
 
 
-@dataclass(eq=False)
-class Ctx:
-    """What every component needs: the session, a redraw trigger and an error sink.
-
-    Two contexts are equal when they hold the same session at the same version, so a component
-    whose arguments are equal is not re-rendered (Solara compares arguments): the controls get a
-    version that changes only with the settings, the views one that changes with every step.
-
-    Attributes:
-        session: This browser session's runs.
-        version: Redraw key (the views': changes after every step or setting change).
-        bump: Call after changing the session to redraw.
-        fail: Call with a message to show an error banner (bad input never raises in the UI).
-    """
-
-    session: DashboardSession
-    version: object
-    bump: Callable[[], None]
-    fail: Callable[[str], None]
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Ctx)
-            and other.session is self.session
-            and other.version == self.version
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def guard(self, action: Callable[[], object]) -> None:
-        """Run a UI action: ParameterError -> error banner; then redraw."""
-        try:
-            action()
-            self.fail("")
-        except ParameterError as err:
-            self.fail(str(err))
-        self.bump()
+@solara.component
+def Sidebar(ui: Ui, settings: int) -> None:
+    """Everything a user sets, top to bottom in the order a demo reaches for it."""
+    s = ui.session
+    with solara.Div(classes=["sc-sidebar"]):
+        solara.HTML(tag="div", unsafe_innerHTML="servicechain", classes=["sc-brand"])
+        if s.compare:
+            CompareSummary(ui, settings)
+        else:
+            ScenarioControls(ui, settings)
+        ShocksPanel(ui, settings)
+        ParameterControls(ui, settings)
+        AboutPreset(ui, settings)
 
 
 @solara.component
-def RunBar(ctx: Ctx, playing: solara.Reactive[bool], speed: solara.Reactive[float]) -> None:
-    """Reset, Step, Play/Pause with a speed slider (weeks/second), run to week N, week counter."""
-    s = ctx.session
-    target = solara.use_reactive(52)
-    with solara.Row(classes=["sc-runbar"], style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Text(
-            f"Week {s.week}",
-            classes=["sc-week"],
-            style={"font-size": "1.4em", "font-weight": "bold", "min-width": "6em"},
-        )
-        solara.Button(
-            "Reset",
-            on_click=lambda: (playing.set(False), ctx.guard(s.reset)),
-            classes=["sc-reset"],
-            icon_name="mdi-restart",
-        )
-        solara.Button(
-            "Step",
-            on_click=lambda: ctx.guard(lambda: s.step(1)),
-            disabled=playing.value,
-            classes=["sc-step"],
-            icon_name="mdi-skip-next",
-        )
-        solara.Button(
-            "Pause" if playing.value else "Play",
-            on_click=lambda: playing.set(not playing.value),
-            color="primary",
-            classes=["sc-play"],
-            icon_name="mdi-pause" if playing.value else "mdi-play",
-        )
-        with solara.Div(classes=["sc-speed"], style={"width": "220px"}):
-            solara.SliderInt(
-                "Speed (weeks/s)", value=int(speed.value), min=1, max=60, on_value=speed.set
+def CompareSummary(ui: Ui, settings: int) -> None:
+    """Compare mode: what is compared (the scenarios and their cultures) instead of one preset."""
+    s = ui.session
+    with solara.Div(classes=["sc-compare-summary"]):
+        solara.HTML(tag="div", unsafe_innerHTML="<b>Comparing</b>", classes=["sc-heading"])
+        for spec, runs in zip(s.compare, s.compare_models, strict=True):
+            direction = float(runs[0].state.service_direction)
+            solara.Text(
+                f"{spec}: {culture_name(direction)} ({direction:+.1f})",
+                classes=["sc-compare-item"],
             )
-        with solara.Div(classes=["sc-runto"], style={"width": "120px"}):
-            solara.InputInt("Run to week", value=target.value, on_value=target.set)
-        solara.Button(
-            "Run",
-            on_click=lambda: ctx.guard(lambda: s.run_to(target.value)),
-            disabled=playing.value,
-            classes=["sc-runto-go"],
+        reps = f"{s.reps} replications, seeds from {s.seed}" if s.reps > 1 else f"seed {s.seed}"
+        solara.Text(
+            f"Same {reps}; the levers below apply to every run.",
+            classes=["sc-note"],
         )
 
 
 @solara.component
-def ScenarioControls(ctx: Ctx, playing: solara.Reactive[bool]) -> None:
-    """Preset picker with its narrative, the culture slider and the seed."""
-    s = ctx.session
+def ScenarioControls(ui: Ui, settings: int) -> None:
+    """Preset picker with its one-line description, the culture slider and the seed."""
+    s = ui.session
     names = preset_names()  # read on every render: presets added later show up
     info = scenario_info(s.preset)
     with solara.Div(classes=["sc-preset"]):
         solara.Select(
-            "Preset organization",
+            "Organization (preset)",
             values=names,
             value=s.preset,
-            on_value=lambda name: ctx.guard(lambda: s.set_preset(name)),
+            on_value=lambda name: ui.act(lambda: s.set_preset(name), settings=True),
         )
-    solara.Markdown(f"**{info['description']}**\n\n{info['narrative'].strip()}")
+    solara.Text(info["description"], classes=["sc-description"])
     culture = float(s.value(CULTURE_PATH))
-    solara.Text("Culture: pyramid (-1) · two-way (0) · inverted (+1)")
-    with solara.Div(classes=["sc-culture"], style={"padding-bottom": "12px"}):
+    with solara.Div(classes=["sc-culture"]):
+        solara.Text(
+            f"Culture: {culture_name(culture)} ({culture:+.2f})", classes=["sc-culture-value"]
+        )
         solara.SliderFloat(
             "",
             value=culture,
@@ -135,12 +87,9 @@ def ScenarioControls(ctx: Ctx, playing: solara.Reactive[bool]) -> None:
             max=1.0,
             step=CULTURE_STEP,
             tick_labels=CULTURE_TICKS,
-            on_value=lambda v: ctx.guard(lambda: s.set_param(CULTURE_PATH, round(float(v), 2))),
-        )
-    solara.Text(f"culture in force: {culture:+.2f}", classes=["sc-culture-value"])
-    with solara.Div(classes=["sc-seed"], style={"width": "160px"}):
-        solara.InputInt(
-            "Seed", value=s.seed, on_value=lambda v: ctx.guard(lambda: s.set_seed(int(v)))
+            on_value=lambda v: ui.act(
+                lambda: s.set_param(CULTURE_PATH, round(float(v), 2)), settings=True
+            ),
         )
 
 
@@ -152,27 +101,32 @@ def _round_to_step(value: float, spec: ControlSpec) -> float:
 
 
 @solara.component
-def ParameterControl(ctx: Ctx, spec: ControlSpec) -> None:
+def ParameterControl(ui: Ui, spec: ControlSpec, settings: int) -> None:
     """One schema field as a slider, number box or switch, with its help text as a tooltip."""
-    s = ctx.session
+    s = ui.session
     value = s.value(spec.path)
     cls = ["sc-param", "sc-param-" + spec.path.replace(".", "-").replace("_", "-")]
 
     def on_value(v) -> None:
-        if spec.widget == "slider" and "int" not in str(type(v)):
+        if v is None:
+            return
+        if spec.widget == "slider" and not isinstance(v, int):
             v = _round_to_step(float(v), spec)
-        ctx.guard(lambda: s.set_param(spec.path, v))
+        ui.act(lambda: s.set_param(spec.path, v), settings=True)
 
-    suffix = " (new run)" if spec.structural else ""
-    with solara.Tooltip(spec.help):
+    label = spec.label + (" (new run)" if spec.structural else "")
+    help_text = spec.help
+    if spec.path == HEADCOUNT_PATH:
+        help_text += f" This dashboard allows up to {s.max_headcount:,}."
+    with solara.Tooltip(help_text):
         with solara.Div(classes=cls):
             if spec.widget == "switch":
                 solara.Switch(label=spec.label, value=bool(value), on_value=on_value)
             elif spec.widget == "number":
-                solara.InputInt(spec.label + suffix, value=int(value), on_value=on_value)
+                solara.InputInt(label, value=int(value), on_value=on_value)
             elif spec.step == 1.0:
                 solara.SliderInt(
-                    spec.label + suffix,
+                    label,
                     value=int(value),
                     min=int(spec.low),
                     max=int(spec.high),
@@ -180,7 +134,7 @@ def ParameterControl(ctx: Ctx, spec: ControlSpec) -> None:
                 )
             else:
                 solara.SliderFloat(
-                    spec.label + suffix,
+                    label,
                     value=float(value),
                     min=float(spec.low),
                     max=float(spec.high),
@@ -190,14 +144,37 @@ def ParameterControl(ctx: Ctx, spec: ControlSpec) -> None:
 
 
 @solara.component
-def ParameterControls(ctx: Ctx) -> None:
-    """The intervention levers' switches and the curated main parameters."""
+def ParameterControls(ui: Ui, settings: int) -> None:
+    """The intervention levers' dose dials and the curated main parameters."""
     levers = solara.use_memo(lever_controls, [])
     mains = solara.use_memo(main_controls, [])
-    solara.Markdown("**Interventions** (apply from the next week)")
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML="<b>Interventions</b> <span class='sc-note'>from next week</span>",
+        classes=["sc-heading"],
+    )
     with solara.Div(classes=["sc-levers"]):
         for spec in levers:
-            ParameterControl(ctx, spec)
-    with solara.Details("Main parameters", expand=False):
+            ParameterControl(ui, spec, settings)
+    with solara.Details("Main parameters and seed", expand=False):
         for spec in mains:
-            ParameterControl(ctx, spec)
+            ParameterControl(ui, spec, settings)
+        with solara.Div(classes=["sc-seed"]):
+            solara.InputInt(
+                "Seed (new run)",
+                value=ui.session.seed,
+                on_value=lambda v: ui.act(lambda: ui.session.set_seed(int(v)), settings=True),
+            )
+
+
+@solara.component
+def AboutPreset(ui: Ui, settings: int) -> None:
+    """The preset's narrative and its "things to notice / things to try" (from its TOML)."""
+    info = scenario_info(ui.session.preset)
+    with solara.Details("About this organization: notice, try", expand=False):
+        with solara.Div(classes=["sc-about"]):
+            Prose(info["narrative"])
+            if info.get("notice"):
+                Prose("**Things to notice**\n\n" + "\n".join(f"- {n}" for n in info["notice"]))
+            if info.get("try"):
+                Prose("**Things to try**\n\n" + "\n".join(f"- {t}" for t in info["try"]))

@@ -4,62 +4,78 @@ from __future__ import annotations
 
 import solara
 
-from dashboards.components.controls import Ctx
+from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
-from dashboards.flows import seat_requests
-from dashboards.render import employee_history_figure
+from dashboards.figures.employee import employee_history_figure
+from dashboards.snapshot import SeatView
 
-
-@solara.component
-def EmployeePanel(ctx: Ctx) -> None:
-    """State of the selected seat (click a dot or type a seat number)."""
-    s = ctx.session
-    model = s.model
-    with solara.Div(classes=["sc-employee"]):
-        with solara.Div(style={"width": "160px"}, classes=["sc-seat-input"]):
-            solara.InputInt(
-                "Seat",
-                value=-1 if s.selected is None else s.selected,
-                on_value=lambda v: ctx.guard(
-                    lambda: s.select(None if v is None or v < 0 else int(v))
-                ),
-            )
-        if s.selected is None:
-            solara.Text("Click an employee in the pyramid (or type a seat number).")
-            return
-        info = model.employee(s.selected).as_dict()
-        reqs = seat_requests(model, s.selected)
-        rows = "\n".join(f"| {k.replace('_', ' ')} | {_fmt(v)} |" for k, v in info.items())
-        solara.Markdown(
-            f"| | seat {s.selected} |\n|---|---|\n{rows}", style={"font-size": "0.85em"}
-        )
-        solara.Text(
-            f"Requests waiting: {reqs['to_serve']} to serve, "
-            f"{reqs['waiting_on']} waiting on others",
-            classes=["sc-employee-requests"],
-        )
-        if reqs["serve_rows"] or reqs["wait_rows"]:
-            lines = [
-                "| side | other seat | direction | hours | age (weeks) | customer input |",
-                "|---|---|---|---|---|---|",
-            ]
-            for side, key in (("serves", "serve_rows"), ("waits on", "wait_rows")):
-                for r in reqs[key]:
-                    cust = "yes" if r["customer_input"] else ""
-                    lines.append(
-                        f"| {side} | {r['seat']} | {r['direction']} | {r['hours']} "
-                        f"| {r['age_weeks']} | {cust} |"
-                    )
-            solara.Markdown("\n".join(lines), style={"font-size": "0.8em"})
-        Plot(
-            FigureBox(
-                employee_history_figure(list(s.history)),
-                (ctx.version, s.selected, len(s.history)),
-            )
-        )
+# What the employee panel shows, in order, with human labels.
+FIELDS = (
+    ("level", "Level (0 = top)"),
+    ("department", "Department"),
+    ("morale", "Morale"),
+    ("mindset", "Service mindset"),
+    ("skill", "Skill"),
+    ("workload", "Workload (1 = full)"),
+    ("pressure", "Pressure"),
+    ("tenure_weeks", "Tenure (weeks)"),
+    ("service_received", "Service received"),
+    ("customers", "Customers"),
+    ("manager_seat", "Manager's seat"),
+)
 
 
 def _fmt(v) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
     if isinstance(v, float):
-        return f"{v:.3f}"
-    return str(v)
+        return f"{v:.2f}"
+    return str(v).replace("_", " ")
+
+
+@solara.component
+def EmployeePanel(ui: Ui, seat: SeatView | None, events: list, version: int) -> None:
+    """The selected seat (click a dot, or type a seat number)."""
+    s = ui.session
+    with solara.Div(classes=["sc-employee"]):
+        with solara.Div(classes=["sc-seat-input"]):
+            solara.InputText(
+                "Seat (click a dot)",
+                value="" if seat is None else str(seat.seat),
+                on_value=lambda v: ui.act(
+                    lambda: s.select(int(v) if str(v).strip().isdigit() else None)
+                ),
+                continuous_update=False,
+            )
+        if seat is None:
+            solara.Text(
+                "Click a person in the pyramid to see their morale, workload, the requests "
+                "they serve and wait on, and their recent weeks.",
+                classes=["sc-note"],
+            )
+            return
+        info = seat.info
+        title = f"Seat {seat.seat}" + (" · vacant" if info["vacant"] else "")
+        rows = "".join(
+            f"<tr><td>{label}</td><td>{_fmt(info[key])}</td></tr>"
+            for key, label in FIELDS
+            if key in info
+        )
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>{title}</b><table class='sc-table'>{rows}</table>",
+            classes=["sc-employee-state"],
+        )
+        r = seat.requests
+        solara.Text(
+            f"Requests waiting: {r['to_serve']} for this person to serve, "
+            f"{r['waiting_on']} this person waits on",
+            classes=["sc-employee-requests"],
+        )
+        Plot(
+            ui,
+            FigureBox(
+                lambda: employee_history_figure(seat.history, events),
+                ("history", version, seat.seat),
+            ),
+        )

@@ -1,53 +1,59 @@
-"""Export: the KPIs as CSV and a standalone HTML report of the charts (plotly.js embedded)."""
+"""Export: the KPIs as CSV, a standalone HTML report, and a PNG of the view shown."""
 
 from __future__ import annotations
 
 import solara
 
-from dashboards.components.controls import Ctx
-from dashboards.render import diff_figure, kpi_csv, kpi_figure, pyramid_figure, report_html
-from sim.kpis import KPI_NAMES
+from dashboards.components.context import Ui, log
+from dashboards.exports import csv_bytes, file_stem, report, view_figure
+from dashboards.figures.common import to_json
+from dashboards.widgets import PlotlyView
 
-
-def build_report(session) -> str:
-    """The HTML report of the session's current runs (KPI charts, pyramid, differences)."""
-    frames = session.frames()
-    figs = {
-        "Key performance indicators": kpi_figure(
-            frames, [k for k in KPI_NAMES if k not in ("week", "service_direction")][:12]
-        )
-    }
-    figs["Organization"] = pyramid_figure(session.model, session.layout(session.model))
-    if len(frames) > 1:
-        figs["Customer satisfaction difference"] = diff_figure(frames, "customer_satisfaction")
-        figs["Profit difference"] = diff_figure(frames, "profit")
-    return report_html(figs, "servicechain report", session.describe())
-
-
-def build_csv(session) -> bytes:
-    """CSV of the KPIs: the main run, or all compare runs stacked with a ``run`` column."""
-    import pandas as pd
-
-    frames = session.frames()
-    if len(frames) == 1:
-        return kpi_csv(next(iter(frames.values())))
-    df = pd.concat({k: v for k, v in frames.items()}, names=["run", "step"])
-    return kpi_csv(df)
+PNG_SIZE = (1600, 900)
 
 
 @solara.component
-def ExportPanel(ctx: Ctx) -> None:
-    """Two download buttons (the data is built when clicked)."""
-    s = ctx.session
-    with solara.Row(classes=["sc-export"]):
-        solara.FileDownload(
-            lambda: build_csv(s),
-            filename=f"servicechain_{s.preset}_week{s.week}.csv",
-            label="KPIs as CSV",
+def ExportPanel(ui: Ui, settings: int) -> None:
+    """Three downloads of what is on screen (built when clicked; both modes)."""
+    s = ui.session
+    painter = solara.use_memo(PlotlyView, [])  # draws the PNG in the browser (no image library)
+
+    def snap():
+        return s.snapshot()
+
+    def html() -> str:
+        snapshot = snap()
+        return report(snapshot, s.layout, s.describe())
+
+    def png() -> None:
+        try:
+            snapshot = snap()
+            fig = view_figure(snapshot, s.layout)
+            painter.download_png(to_json(fig), file_stem(snapshot), *PNG_SIZE)
+            ui.error.set("")
+        except Exception as err:
+            log.exception("PNG export failed")
+            ui.error.set(f"The PNG could not be made: {err}")
+
+    stem = file_stem(snap())
+    with solara.Div(classes=["sc-export"]):
+        solara.Text(
+            "Downloads of what is on screen: the live run, or every compare run.",
+            classes=["sc-note"],
         )
-        solara.FileDownload(
-            lambda: build_report(s),
-            filename=f"servicechain_{s.preset}_week{s.week}.html",
-            label="HTML report",
-            mime_type="text/html",
-        )
+        with solara.Div(classes=["sc-export-buttons"]):
+            with solara.Div(classes=["sc-export-csv"]):
+                solara.FileDownload(
+                    lambda: csv_bytes(snap()),
+                    filename=f"{stem}.csv",
+                    label="KPIs as CSV",
+                    mime_type="text/csv",
+                )
+            with solara.Div(classes=["sc-export-html"]):
+                solara.FileDownload(
+                    html, filename=f"{stem}.html", label="HTML report", mime_type="text/html"
+                )
+            solara.Button(
+                "PNG of the view", icon_name="mdi-image", on_click=png, classes=["sc-export-png"]
+            )
+        solara.Div(children=[painter], classes=["sc-painter"])

@@ -1,9 +1,8 @@
-"""A Plotly figure widget that redraws only when its key changes.
+"""A Plotly plot that redraws only when its key changes, and tells the gate when it is drawn.
 
-``solara.FigurePlotly`` takes the figure as an argument, and Solara compares a component's
-arguments on every render; comparing two Plotly figures serializes both (tens of milliseconds
-each). :class:`FigureBox` compares by a cheap key instead, so an unchanged view costs nothing
-and a changed one is pushed to the existing widget in one batched update.
+Solara compares a component's arguments on every render; comparing two figures would mean
+comparing their arrays. :class:`FigureBox` compares by a cheap key instead and builds the figure
+only when the key changed, so an unchanged view costs nothing.
 """
 
 from __future__ import annotations
@@ -13,12 +12,16 @@ from typing import Any
 
 import solara
 
+from dashboards.components.context import Ui, log
+from dashboards.figures.common import Figure, to_json
+from dashboards.widgets import PlotlyView
+
 
 class FigureBox:
-    """A figure plus the key that identifies its content (equal keys = same picture)."""
+    """A figure builder plus the key that identifies its content (equal keys = same picture)."""
 
-    def __init__(self, fig: Any, key: object) -> None:
-        self.fig = fig
+    def __init__(self, build: Callable[[], Figure], key: object) -> None:
+        self.build = build
         self.key = key
 
     def __eq__(self, other: object) -> bool:
@@ -28,29 +31,39 @@ class FigureBox:
 
 
 @solara.component
-def Plot(box: FigureBox, on_click: Callable[[dict], None] | None = None) -> None:
-    """Show ``box.fig``; ``on_click`` receives Plotly's click data (points with xs, ys)."""
-    from plotly.graph_objs._figurewidget import FigureWidget
+def Plot(
+    ui: Ui,
+    box: FigureBox,
+    on_click: Callable[[Any], None] | None = None,
+    classes: list[str] | None = None,
+) -> None:
+    """Show ``box``'s figure; ``on_click`` receives the clicked point's customdata."""
+    widget = solara.use_memo(PlotlyView, [])
 
-    def on_points(data: dict) -> None:
-        if data and data.get("event_type") == "plotly_click" and on_click is not None:
-            on_click(data)
+    def watch() -> Callable[[], None]:
+        def drawn(change) -> None:
+            ui.gate.drawn(id(widget), int(change["new"]))
 
-    element = FigureWidget.element(on__js2py_pointsCallback=on_points)
+        widget.observe(drawn, "drawn")
 
-    def update() -> None:
-        widget: FigureWidget = solara.get_widget(element)
-        fig = box.fig
-        with widget.batch_update():
-            widget.layout = fig.layout
-            if len(widget.data) == len(fig.data) and all(
-                a.type == b.type for a, b in zip(widget.data, fig.data, strict=True)
-            ):
-                for old, new in zip(widget.data, fig.data, strict=True):
-                    old.update(new.to_plotly_json(), overwrite=True)
-            else:
-                n = len(widget.data)
-                widget.add_traces(fig.data)
-                widget.data = widget.data[n:]
+        def cleanup() -> None:
+            widget.unobserve(drawn, "drawn")
+            ui.gate.forget(id(widget))
+            widget.close()
 
-    solara.use_effect(update, [box.key])
+        return cleanup
+
+    def push() -> None:
+        try:
+            text = to_json(box.build())
+        except Exception:  # a figure that cannot be built must not break the page
+            log.exception("figure failed")
+            return
+        widget.figure = text
+        widget.revision += 1
+        ui.gate.sent(id(widget), widget.revision)
+
+    widget.on_click = on_click
+    solara.use_effect(watch, [])
+    solara.use_effect(push, [box.key])
+    solara.Div(children=[widget], classes=["sc-plotbox", *(classes or [])])

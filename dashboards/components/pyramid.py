@@ -1,63 +1,85 @@
-"""The organization as a pyramid (click a dot to inspect an employee) and the department flows."""
+"""The organization as a pyramid with its legend, and the flows between departments."""
 
 from __future__ import annotations
 
-import numpy as np
 import solara
 
-from dashboards.components.controls import Ctx
+from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
-from dashboards.flows import request_flows
-from dashboards.render import dept_flow_figure, is_inverted, pyramid_figure
+from dashboards.figures.flows import dept_flow_figure
+from dashboards.figures.pyramid import culture_name, is_inverted, pyramid_figure
+from dashboards.snapshot import RunView
 
-
-def seat_at(layout, inverted: bool, x: float, y: float) -> int:
-    """The seat whose dot is nearest to a clicked point (x, y) of the pyramid figure."""
-    sign = 1.0 if inverted else -1.0
-    d = (layout.x - x) ** 2 + (sign * layout.depth - y) ** 2
-    return int(np.argmin(d))
+LEGEND = (
+    "<span class='sc-key sc-key-dot'></span> a person: colour = morale "
+    "<span class='sc-gradient'></span> low → high, size = workload · "
+    "<span class='sc-key sc-key-ring'></span> vacant seat · "
+    "<span class='sc-key sc-key-square'></span> customers (colour = satisfaction) · "
+    "<b>↕</b> arrows: requests served across levels last week, width = number, "
+    "colour = share on time"
+)
 
 
 @solara.component
-def PyramidView(ctx: Ctx, model, label: str = "", height: int = 430, clickable: bool = True):
-    """Pyramid of one run: colour = morale, size = workload, rings = vacancies, flow lines."""
-    s = ctx.session
-    layout = s.layout(model)
-    flows = request_flows(model)
-    fig = pyramid_figure(
-        model,
-        layout,
-        selected=s.selected if clickable else None,
-        flows=flows,
-        height=height,
-        title=f"{label + ' · ' if label else ''}week {int(model.steps)}",
-    )
+def PyramidView(
+    ui: Ui,
+    view: RunView,
+    height: int = 380,
+    clickable: bool = True,
+    selected: int | None = None,
+    legend: bool = True,
+    width_hint: int = 600,
+) -> None:
+    """Pyramid of one run; clicking a dot shows that employee (when ``clickable``)."""
+    s = ui.session
+    layout = s.layout(view.org)
 
-    def on_click(data) -> None:
-        pts = (data or {}).get("points", {})
-        xs, ys = pts.get("xs") or [], pts.get("ys") or []
-        if xs and ys:
-            seat = seat_at(layout, is_inverted(model), float(xs[0]), float(ys[0]))
-            ctx.guard(lambda: s.select(seat))
+    def on_click(seat) -> None:
+        if isinstance(seat, (int, float)):
+            ui.act(lambda: s.select(int(seat)))
 
-    filled = int(model.state.filled.sum())
+    filled = int(view.filled.sum())
+    inverted = is_inverted(view)
     with solara.Div(classes=["sc-pyramid"]):
-        Plot(
-            FigureBox(fig, (ctx.version, id(model), s.selected, height)),
-            on_click=on_click if clickable else None,
-        )
-        solara.Text(
-            f"{filled} employees, {model.org.n_seats - filled} vacant seats · "
-            f"{'inverted: customers on top' if is_inverted(model) else 'customers below'} · "
-            f"flow lines: {flows.label}",
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<b>{view.label}</b> · week {view.steps} · "
+                f"{culture_name(view.service_direction)} "
+                f"({'drawn inverted: customers on top' if inverted else 'customers below'}) · "
+                f"{filled:,} people, {view.org.n_seats - filled:,} vacant"
+            ),
             classes=["sc-pyramid-caption"],
-            style={"font-size": "0.8em", "color": "#555"},
         )
+        Plot(
+            ui,
+            FigureBox(
+                lambda: pyramid_figure(
+                    view, layout, selected=selected, height=height, width_hint=width_hint
+                ),
+                ("pyramid", view.label, view.steps, ui.session.version, selected, height),
+            ),
+            on_click=on_click if clickable else None,
+            classes=["sc-pyramid-plot"],
+        )
+        if legend:
+            solara.HTML(tag="div", unsafe_innerHTML=LEGEND, classes=["sc-legend"])
 
 
 @solara.component
-def DeptFlows(ctx: Ctx, model) -> None:
-    """Sankey of request flows between departments."""
-    fig = dept_flow_figure(model)
+def DeptFlows(ui: Ui, view: RunView, height: int = 250) -> None:
+    """Sankey of last week's requests between departments."""
     with solara.Div(classes=["sc-deptflows"]):
-        Plot(FigureBox(fig, (ctx.version, id(model))))
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML="<b>Requests between departments</b> last week: who serves (left) "
+            "whom (right); colour = on time",
+            classes=["sc-panel-title"],
+        )
+        Plot(
+            ui,
+            FigureBox(
+                lambda: dept_flow_figure(view, height=height),
+                ("flows", view.label, view.steps, ui.session.version, height),
+            ),
+        )

@@ -41,10 +41,23 @@ def solara_command(host: str, port: int) -> list[str]:
     ]
 
 
-def dashboard_env() -> dict[str, str]:
-    """Environment for the server: the repo on the path, Solara's telemetry off (offline)."""
+DEFAULT_MAX_HEADCOUNT = 5_000
+# A browser tab that disconnects without closing keeps its session this long (for a reconnect);
+# then its models are freed. Solara's own default is a day.
+IDLE_SESSION_TIMEOUT = "5m"
+
+
+def dashboard_env(max_headcount: int = DEFAULT_MAX_HEADCOUNT) -> dict[str, str]:
+    """Environment for the server: the repo on the path, Solara's telemetry and banner off
+    (offline), idle sessions freed after minutes, and the dashboard's headcount cap."""
     path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p)
-    return {"PYTHONPATH": path, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    return {
+        "PYTHONPATH": path,
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_KERNEL_CULL_TIMEOUT": IDLE_SESSION_TIMEOUT,
+        "SERVICECHAIN_MAX_HEADCOUNT": str(int(max_headcount)),
+    }
 
 
 def check_port(host: str, port: int) -> None:
@@ -78,18 +91,23 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> bo
     return False
 
 
-def serve(port: int = 8765, host: str = "127.0.0.1") -> int:
+def serve(
+    port: int = 8765, host: str = "127.0.0.1", max_headcount: int = DEFAULT_MAX_HEADCOUNT
+) -> int:
     """Run the dashboard until Ctrl-C; returns the exit code.
 
     Args:
         port: TCP port (1-65535).
         host: Interface to listen on; the default 127.0.0.1 keeps it on this machine.
+        max_headcount: The largest organization a dashboard session may build (20-100,000).
     """
     from sim.cli.common import UsageError, console, err_console
 
+    if not 20 <= max_headcount <= 100_000:
+        raise UsageError(f"--max-headcount {max_headcount}: takes a whole number from 20 to 100000")
     check_port(host, port)
     env = dict(os.environ)
-    env.update(dashboard_env())
+    env.update(dashboard_env(max_headcount))
     proc = subprocess.Popen(solara_command(host, port), cwd=REPO_ROOT, env=env)
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"http://{shown}:{port}/"

@@ -229,11 +229,18 @@ def dashboard(
     host: Annotated[
         str, typer.Option("--host", help="Interface to listen on (default: this machine only).")
     ] = "127.0.0.1",
+    max_headcount: Annotated[
+        int,
+        typer.Option(
+            "--max-headcount",
+            help="Largest organization a session may build (default 5000; up to 100000).",
+        ),
+    ] = 5_000,
 ) -> None:
     """Start the live dashboard (Solara, works offline); prints its URL, Ctrl-C stops it."""
     from sim.cli.dashboard import serve
 
-    code = serve(port=port, host=host)
+    code = serve(port=port, host=host, max_headcount=max_headcount)
     if code:
         raise typer.Exit(code)
 

@@ -1,7 +1,7 @@
 """Browser-test fixtures: the dashboard server on a free loopback port and headless chromium.
 
-Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``) driven by the PyPI
-``playwright`` package; ``playwright install`` is never used (DESIGN.md §5).
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``make test`` or ``.ci/run``) driven
+by the PyPI ``playwright`` package; ``playwright install`` is never used (it downloads a browser).
 """
 
 from __future__ import annotations
@@ -35,13 +35,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SERVER_LOG = ARTIFACTS / "server.log"
+# Lines of the server log that are errors (a traceback, or an error Solara logged).
+ERROR_MARKERS = ("Traceback", "ERROR:", "Exception in")
+
+
+def server_errors(since: int = 0) -> list[str]:
+    """Error lines the dashboard server logged after byte ``since`` of its log."""
+    text = SERVER_LOG.read_text(errors="replace")[since:]
+    return [line for line in text.splitlines() if line.startswith(ERROR_MARKERS)]
+
+
+def server_log_size() -> int:
+    """Current size of the server log (pass to :func:`server_errors`)."""
+    return SERVER_LOG.stat().st_size
+
+
 @pytest.fixture(scope="session")
 def dashboard_url():
     """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
     port = _free_port()
     env = {**os.environ, **dashboard_env()}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "server.log"
+    log = SERVER_LOG
     with open(log, "w") as fh:
         proc = subprocess.Popen(
             solara_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh

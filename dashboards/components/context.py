@@ -1,0 +1,191 @@
+"""What every component shares: the page's :class:`Ui` (session, runner, redraw triggers).
+
+Components take the :class:`Ui` plus a small key (the snapshot for views, the settings version
+for controls): Solara compares a component's arguments, and an unchanged key skips the render.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import solara
+
+from dashboards.runner import FrameGate, Runner
+from dashboards.session import DashboardSession
+from sim.params import ParameterError
+
+log = logging.getLogger("servicechain.dashboard")
+
+
+@dataclass(eq=False)
+class Ui:
+    """One page's state: the session and its runner, and the reactive values that redraw it.
+
+    Attributes:
+        session: This browser session's runs.
+        runner: The session's simulation thread.
+        gate: Frames sent to the browser's plots and not drawn yet.
+        frame: Bumped to draw a new frame (views re-render from a fresh snapshot).
+        settings: Bumped when a setting changes (the controls re-render too).
+        error: The message of the error banner ("" = none).
+        playing: Play button state (the runner may stop by itself; the pacer syncs it).
+        speed: Play speed, weeks per second.
+        present: Presentation layout (large type, controls hidden).
+        story: Current step of story mode, or -1 when story mode is off.
+        guide: The "what am I looking at" overlay is open.
+        tab: The open tab.
+        closed: Set when the browser session ends.
+    """
+
+    session: DashboardSession
+    runner: Runner
+    gate: FrameGate
+    frame: solara.Reactive[int]
+    settings: solara.Reactive[int]
+    error: solara.Reactive[str]
+    playing: solara.Reactive[bool]
+    speed: solara.Reactive[int]
+    present: solara.Reactive[bool]
+    story: solara.Reactive[int]
+    guide: solara.Reactive[bool]
+    tab: solara.Reactive[int]
+    closed: threading.Event = field(default_factory=threading.Event)
+    story_steps: list = field(default_factory=list)
+
+    # ------------------------------------------------------------------ redraws
+    def redraw(self) -> None:
+        """Draw a new frame now (after an action changed the runs)."""
+        self.frame.value += 1
+
+    def settings_changed(self) -> None:
+        """Re-render the controls and the views."""
+        self.settings.value += 1
+        self.frame.value += 1
+
+    def act(self, action: Callable[[], Any], settings: bool = False) -> None:
+        """Run a UI action: bad input -> the error banner, never a traceback; then redraw.
+
+        Args:
+            action: The action (may raise ParameterError with a message for the user).
+            settings: True when the action changes settings (the controls redraw too).
+        """
+        try:
+            action()
+            self.error.set("")
+        except ParameterError as err:
+            self.error.set(str(err))
+        except Exception as err:  # a bug must not reach the browser as a traceback
+            log.exception("dashboard action failed")
+            self.error.set(f"Something went wrong: {err}")
+        if settings:
+            self.settings_changed()
+        else:
+            self.redraw()
+
+    # ------------------------------------------------------------------ play
+    def play(self, until: int | None = None, fast: bool = False) -> None:
+        """Start Play (or "run to week ``until``"); returns at once."""
+        s = self.session
+        target = s.horizon if until is None else until
+        if s.week >= target:
+            self.error.set(
+                f"The run is at week {s.week}, its horizon: extend the horizon to play on."
+                if until is None
+                else f"The run is already at week {s.week}."
+            )
+            return
+        self.error.set("")
+        self.runner.play(None if fast else float(self.speed.value), until)
+        self.playing.set(True)
+
+    def pause(self) -> None:
+        """Stop Play; the runs stay at the week reached (the pacer draws the last frame)."""
+        self.runner.pause()
+        self.playing.set(False)
+
+    def toggle_play(self) -> None:
+        """Play or Pause."""
+        if self.runner.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def step(self) -> None:
+        """One week (pauses Play first)."""
+        if self.runner.playing:
+            self.runner.pause()
+            self.playing.set(False)
+        self.act(lambda: self.session.step(1))
+
+    # ------------------------------------------------------------------ story mode
+    def start_story(self) -> None:
+        """Story mode for the live preset, from its first step, in the presentation layout."""
+        from dashboards.story import story
+
+        self.story_steps = story(self.session.preset)
+        self.story.set(-1)
+        self.present.set(True)
+        self.guide.set(False)
+        self.story_go(0)
+
+    def story_go(self, index: int) -> None:
+        """Go to story step ``index``: its actions, then play to its week (at story speed).
+
+        Going forward does the next step's actions on the runs as they are; any other move
+        replays the story from week 0 up to the step before (same seed, same picture).
+        """
+        from dashboards.story import apply_actions, replay
+
+        steps = self.story_steps
+        if not steps or not 0 <= index < len(steps):
+            return
+        forward = index == self.story.value + 1
+        self.runner.pause()
+        self.playing.set(False)
+
+        def action() -> None:
+            if not forward and index > 0:
+                replay(self.session, steps, index - 1)
+            apply_actions(self.session, steps[index])
+
+        self.act(action, settings=True)
+        self.story.set(index)
+        self.tab.set(1 if self.session.compare else 0)
+        if steps[index].until > self.session.week:
+            self.runner.play(STORY_SPEED, steps[index].until)
+            self.playing.set(True)
+
+    def leave_story(self) -> None:
+        """Leave story mode (the runs stay as they are)."""
+        self.story.set(-1)
+        self.present.set(False)
+
+    # ------------------------------------------------------------------ keys
+    def on_key(self, key: str) -> None:
+        """Presenter keys: Space play/pause, arrows step or move in the story, P, Esc, ?."""
+        in_story = self.story.value >= 0
+        if key == " ":
+            self.toggle_play()
+        elif key == "ArrowRight":
+            self.story_go(self.story.value + 1) if in_story else self.step()
+        elif key == "ArrowLeft" and in_story:
+            self.story_go(self.story.value - 1)
+        elif key in ("p", "P"):
+            self.present.set(not self.present.value)
+        elif key == "?":
+            self.guide.set(not self.guide.value)
+        elif key == "Escape":
+            if self.guide.value:
+                self.guide.set(False)
+            elif in_story:
+                self.leave_story()
+            else:
+                self.present.set(False)
+
+
+KEYS = [" ", "ArrowRight", "ArrowLeft", "p", "P", "?", "Escape"]
+STORY_SPEED = 20.0  # weeks per second while a story step plays
