@@ -20,7 +20,7 @@ Compare mode runs several scenario specs (``"pyramid"``, ``"airline@two_way"``) 
 lockstep with common random numbers: the same seeds and the same overrides (except the culture,
 which the specs set). With one replication the seed is the session's, so a compare run equals the
 live run of the same preset; with several, the seeds are ``servicechain compare --seed S --reps
-R``'s (``sim.studies.compare.replication_seeds``). While compare mode is on, the live run waits.
+R``'s (``sim.studies.seeds.replication_seeds``). While compare mode is on, the live run waits.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from sim.model import ServiceCultureModel
 from sim.overrides import get_path
 from sim.params import FIELDS, ParameterError, is_structural
 from sim.scenario import load_scenario, preset_names, split_spec
-from sim.studies.compare import replication_seeds
+from sim.studies.seeds import replication_seeds
 
 HISTORY_WEEKS = 52  # the selected seat's history ring
 HEADCOUNT_PATH = "org.headcount"

@@ -18,7 +18,7 @@ from dashboards.figures.chain import link_series
 from dashboards.figures.common import FONT, PALETTE, Figure, event_markers, with_alpha
 from dashboards.figures.timeseries import axis_format
 from sim.kpis import KPI_BY_NAME, format_kpi
-from sim.studies.compare import mean_ci, t_quantile
+from sim.studies.stats import mean_ci, t_half_width
 
 HEADLINE_KPIS: tuple[str, ...] = ("profit", "turnover_annualized", "customer_satisfaction")
 HEADLINE_WEEKS = 13  # the headline compares the last quarter's means
@@ -63,7 +63,7 @@ def rep_band(
     if mean:
         return pd.DataFrame(m, index=first.index, columns=first.columns)
     n = len(reps)
-    half = t_quantile(0.975, n - 1) * np.nanstd(arr, axis=0, ddof=1) / np.sqrt(n)
+    half = t_half_width(np.nanstd(arr, axis=0, ddof=1), n)
     return (
         pd.DataFrame(m - half, index=first.index, columns=first.columns),
         pd.DataFrame(m + half, index=first.index, columns=first.columns),
@@ -146,7 +146,7 @@ def diff_figure(
         mean = paired.mean(axis=1).to_numpy()
         if paired.shape[1] > 1:
             n = paired.shape[1]
-            half = t_quantile(0.975, n - 1) * paired.std(axis=1, ddof=1).to_numpy() / np.sqrt(n)
+            half = t_half_width(paired.std(axis=1, ddof=1).to_numpy(), n)
             traces.append(
                 {
                     "type": "scatter",
