@@ -22,6 +22,7 @@ from sim.params import ParameterError, Params
 from sim.scenario import ScenarioError, load_scenario, preset_names
 from sim.studies.compare import compare
 from sim.studies.sweep import rerun, sweep
+from sim.version import __version__ as __version__
 
 __all__ = [
     "ParameterError",
@@ -35,7 +36,6 @@ __all__ = [
     "run",
     "sweep",
 ]
-__version__ = "0.2.0"
 
 
 def __getattr__(name: str):

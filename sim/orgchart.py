@@ -442,8 +442,8 @@ def organization_from_chart(org: OrgParams, salary_base: float, salary_ratio: fl
         sim.params.ParameterError: ``org.salary_by_level`` does not match the chart's depth, or
             a survey table is invalid.
     """
-    from sim.org import Organization, organization_arrays
     from sim.params import ParameterError
+    from sim.seats import Organization, organization_arrays
     from sim.survey import apply_survey, dependency_by_kind
 
     assert org.chart is not None
@@ -492,5 +492,6 @@ def organization_from_chart(org: OrgParams, salary_base: float, salary_ratio: fl
         start_tenure=chart.tenure[order].copy(),
         received_rating=effect.received_rating,
         given_rating=effect.given_rating,
+        internal_hours=np.ones(n_depts),
         **parts,
     )

@@ -100,7 +100,7 @@ def test_tenure_seeds_tenure_and_skill(tmp_path):
     path.write_text(
         "employee_id,manager_id,department,frontline,tenure_weeks\nA,,ops,false,1\n" + rows
     )
-    model = chart_model(path, seed=4)
+    model = chart_model(path, seed=4, **{"warmup_weeks": 0})  # the organization as built
     table = model.seat_table().set_index("employee_id")
     assert table.loc[["P0", "P1", "P2"], "tenure"].tolist() == [0, 0, 0]
     assert table.loc[["P3", "P4", "P5"], "tenure"].tolist() == [900, 900, 900]

@@ -1,4 +1,4 @@
-"""Internal-service survey import: ratings set the service remembered at the start, weights the
+"""Internal-service survey import: ratings set each department's service conditions, weights the
 dependency matrix; broken tables are refused naming the row, the column and what is allowed."""
 
 from __future__ import annotations
@@ -42,24 +42,28 @@ def test_rating_scale_maps_1_3_5_to_none_expected_and_perfect():
     assert q == pytest.approx([0.0, 0.3, 0.6, 0.8, 1.0, 0.6])
 
 
-def test_a_survey_of_all_3s_starts_exactly_as_without_a_survey(files):
+def test_a_survey_of_all_3s_runs_exactly_as_without_a_survey(files):
     threes = table({d: ["3"] * 3 for d in DEPTS})
     with_survey = model(files, survey=threes).run(15)
     without = model(files).run(15)
     pd.testing.assert_frame_equal(with_survey, without)
 
 
-def test_ratings_set_each_departments_remembered_service(files):
-    ratings = table({"exec": ["5", "5", "5"], "ops": ["1", "1", "1"], "sales": ["", "", ""]})
+def test_ratings_set_each_departments_service_conditions(files):
+    # Columns are who serves: everyone rates exec's service 5 and ops' service 1.
+    ratings = table({d: ["5", "1", ""] for d in DEPTS})
     m = model(files, survey=ratings)
     e = m.params.behaviour.service_expectation
-    dept = np.asarray(m.org.dept_names)[m.org.dept]
-    received = {d: set(m.state.received[dept == d]) for d in DEPTS}
-    assert received == {"exec": {1.0}, "ops": {0.0}, "sales": {e}}, "not rated: as expected"
-    # Service given: each column's ratings weighted by who asks how much (here 5s and 1s).
     given = m.org.given_rating
-    assert 1.0 < given.min() and given.max() < 5.0
-    assert m.state.given[m.org.dept == 0][0] == pytest.approx(float(rating_quality(given[0], e)))
+    assert given[:2] == pytest.approx([5.0, 1.0]) and np.isnan(given[2])
+    offset = m.org.service_offset(e)
+    dept = np.asarray(m.org.dept_names)[m.org.dept]
+    for d, expected in {"exec": 1.0 - e, "ops": -e, "sales": 0.0}.items():
+        assert offset[dept == d] == pytest.approx(expected), d  # not rated: as expected
+    # In the running model, the service ops gives is remembered as worse than exec's.
+    m.run(8)
+    given_quality = {d: m.state.given[(dept == d) & m.state.filled].mean() for d in DEPTS}
+    assert given_quality["ops"] < given_quality["exec"] - 0.3
 
 
 def test_weights_become_the_dependency_matrix_in_any_row_and_column_order(files):
@@ -80,8 +84,10 @@ def test_a_survey_works_on_a_generated_organization_too(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text(table({n: ["2"] * 4 for n in names}, columns=names))
     m = sim.ServiceCultureModel("pyramid", overrides={"org.survey": str(path)}, seed=1)
+    plain = sim.ServiceCultureModel("pyramid", seed=1)
     assert m.org.n_seats == 300
-    assert m.state.received == pytest.approx(np.full(300, 0.3))
+    assert m.org.service_offset(0.6) == pytest.approx(np.full(300, 0.3 - 0.6))
+    assert m.current["internal_quality"] < plain.current["internal_quality"] - 0.1
 
 
 BROKEN = [

@@ -402,6 +402,42 @@ def validate(
     raise typer.Exit(run_cli(reps, workers, out if write else None, console))
 
 
+@app.command("fit-defaults")
+def fit_defaults(
+    trials: Annotated[
+        int, typer.Option("--trials", "-t", min=1, max=10_000, help="Trials of the optimizer.")
+    ] = 250,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per culture.")
+    ] = 4,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the optimizer.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
+    ] = None,
+    storage: Annotated[
+        Path | None,
+        typer.Option("--storage", help="SQLite file keeping the study: a rerun resumes it."),
+    ] = None,
+    write: Annotated[
+        bool,
+        typer.Option("--write/--no-write", help="Write the result to sim/fitted.toml."),
+    ] = False,
+) -> None:
+    """Refit the shipped defaults to the published patterns (long: about 40 minutes on 2 cores).
+
+    The free parameters, their bounds and the targets with their sources are in
+    sim/studies/fit_defaults.py; the result and its figures go to sim/fitted.toml, which the
+    parameter schema reads. The same --trials, --reps and --seed reproduce the shipped file.
+    """
+    from sim.studies.fit_defaults import FITTED_FILE, run_cli
+
+    if storage is not None:
+        check_writable(storage)
+    raise typer.Exit(
+        run_cli(trials, reps, seed, workers, storage, FITTED_FILE if write else None, console)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
 

@@ -66,14 +66,14 @@ class CompareResult:
     def plot_chain(self, stat: str = "mean"):
         """The service-profit chain side by side (a Plotly figure): a bar per scenario per link,
         whole-run means (``stat="mean"``) or final-week values, with 95% CI error bars."""
-        from sim.studies.report import chain_figure
+        from sim.studies.figures import chain_figure
 
         return chain_figure(self, stat)
 
     def plot_timeseries(self, kpis: Sequence[str] | None = None):
         """Weekly means per scenario with 95% confidence bands (a Plotly figure), one panel per
         KPI (default: the service-profit chain)."""
-        from sim.studies.report import TIMESERIES_KPIS, timeseries_figure
+        from sim.studies.figures import TIMESERIES_KPIS, timeseries_figure
 
         return timeseries_figure(self, tuple(kpis) if kpis else TIMESERIES_KPIS)
 

@@ -284,7 +284,9 @@ def write_fitted(result: FitResult, trials: int, reps: int, seed: int, path: Pat
 
     doc = {
         "fit": {
-            "command": f"servicechain fit-defaults --trials {trials} --reps {reps} --seed {seed}",
+            "command": (
+                f"servicechain fit-defaults --trials {trials} --reps {reps} --seed {seed} --write"
+            ),
             "trials": trials,
             "reps": reps,
             "seed": seed,
@@ -325,6 +327,55 @@ def report_lines(result: FitResult) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def run_cli(
+    trials: int,
+    reps: int,
+    seed: int,
+    workers: int | None,
+    storage: Path | None,
+    out: Path | None,
+    console: Any,
+) -> int:
+    """``servicechain fit-defaults``: fit with a progress bar, print the result, maybe write it.
+
+    Returns:
+        0 when every target lies in its band, 1 otherwise.
+    """
+    from rich.table import Table
+
+    from sim.studies.progress import Progress
+
+    url = f"sqlite:///{storage}" if storage is not None else None
+    with Progress(f"fitting ({workers or os.cpu_count()} workers)", trials, "trials") as bar:
+        done = 0
+
+        def advance(n: int, _best: float) -> None:
+            nonlocal done
+            bar.advance(n - done)
+            done = n
+
+        result = fit_defaults(trials, reps, seed, workers, url, progress=advance)
+    table = Table(title=f"Fit: loss {result.loss:.3f} after {trials} trials", show_lines=False)
+    for col in ("target", "source", "band", "aim", "measured"):
+        table.add_column(col, overflow="fold")
+    for row in report_lines(result):
+        table.add_row(*row)
+    console.print(table)
+    params = Table(title="Fitted parameters (10th-90th percentile over the best trials)")
+    for col in ("parameter", "value", "spread"):
+        params.add_column(col)
+    for p in FREE:
+        lo, hi = result.spread[p.path]
+        params.add_row(p.path, f"{result.best[p.path]:.4g}", f"{lo:.4g} to {hi:.4g}")
+    params.add_row(REVENUE_SCALE, f"{result.measured[REVENUE_SCALE]:.4g}", "solved for the margin")
+    console.print(params)
+    if out is not None:
+        write_fitted(result, trials, reps, seed, out)
+        console.print(f"wrote {out}")
+    inside = all(t.inside(result.measured.get(t.name, math.nan)) for t in TARGETS)
+    return 0 if inside else 1
+
+
 __all__ = [
     "FITTED_FILE",
     "FREE",
@@ -333,6 +384,7 @@ __all__ = [
     "measure",
     "read_fitted",
     "report_lines",
+    "run_cli",
     "total_loss",
     "write_fitted",
 ]

@@ -33,7 +33,7 @@ def git_commit() -> str | None:
 
 def environment() -> dict[str, Any]:
     """Package version, git commit, Python and library versions, platform."""
-    from sim import __version__
+    from sim.version import __version__
 
     versions = {}
     for name in LIBRARIES:

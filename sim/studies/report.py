@@ -8,169 +8,17 @@ the file (:func:`read_report_figures`).
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 
-import pandas as pd
-
-from sim.kpis import CHAIN, KPI_BY_NAME, format_kpi
+from sim.kpis import KPI_BY_NAME
 from sim.params import ParameterError
 from sim.studies.compare import CompareResult, annual_turnover
+from sim.studies.figures import TIMESERIES_KPIS, chain_figure, fmt_ci, timeseries_figure
 from sim.studies.html import figure_div, page, write_page
-from sim.studies.stats import mean_ci, t_half_width
+from sim.studies.stats import mean_ci
 
-# The time series shown in the report: the service-profit chain, link by link.
-TIMESERIES_KPIS: tuple[str, ...] = tuple(kpi for _, kpi in CHAIN)
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 README_START = "<!-- readme-table:start -->"
 README_END = "<!-- readme-table:end -->"
-
-
-def fmt_ci(
-    mean: float, low: float, high: float, kpi: str | None = None, signed: bool = False
-) -> str:
-    """``mean [low, high]`` in the KPI's format (just the mean when the interval is undefined)."""
-    m = ("+" if signed and mean > 0 else "") + format_kpi(mean, kpi)
-    if math.isnan(low) or math.isnan(high):
-        return m
-    return f"{m} [{format_kpi(low, kpi)}, {format_kpi(high, kpi)}]"
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-def _label(kpi: str) -> str:
-    k = KPI_BY_NAME.get(kpi)
-    return f"{kpi} ({k.unit})" if k else kpi
-
-
-def band_frame(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS) -> pd.DataFrame:
-    """Per (scenario, step, kpi): the mean over replications and its 95% t-interval."""
-    ts = result.timeseries
-    g = ts.groupby(["scenario", "step"], observed=True)[list(kpis)]
-    mean, sd, n = g.mean(), g.std(ddof=1), g.count()
-    out = []
-    for kpi in kpis:
-        half = t_half_width(sd[kpi].to_numpy(), n[kpi].to_numpy())
-        part = pd.DataFrame(
-            {
-                "kpi": kpi,
-                "mean": mean[kpi].to_numpy(),
-                "ci_low": mean[kpi].to_numpy() - half,
-                "ci_high": mean[kpi].to_numpy() + half,
-            },
-            index=mean.index,
-        )
-        out.append(part.reset_index())
-    return pd.concat(out, ignore_index=True)
-
-
-def timeseries_figure(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS):
-    """Weekly KPI means per scenario with shaded 95% confidence bands, one panel per KPI."""
-    from plotly.subplots import make_subplots
-
-    cols = 2
-    rows = math.ceil(len(kpis) / cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[_label(k) for k in kpis],
-        shared_xaxes=True,
-        vertical_spacing=0.07,
-    )
-    bands = band_frame(result, kpis)
-    for i, kpi in enumerate(kpis):
-        r, c = i // cols + 1, i % cols + 1
-        for j, label in enumerate(result.scenarios):
-            color = PALETTE[j % len(PALETTE)]
-            d = bands[(bands["kpi"] == kpi) & (bands["scenario"] == label)]
-            x = d["step"].tolist()
-            if result.reps > 1:
-                fig.add_scatter(
-                    x=x + x[::-1],
-                    y=d["ci_high"].tolist() + d["ci_low"].tolist()[::-1],
-                    fill="toself",
-                    fillcolor=_rgba(color, 0.18),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=label,
-                    name=f"{label} 95% CI",
-                    row=r,
-                    col=c,
-                )
-            fig.add_scatter(
-                x=x,
-                y=d["mean"].tolist(),
-                mode="lines",
-                line={"color": color, "width": 2},
-                name=label,
-                legendgroup=label,
-                showlegend=i == 0,
-                meta=kpi,
-                row=r,
-                col=c,
-            )
-        fig.update_xaxes(title_text="week" if r == rows else None, row=r, col=c)
-    fig.update_layout(
-        template="plotly_white",
-        height=260 * rows,
-        title=f"KPIs by week: mean of {result.reps} replications with 95% confidence bands",
-        legend={"orientation": "h", "y": -0.05},
-        margin={"t": 80, "l": 60, "r": 20},
-    )
-    return fig
-
-
-def chain_figure(result: CompareResult, stat: str = "mean"):
-    """The service-profit chain side by side: one panel (bar group) per link, a bar per scenario.
-
-    Bars are the whole-run means (``stat="mean"``) or final-week values, with 95% CI error bars.
-    """
-    from plotly.subplots import make_subplots
-
-    s = result.summary[result.summary["stat"] == stat]
-    fig = make_subplots(
-        rows=1,
-        cols=len(CHAIN),
-        subplot_titles=[f"{i + 1}. {link}" for i, (link, _) in enumerate(CHAIN)],
-        horizontal_spacing=0.035,
-    )
-    for i, (link, kpi) in enumerate(CHAIN):
-        d = s[s["kpi"] == kpi].set_index("scenario").reindex(result.scenarios)
-        better = KPI_BY_NAME[kpi].higher_is_better
-        fig.add_bar(
-            x=list(result.scenarios),
-            y=d["mean"].tolist(),
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (d["ci_high"] - d["mean"]).fillna(0).tolist(),
-                "arrayminus": (d["mean"] - d["ci_low"]).fillna(0).tolist(),
-            },
-            marker_color=[PALETTE[j % len(PALETTE)] for j in range(len(result.scenarios))],
-            name=link,
-            meta=kpi,
-            showlegend=False,
-            hovertemplate=f"{link} ({kpi})<br>%{{x}}: %{{y:.4g}}<extra></extra>",
-            row=1,
-            col=i + 1,
-        )
-        unit = KPI_BY_NAME[kpi].unit
-        arrow = " (lower is better)" if better is False else ""
-        fig.update_yaxes(title_text=f"{kpi} [{unit}]{arrow}", title_font_size=10, row=1, col=i + 1)
-        fig.update_xaxes(tickangle=-45, row=1, col=i + 1)
-    what = "mean over weeks 1-" + str(result.weeks) if stat == "mean" else "final week"
-    fig.update_layout(
-        template="plotly_white",
-        height=430,
-        title=f"The service-profit chain, link by link ({what}; 95% CI)",
-        margin={"t": 90, "l": 50, "r": 20, "b": 110},
-        bargap=0.25,
-    )
-    return fig
 
 
 def summary_html(result: CompareResult, stat: str) -> str:

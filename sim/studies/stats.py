@@ -7,6 +7,7 @@ studies call them, so compare, the reports, sweep analysis and validation agree.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -51,3 +52,10 @@ def latin_hypercube(bounds, n: int, seed: int) -> np.ndarray:
     b = np.asarray(bounds, dtype=float)
     unit = qmc.LatinHypercube(d=len(b), rng=np.random.default_rng(seed)).random(n)
     return qmc.scale(unit, b[:, 0], b[:, 1])
+
+
+def pooled_correlation(rs: Iterable[float]) -> tuple[float, float, float]:
+    """Average correlation over replications via Fisher z, with a 95% CI over replications."""
+    z = np.arctanh(np.clip(np.asarray(list(rs), dtype=float), -0.999, 0.999))
+    m, lo, hi = mean_ci(z)
+    return float(np.tanh(m)), float(np.tanh(lo)), float(np.tanh(hi))

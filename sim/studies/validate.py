@@ -21,9 +21,9 @@ Definitions used throughout:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Executor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,10 @@ import pandas as pd
 
 from sim.scenario import CULTURE_PRESETS
 from sim.state import BAND_VALUES
+from sim.studies import credibility
+from sim.studies.credibility import PatternResult
 from sim.studies.seeds import replication_seeds, sampler_seed
-from sim.studies.stats import latin_hypercube, mean_ci
+from sim.studies.stats import latin_hypercube, mean_ci, pooled_correlation
 from sim.studies.workers import process_pool
 
 WEEKS = 260
@@ -48,7 +50,6 @@ LINK_SWEEP_BOUNDS: dict[str, tuple[float, float]] = {
     "workforce.internal_share_manager": (0.35, 0.65),
     "customers.local_conditions_sd": (0.05, 0.3),
 }
-SURGE = {"type": "demand_surge", "week": 104, "weeks": 12, "size": 0.8}
 
 
 # ---------------------------------------------------------------------------- statistics
@@ -67,13 +68,6 @@ def markdown_table(df: pd.DataFrame, index: bool = False) -> str:
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *body])
-
-
-def pooled_correlation(rs: Iterable[float]) -> tuple[float, float, float]:
-    """Average correlation over replications via Fisher z, with a 95% CI over replications."""
-    z = np.arctanh(np.clip(np.asarray(list(rs), dtype=float), -0.999, 0.999))
-    m, lo, hi = mean_ci(z)
-    return float(np.tanh(m)), float(np.tanh(lo)), float(np.tanh(hi))
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -234,46 +228,12 @@ def leaver_run(seed: int, weeks_before: int = 104, weeks_after: int = 8) -> dict
     }
 
 
-def surge_run(
-    seed: int, surge: bool, weeks: int = 156, overrides: dict | None = None
-) -> dict[str, Any]:
-    """The pyramid with or without a temporary demand surge: weekly service quality series."""
-    from sim.model import ServiceCultureModel
-
-    overrides = dict(overrides or {})
-    if surge:
-        overrides["events"] = [SURGE]
-    df = ServiceCultureModel("pyramid", overrides=overrides, seed=seed).run(weeks)
-    return {
-        "seed": seed,
-        "surge": surge,
-        "internal_quality": df["internal_quality"].to_list(),
-        "encounter_quality": df["encounter_quality"].to_list(),
-        "morale": df["morale_mean"].to_list(),
-    }
-
-
 # ---------------------------------------------------------------------------- the suite
 
 
 @dataclass
-class PatternResult:
-    """One validation pattern: what, where from, target, measured (with CI) and verdict."""
-
-    key: str
-    pattern: str
-    source: str
-    target: str
-    measured: str
-    passed: bool
-    value: float = float("nan")
-    ci_low: float = float("nan")
-    ci_high: float = float("nan")
-
-
-@dataclass
 class ValidationReport:
-    """All pattern results plus the raw tables behind them."""
+    """All pattern results plus the raw tables behind them (one row per run)."""
 
     patterns: list[PatternResult]
     cultures: pd.DataFrame
@@ -282,6 +242,10 @@ class ValidationReport:
     surge: pd.DataFrame
     reps: int
     seed: int = 0
+    levers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reverse: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stationary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weakest: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def passed(self) -> bool:
@@ -330,53 +294,131 @@ def _execute(
     return results  # type: ignore[return-value]
 
 
-def run_validation(
-    reps: int = 20,
-    workers: int = 1,
-    seed: int = 0,
-    executor: Executor | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> ValidationReport:
-    """Run every pattern check on the shipped defaults.
+# How many of the replications each side experiment uses (the culture runs, the leaver and the
+# surge use them all): the lever curves are 40 runs per seed, stationarity is ten-year runs.
+SIDE_REPS = {"levers": 6, "reverse": 10, "stationary": 4, "weakest": 10}
+EXPERIMENTS = (
+    "cultures",
+    "links",
+    "leavers",
+    "surge",
+    "levers",
+    "reverse",
+    "stationary",
+    "weakest",
+)
 
-    Args:
-        reps: Replications per culture and per experiment (20 for the published table).
-        workers: Worker processes (1 = in-process).
-        seed: Root seed; replication r uses ``replication_seeds(seed, reps)[r]`` in every
-            scenario (the derivation of compare and sweeps), and organization i of the link
-            sweep ``replication_seeds(seed, n)[i]``.
-        executor: An existing executor to use instead of a new process pool.
-        progress: Called with 1 after each finished run (for a progress bar).
-    """
-    if reps < 2:
-        raise ValueError(f"reps must be at least 2 for confidence intervals, got {reps}")
+
+def plan_tasks(
+    reps: int, seed: int, experiments: tuple[str, ...] = EXPERIMENTS
+) -> dict[str, list[tuple[Callable[..., dict], dict]]]:
+    """The simulation tasks of each experiment, in order (see :func:`run_validation`)."""
     seeds = replication_seeds(seed, reps)
+
+    def side(name: str) -> list[int]:
+        return seeds[: min(reps, SIDE_REPS[name])]
+
     names = list(LINK_SWEEP_BOUNDS)
     sample = latin_hypercube(
         list(LINK_SWEEP_BOUNDS.values()), max(2 * reps, 12), sampler_seed(seed)
     )
     orgs = [dict(zip(names, map(float, row), strict=True)) for row in sample]
     org_seeds = replication_seeds(seed, len(orgs))
-    tasks: list[tuple[Callable[..., dict], dict]] = []
-    tasks += [(culture_run, {"scenario": c, "seed": s}) for c in CULTURE_PRESETS for s in seeds]
-    tasks += [(link_run, {"overrides": o, "seed": s}) for o, s in zip(orgs, org_seeds, strict=True)]
-    tasks += [(leaver_run, {"seed": s}) for s in seeds]
-    tasks += [(surge_run, {"seed": s, "surge": flag}) for s in seeds for flag in (False, True)]
+    plan = {
+        "cultures": [
+            (culture_run, {"scenario": c, "seed": s}) for c in CULTURE_PRESETS for s in seeds
+        ],
+        "links": [
+            (link_run, {"overrides": o, "seed": s}) for o, s in zip(orgs, org_seeds, strict=True)
+        ],
+        "leavers": [(leaver_run, {"seed": s}) for s in seeds],
+        "surge": credibility.surge_tasks(seeds),
+        "levers": credibility.lever_tasks(side("levers")),
+        "reverse": credibility.reverse_tasks(side("reverse")),
+        "stationary": credibility.stationary_tasks(side("stationary")),
+        "weakest": credibility.weakest_tasks(side("weakest")),
+    }
+    return {name: plan[name] for name in experiments}
+
+
+def run_validation(
+    reps: int = 20,
+    workers: int = 1,
+    seed: int = 0,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+    experiments: tuple[str, ...] = EXPERIMENTS,
+) -> ValidationReport:
+    """Run every pattern check on the shipped defaults.
+
+    Args:
+        reps: Replications per culture and per experiment (20 for the published table; the
+            side experiments use at most :data:`SIDE_REPS` of them).
+        workers: Worker processes (1 = in-process).
+        seed: Root seed; replication r uses ``replication_seeds(seed, reps)[r]`` in every
+            scenario (the derivation of compare and sweeps), and organization i of the link
+            sweep ``replication_seeds(seed, n)[i]``.
+        executor: An existing executor to use instead of a new process pool.
+        progress: Called with 1 after each finished run (for a progress bar).
+        experiments: Which experiments to run (default all, :data:`EXPERIMENTS`); the patterns
+            of the others are left out.
+    """
+    if reps < 2:
+        raise ValueError(f"reps must be at least 2 for confidence intervals, got {reps}")
+    unknown = set(experiments) - set(EXPERIMENTS)
+    if unknown:
+        raise ValueError(f"unknown experiments {sorted(unknown)}; known: {EXPERIMENTS}")
+    plan = plan_tasks(reps, seed, experiments)
+    tasks = [task for name in plan for task in plan[name]]
     results = _execute(tasks, workers, executor, progress)
-    n_c, n_l = len(CULTURE_PRESETS) * reps, len(orgs)
-    cultures = pd.DataFrame(results[:n_c])
-    links = pd.DataFrame(results[n_c : n_c + n_l])
-    leavers = pd.DataFrame(results[n_c + n_l : n_c + n_l + reps])
-    surge = pd.DataFrame(results[n_c + n_l + reps :])
-    patterns = [
-        _turnover_pattern(cultures),
-        *_correlation_patterns(cultures),
-        _ranking_pattern(cultures),
-        _links_pattern(links),
-        _leaver_pattern(leavers),
-        _surge_pattern(surge),
-    ]
-    return ValidationReport(patterns, cultures, links, leavers, surge, reps, seed)
+    frames: dict[str, pd.DataFrame] = {}
+    at = 0
+    for name, group in plan.items():
+        frames[name] = pd.DataFrame(results[at : at + len(group)])
+        at += len(group)
+    empty = pd.DataFrame()
+    cultures = frames.get("cultures", empty)
+    patterns: list[PatternResult] = []
+    if "cultures" in frames:
+        patterns += [
+            _turnover_pattern(cultures),
+            *_correlation_patterns(cultures),
+            *credibility.correlation_patterns(cultures),
+            _ranking_pattern(cultures),
+            *credibility.contrast_patterns(cultures),
+        ]
+    if "links" in frames:
+        patterns.append(_links_pattern(frames["links"]))
+    if "leavers" in frames:
+        patterns.append(_leaver_pattern(frames["leavers"]))
+    if "surge" in frames:
+        patterns += [_surge_pattern(frames["surge"]), credibility.surge_pattern(frames["surge"])]
+    if "levers" in frames:
+        gain = float("inf")
+        if "cultures" in frames:
+            gain = float(
+                np.mean(_by(cultures, "two_way", "profit") - _by(cultures, "pyramid", "profit"))
+            )
+        patterns.append(credibility.lever_pattern(frames["levers"], gain))
+    if "reverse" in frames:
+        patterns += credibility.reverse_patterns(frames["reverse"])
+    if "stationary" in frames:
+        patterns.append(credibility.stationary_pattern(frames["stationary"]))
+    if "weakest" in frames:
+        patterns.append(credibility.weakest_pattern(frames["weakest"]))
+    return ValidationReport(
+        patterns,
+        cultures,
+        frames.get("links", empty),
+        frames.get("leavers", empty),
+        frames.get("surge", empty),
+        reps,
+        seed,
+        levers=frames.get("levers", empty),
+        reverse=frames.get("reverse", empty),
+        stationary=frames.get("stationary", empty),
+        weakest=frames.get("weakest", empty),
+    )
 
 
 def _fmt(m: float, lo: float, hi: float, pct: bool = False) -> str:
@@ -529,7 +571,7 @@ def _leaver_pattern(leavers: pd.DataFrame) -> PatternResult:
 
 def surge_effects(surge: pd.DataFrame, kpi: str = "encounter_quality") -> dict[str, tuple]:
     """Paired surge-minus-control deficits during the surge and after it ends."""
-    start, length = SURGE["week"], SURGE["weeks"]
+    start, length = credibility.SURGE["week"], credibility.SURGE["weeks"]
     during = slice(start, start + length)
     after = slice(start + length + 2, start + length + 26)
     out = {}
@@ -548,7 +590,8 @@ def _surge_pattern(surge: pd.DataFrame) -> PatternResult:
     ok = eff["during"][2] < 0 and eff["after"][2] < 0
     return PatternResult(
         "quality_erosion",
-        f"A temporary demand surge (+{SURGE['size']:.0%} for {SURGE['weeks']} weeks) degrades "
+        f"A temporary demand surge (+{credibility.SURGE['size']:.0%} for "
+        f"{credibility.SURGE['weeks']} weeks) degrades "
         "encounter quality and the damage outlasts the surge (pyramid)",
         "Oliva & Sterman 2001 (erosion of service quality)",
         "quality deficit vs. no surge < 0 during and 2-26 weeks after (CI)",
@@ -695,7 +738,7 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
     svg = _svg_lines(
         "Pyramid: mean encounter quality with and without a demand surge",
         {k: list(v) for k, v in series.items()},
-        (SURGE["week"] - 1, SURGE["week"] + SURGE["weeks"] - 1),
+        (credibility.SURGE["week"] - 1, credibility.SURGE["week"] + credibility.SURGE["weeks"] - 1),
     )
     files.append(img / "validation_surge.svg")
     files[-1].write_text(svg)
@@ -728,21 +771,46 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
         "",
         markdown_table(links),
         "",
-        "## Culture results (mean over replications)",
+        "## Culture results (mean over replications, weeks 105-260)",
         "",
         markdown_table(
             c.groupby("scenario")[
-                ["turnover", "morale", "productivity", "customer_satisfaction", "profit"]
+                ["turnover", "morale", "productivity", "customer_satisfaction", "revenue", "profit"]
             ].mean(),
             index=True,
         ),
         "",
+        *dose_response_section(report),
         "Calibration notes are in [MODEL.md](MODEL.md#calibration).",
         "",
     ]
     path.write_text("\n".join(lines))
     files.append(path)
     return files
+
+
+def dose_response_table(report: ValidationReport) -> pd.DataFrame:
+    """Levers x doses: mean weekly profit gain net of the lever's cost (weeks 105-260)."""
+    curves = credibility.dose_response(report.levers)
+    return curves.pivot(index="lever", columns="dose", values="gain")
+
+
+def dose_response_section(report: ValidationReport) -> list[str]:
+    """The dose-response table as Markdown lines (none when the levers did not run)."""
+    if report.levers.empty:
+        return []
+    table = dose_response_table(report)
+    table.columns = [f"dose {d:g}" for d in table.columns]
+    return [
+        "## Levers: profit gain net of cost by dose (currency/week, pyramid, weeks 105-260)",
+        "",
+        "Each lever alone at the dose given (1 = its documented default), against the pyramid "
+        f"with no lever, same seeds ({report.levers['seed'].nunique()} replications). "
+        "Effects saturate with the dose, costs do not.",
+        "",
+        markdown_table(table.round(0), index=True),
+        "",
+    ]
 
 
 def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
@@ -758,7 +826,7 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
     from sim.studies.progress import Progress
 
     n_workers = workers or os.cpu_count() or 1
-    n_runs = len(CULTURE_PRESETS) * reps + max(2 * reps, 12) + reps + 2 * reps
+    n_runs = sum(len(tasks) for tasks in plan_tasks(reps, 0).values())
     with Progress(f"validating ({n_workers} workers)", n_runs, "runs") as bar:
         report = run_validation(reps=reps, workers=n_workers, progress=bar.advance)
     table = Table(title=f"Validation: shipped defaults, {reps} replications", show_lines=True)
@@ -768,6 +836,15 @@ def run_cli(reps: int, workers: int | None, out: Path | None, console) -> int:
         style = "green" if row[-1] == "pass" else "bold red"
         table.add_row(*row[:-1], f"[{style}]{row[-1]}[/]")
     console.print(table)
+    if not report.levers.empty:
+        curves = dose_response_table(report)
+        doses = Table(title="Levers: weekly profit gain net of cost, by dose (pyramid)")
+        doses.add_column("lever")
+        for d in curves.columns:
+            doses.add_column(f"{d:g}", justify="right")
+        for lever, row in curves.iterrows():
+            doses.add_row(lever, *(f"{v:+,.0f}" for v in row))
+        console.print(doses)
     if out is not None:
         files = write_markdown(report, out)
         console.print(f"wrote {', '.join(str(f) for f in files)}")
