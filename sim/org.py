@@ -1,13 +1,13 @@
 """The organization: a tree of seats in levels, departments, and the dependency matrix.
 
-Rule (DESIGN.md §3, "Organization"): seats form a pyramid. Level 0 is the top; each level has
+Rule (the organization): seats form a pyramid. Level 0 is the top; each level has
 about ``span`` times as many seats as the one above, and the bottom level takes the rest. Every
 seat below the top has one manager on the level above. Departments are contiguous blocks of each
 level in proportion to their headcount shares, so a team (a manager and their direct reports)
 lies almost always inside one department. Bottom-level seats of customer-facing departments are
 the **frontline**: they serve external customers. Salaries rise by a fixed ratio per level.
 
-Source: the classic chain of command flows down a pyramid (DESIGN.md §2); span-of-control
+Source: the classic chain of command flows down a pyramid; span-of-control
 pyramids are the standard textbook structure.
 
 An organization can instead be read from a client's org chart (:mod:`sim.orgchart`); either way

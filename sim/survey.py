@@ -1,6 +1,6 @@
 """The internal-service survey: how well departments serve each other, and how much they depend
-on each other. It sets the department dependency matrix and the service people remember at the
-start of a run.
+on each other. It sets the department dependency matrix and each department's service
+conditions.
 
 Two optional CSV files with the same layout, a department x department table (``org.survey`` and
 ``org.survey_weights``). Rows are the internal customers ("us"), columns the departments serving
@@ -29,13 +29,15 @@ What they become:
   (:func:`reference_lateral_rate`, about 2.1 with the built-in matrix): the weights set *who*
   depends on whom; ``requests.lateral_scale`` sets how much. Without weights the matrix is
   ``org.dependency`` (generated organizations) or :func:`dependency_by_kind` (charts).
-- **Starting internal service** (from the ratings): each department's remembered service
-  received starts at the mean rating of its row, weighted by the dependency (so the departments
-  it leans on count most); the service it gives starts at the mean rating of its column,
-  weighted by the requests each department sends it. A rating r becomes a remembered quality by
-  :func:`rating_quality`: 1 -> 0, 3 -> ``behaviour.service_expectation``, 5 -> 1, linear in
-  between, so a survey of all 3s starts a run exactly as without a survey. A department with no
-  rated dependency starts at the expectation.
+- **Service conditions** (from the ratings): each department's rating as a server is the mean
+  rating of its column, weighted by the requests each department sends it (and its rating as a
+  customer, the mean of its row, weighted by the dependency, is kept for reports). A rating r
+  becomes a quality by :func:`rating_quality`: 1 -> 0, 3 -> ``behaviour.service_expectation``,
+  5 -> 1, linear in between; the difference from the expectation is added to the quality of
+  every request the department serves (:meth:`sim.seats.Organization.service_offset`): the
+  conditions (systems, processes, workload) that made it rated so outlast the people in it, and
+  the warm-up carries them into week 0. A survey of all 3s runs exactly as no survey; an unrated
+  department serves as expected.
 """
 
 from __future__ import annotations

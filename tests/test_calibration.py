@@ -1,4 +1,4 @@
-"""Calibration (DESIGN.md §3, issue 3): two-way beats the pyramid over 5 years, 20 replications."""
+"""Calibration: two-way beats the pyramid over 5 years, 20 replications."""
 
 from __future__ import annotations
 

@@ -162,6 +162,7 @@ def params(
 
     if markdown:
         from sim.params import PARAMS_END, PARAMS_START, parameter_table_markdown
+        from sim.studies.fit_defaults import FIT_END, FIT_START, fit_table_markdown
         from sim.studies.report import replace_between_markers
 
         table_md = parameter_table_markdown()
@@ -171,6 +172,8 @@ def params(
         if not write.is_file():
             raise UsageError(f"--write {write}: file not found")
         text = replace_between_markers(write.read_text(), table_md, PARAMS_START, PARAMS_END)
+        if FIT_START in text:
+            text = replace_between_markers(text, fit_table_markdown(), FIT_START, FIT_END)
         write.write_text(text)
         console.print(f"updated the parameter table in {write}")
         return

@@ -316,6 +316,46 @@ def read_fitted(path: Path = FITTED_FILE) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+FIT_START = "<!-- fit-table:start -->"
+FIT_END = "<!-- fit-table:end -->"
+
+
+def fit_table_markdown(path: Path = FITTED_FILE) -> str:
+    """The shipped fit as Markdown: how it was run, each target with its source, band and the
+    fitted model's figure, and each fitted parameter with its spread over the best trials.
+
+    docs/MODEL.md embeds it between ``FIT_START`` / ``FIT_END``;
+    ``servicechain params --markdown --write docs/MODEL.md`` regenerates it with the parameter
+    table, and a test checks that the document matches ``sim/fitted.toml``.
+    """
+    doc = read_fitted(path)
+    fit = doc.get("fit", {})
+    lines = [
+        f"Fit: `{fit.get('command', 'not fitted')}`, loss {fit.get('loss', 'n/a')} "
+        f"({fit.get('created', '')}).",
+        "",
+        "| target | source | band | aim | fitted model |",
+        "|---|---|---|---|---|",
+    ]
+    measured = doc.get("measured", {})
+    for t in TARGETS:
+        m = measured.get(t.name)
+        shown = "n/a" if m is None else f"{m:.3f}"
+        aim = "-" if t.value is None else f"{t.value:g}"
+        lines.append(f"| `{t.name}` | {t.source} | {t.band()} | {aim} | {shown} |")
+    lines += [
+        "",
+        "| fitted parameter | value | spread over the best trials (10th-90th percentile) |",
+        "|---|---|---|",
+    ]
+    spread = doc.get("spread", {})
+    for path_, value in doc.get("defaults", {}).items():
+        lo_hi = spread.get(path_)
+        text = f"{lo_hi[0]:g} to {lo_hi[1]:g}" if lo_hi else "solved for the pyramid's margin"
+        lines.append(f"| `{path_}` | {value:g} | {text} |")
+    return "\n".join(lines)
+
+
 def report_lines(result: FitResult) -> list[tuple[str, str, str, str, str]]:
     """(target, source, band, aim, measured) rows for printing."""
     rows = []
@@ -378,6 +418,9 @@ def run_cli(
 
 __all__ = [
     "FITTED_FILE",
+    "FIT_END",
+    "FIT_START",
+    "fit_table_markdown",
     "FREE",
     "TARGETS",
     "fit_defaults",
