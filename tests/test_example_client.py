@@ -94,9 +94,7 @@ def test_the_guide_walks_from_csv_to_comparison_and_leaves_room_for_calibration(
 
     for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
         assert f"`{column}`" in text, column
-    assert not re.search(r"\(\.\./\.\./", text), (
-        "the guide stands alone in the repository"
-    )
+    assert not re.search(r"\(\.\./\.\./", text), "the guide stands alone in the repository"
 
 
 @pytest.mark.parametrize("path", ["README.md", "docs/MODEL.md"])

@@ -18,9 +18,14 @@ from sim.studies.validate import (
 )
 
 
+# The quick suite: the culture runs, the link sweep, the leaver and the surge (the lever curves
+# and ten-year runs belong to the full, slow check).
+QUICK = ("cultures", "links", "leavers", "surge")
+
+
 @pytest.fixture(scope="module")
 def reduced():
-    return run_validation(reps=4, workers=1)
+    return run_validation(reps=4, workers=1, experiments=QUICK)
 
 
 def test_reduced_suite_reports_every_pattern(reduced):
@@ -29,10 +34,17 @@ def test_reduced_suite_reports_every_pattern(reduced):
         "turnover",
         "morale_satisfaction",
         "morale_turnover",
+        "morale_productivity",
+        "morale_profit",
         "culture_ranking",
+        "contrast_revenue",
+        "contrast_profit",
+        "contrast_turnover",
+        "contrast_satisfaction",
         "chain_links",
         "service_worker_loss",
         "quality_erosion",
+        "standards_erosion",
     ]
     assert len(reduced.cultures) == 4 * len(CULTURE_PRESETS)
     # The replication seeds of compare and sweeps under the same root seed (0).
@@ -47,7 +59,13 @@ def test_reduced_suite_reports_every_pattern(reduced):
 def test_reduced_suite_robust_patterns_pass(reduced):
     by_key = {p.key: p for p in reduced.patterns}
     # With 4 replications these are already clear; the CI-separation patterns need 20 (slow test).
-    for key in ("morale_satisfaction", "morale_turnover", "chain_links", "service_worker_loss"):
+    for key in (
+        "chain_links",
+        "service_worker_loss",
+        "contrast_revenue",
+        "contrast_satisfaction",
+        "standards_erosion",
+    ):
         assert by_key[key].passed, by_key[key]
     assert 0.25 <= by_key["turnover"].value <= 0.45
     diffs = culture_differences(reduced.cultures)
@@ -88,3 +106,7 @@ def test_full_validation_passes_every_pattern(tmp_path):
     print(report.table()[["pattern", "measured (95% CI)", "result"]].to_string())
     failed = [p for p in report.patterns if not p.passed]
     assert not failed, failed
+    keys = {p.key for p in report.patterns}
+    for key in ("dose_response", "competitor", "demanding_customers", "no_service",
+                "stationary", "weakest_link"):  # fmt: skip
+        assert key in keys
