@@ -744,10 +744,10 @@ class Training(_Lever):
 
     cost_per_employee_week: float = _f(8.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
     learning_boost: float = _f(
-        1.5, 0.0, 10.0, "multiplier", "Extra learning rate, as a multiple of the base rate."
+        0.5, 0.0, 10.0, "multiplier", "Extra learning rate, as a multiple of the base rate."
     )
     mindset_boost: float = _f(
-        0.004, 0.0, 0.1, "mindset/week", "Weekly push of service mindset toward 1."
+        0.002, 0.0, 0.1, "mindset/week", "Weekly push of service mindset toward 1."
     )
     hours: float = _f(0.5, 0.0, 20.0, "hours/week", "Hours per week spent in training.")
 

@@ -160,8 +160,15 @@ def run_fit(
     storage: str | None = None,
     study_name: str = "fit",
     progress: Callable[[int, float], None] | None = None,
+    confirm: Callable[[dict[str, float]], dict[str, float]] | None = None,
+    confirm_top: int = 8,
 ) -> FitResult:
     """Minimize the loss of ``objective``'s figures over the free parameters.
+
+    A simulated objective is noisy, and the lowest loss among hundreds of trials is partly luck
+    (the winner's curse). With ``confirm`` (the same measurement with more replications), the
+    ``confirm_top`` best trials are measured again and the best of those confirmed losses wins;
+    its confirmed figures are the ones reported.
 
     Args:
         objective: Parameter values (by path) -> measured figures (by target name).
@@ -173,6 +180,8 @@ def run_fit(
         storage: An optuna storage URL (``"sqlite:///fit.db"``) to keep and resume the study.
         study_name: Name of the study in the storage.
         progress: Called as ``progress(trials done, best loss so far)`` after each trial.
+        confirm: The objective with more replications, to re-measure the best trials.
+        confirm_top: How many of the best trials to re-measure.
     """
     import optuna
 
@@ -209,6 +218,13 @@ def run_fit(
     rows = [{"trial": t.number, "loss": t.value, **t.params, **t.user_attrs} for t in complete]
     table = pd.DataFrame(rows).sort_values("trial", ignore_index=True)
     best = min(complete, key=lambda t: (t.value, t.number))
+    loss, measured = float(best.value), {k: float(v) for k, v in best.user_attrs.items()}
+    if confirm is not None:
+        confirmed = []
+        for t in sorted(complete, key=lambda t: (t.value, t.number))[:confirm_top]:
+            figures = confirm(dict(t.params))
+            confirmed.append((total_loss(targets, figures), t.number, t, figures))
+        loss, _, best, measured = min(confirmed, key=lambda c: (c[0], c[1]))
     top = table.nsmallest(max(5, len(table) // 10), "loss")
     spread = {
         p.path: (float(np.percentile(top[p.path], 10)), float(np.percentile(top[p.path], 90)))
@@ -216,8 +232,8 @@ def run_fit(
     }
     return FitResult(
         best=dict(best.params),
-        loss=float(best.value),
-        measured={k: float(v) for k, v in best.user_attrs.items()},
+        loss=float(loss),
+        measured=measured,
         trials=table,
         spread=spread,
     )

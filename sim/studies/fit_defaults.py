@@ -53,7 +53,9 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.371),
     FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.466),
     FreeParameter("workforce.quit_base_weekly", 0.003, 0.06, 0.0074, log=True),
-    FreeParameter("workforce.quit_morale_sensitivity", 1.5, 12.0, 2.16),
+    # Harter et al.'s unit correlation of engagement with turnover (-0.36) needs morale to
+    # matter for quitting; below about 3.5 a team's morale hardly moves its quits.
+    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 10.0, 4.5),
     FreeParameter("workforce.quit_propensity_sd", 0.3, 2.0, 0.756),
     FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 6.34),
     FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.0854, log=True),
@@ -81,7 +83,7 @@ TARGETS: tuple[Target, ...] = (
     Target("satisfaction_gain", 0.06, 0.0, 0.12, 2.0, f"{HARTER_2020}: customer ratings +10%"),
     Target("pyramid_turnover", 0.35, 0.25, 0.45, 2.0, "service-industry annual turnover"),
     Target("r_morale_satisfaction", 0.32, 0.20, 0.50, 0.5, f"{HARTER_2002}: +0.32"),
-    Target("r_morale_turnover", -0.36, -0.50, -0.20, 0.5, f"{HARTER_2002}: -0.36"),
+    Target("r_morale_turnover", -0.36, -0.50, -0.20, 1.0, f"{HARTER_2002}: -0.36"),
     Target("r_morale_productivity", 0.22, 0.10, 0.35, 0.5, f"{HARTER_2002}: +0.20 to +0.25"),
     Target("r_morale_profit", 0.15, 0.05, 0.30, 0.5, f"{HARTER_2002}: +0.15"),
     Target("inverted_retention_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
@@ -256,6 +258,10 @@ def fit_defaults(
 
     seeds = replication_seeds(seed, reps)
     side = seeds[: max(2, reps // 2)]
+    # The best trials are measured again on three times the replications (new seeds included),
+    # so that the shipped defaults are not the luckiest draw of a noisy loss.
+    more = replication_seeds(seed, 3 * reps)
+    more_side = more[: max(2, 3 * reps // 2)]
     n = workers or os.cpu_count() or 1
     pool = ProcessPoolExecutor(max_workers=n) if n > 1 else None
     try:
@@ -268,6 +274,7 @@ def fit_defaults(
             storage=storage,
             study_name=f"defaults-seed{seed}-reps{reps}",
             progress=progress,
+            confirm=lambda values: measure(values, more, more_side, pool),
         )
     finally:
         if pool is not None:
