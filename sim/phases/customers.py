@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.cohorts import binomial_by_band
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -123,7 +124,7 @@ def update_customers(
     n_before = int(counts.sum()) + encounters.lost_unserved
     pace = conditions.pace  # > 1 only while the warm-up fast-forwards the customer base
     hazard = np.minimum(churn_hazard(BAND_VALUES, params) * pace, 1.0)
-    lost = rng.binomial(counts, hazard[None, :])
+    lost = binomial_by_band(counts, hazard, rng)  # compiled rng.binomial(counts, hazard)
     per_band = counts.sum(axis=0)
     referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
     warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))

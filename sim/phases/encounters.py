@@ -36,13 +36,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.cohorts import binomial_cells, move_bands
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
 from sim.phases.service import ServiceOutcome
-from sim.state import BAND_VALUES, N_BANDS, State
+from sim.state import N_BANDS, State
 
 
 @dataclass(frozen=True)
@@ -162,14 +163,7 @@ def move_satisfaction(
         (rows x bands) the same customers in their new bands, and the number of band steps up
         minus down (for tests and diagnostics).
     """
-    target = (1.0 - rate) * BAND_VALUES[None, :] + rate * quality[:, None]
-    pos = np.clip(target * (N_BANDS - 1), 0.0, N_BANDS - 1)
-    low = np.minimum(np.floor(pos).astype(np.int64), N_BANDS - 2)
-    up = rng.binomial(counts, pos - low)
-    rows = np.repeat(np.arange(counts.shape[0]), N_BANDS)
-    moved = np.zeros_like(counts)
-    np.add.at(moved, (rows, low.ravel()), (counts - up).ravel())
-    np.add.at(moved, (rows, low.ravel() + 1), up.ravel())
+    moved = move_bands(counts, quality, rate, rng)  # compiled: the rule above, cell by cell
     shift = (moved @ np.arange(N_BANDS)) - (counts @ np.arange(N_BANDS))
     return moved, shift
 
@@ -202,7 +196,7 @@ def serve_customers(
     unserved = buyers - served
     # The pace is above 1 only while the warm-up fast-forwards the customer base (all its
     # rates together, so that it settles where it would at the normal pace).
-    leaving = rng.binomial(unserved, min(c.unserved_churn * conditions.pace, 1.0))
+    leaving = binomial_cells(unserved, min(c.unserved_churn * conditions.pace, 1.0), rng)
     stay_unserved = unserved - leaving
     # Customers who came leave their band and re-enter it after the encounter moved them.
     counts = state.customers[front] - buyers

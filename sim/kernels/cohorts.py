@@ -1,0 +1,156 @@
+"""Binomial draws over customer cohorts, bit-identical to NumPy's ``Generator.binomial``.
+
+Customer cohorts are (seats x satisfaction bands) integer counts, and most rules draw one
+binomial per cohort: how many came, how many left, how many moved up a band. NumPy's
+``rng.binomial(counts, p)`` spends most of its time on the broadcasting machinery and on
+recomputing the inversion setup (a ``log`` and an ``exp``) for every cell. These kernels walk the
+cells in the same (C) order and draw with NumPy's own algorithm, so they consume the generator's
+stream exactly as NumPy does and return the same numbers:
+
+- a cell with ``n == 0`` or ``p == 0`` draws nothing and is 0 (as in NumPy);
+- ``min(p, 1 - p) x n <= 30``: inversion (NumPy's ``random_binomial_inversion``), with its setup
+  ``q^n`` computed by NumPy's formula once per (band, n) instead of once per cell;
+- otherwise BTPE, through numba's port of NumPy's ``random_binomial``.
+
+``tests/test_kernels.py`` checks every kernel against ``rng.binomial`` exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.state import BAND_VALUES, N_BANDS
+
+
+@njit(cache=True)
+def _inversion(rng, n, p, q, qn):
+    """NumPy's ``random_binomial_inversion`` for ``p <= 0.5`` with its setup ``qn = q^n`` given.
+
+    The draw is the same number NumPy returns for the same generator state: the same uniform
+    draws and the same floating-point operations in the same order.
+    """
+    np_ = n * p
+    bound = min(float(n), np_ + 10.0 * np.sqrt(np_ * q + 1.0))
+    x = 0
+    px = qn
+    u = rng.random()
+    while u > px:
+        x += 1
+        if x > bound:
+            x = 0
+            px = qn
+            u = rng.random()
+        else:
+            u -= px
+            px = ((n - x + 1) * p * px) / (x * q)
+    return x
+
+
+@njit(cache=True)
+def _draw(rng, n, p, qn_cache, j):
+    """One binomial(n, p) draw as NumPy's ``random_binomial`` makes it.
+
+    ``qn_cache[j, n]`` memoizes ``exp(n * log(q))`` for the inversion of the smaller of p and
+    1 - p (NaN = not computed yet; None-like when ``qn_cache`` has no room for n).
+    """
+    if n == 0 or p == 0.0:
+        return 0
+    if p <= 0.5:
+        r = p
+    else:
+        r = 1.0 - p
+    if r * n > 30.0:
+        return rng.binomial(n, p)  # BTPE: numba's port of NumPy's algorithm
+    q = 1.0 - r
+    if j >= 0 and n < qn_cache.shape[1]:
+        qn = qn_cache[j, n]
+        if np.isnan(qn):
+            qn = np.exp(n * np.log(q))
+            qn_cache[j, n] = qn
+    else:
+        qn = np.exp(n * np.log(q))
+    x = _inversion(rng, n, r, q, qn)
+    return x if p <= 0.5 else n - x
+
+
+@njit(cache=True)
+def binomial_by_band(counts, p, rng):
+    """``rng.binomial(counts, p[None, :])``: one draw per cohort, a probability per band.
+
+    Args:
+        counts: (rows x bands) int64 counts.
+        p: Probability per band (column).
+        rng: The model's ``numpy.random.Generator``.
+
+    Returns:
+        (rows x bands) int64 draws.
+    """
+    rows, bands = counts.shape
+    out = np.zeros((rows, bands), dtype=np.int64)
+    qn_cache = np.full((bands, min(counts.max() + 1, 4096) if counts.size else 1), np.nan)
+    for i in range(rows):
+        for j in range(bands):
+            n = counts[i, j]
+            if n > 0:
+                out[i, j] = _draw(rng, n, p[j], qn_cache, j)
+    return out
+
+
+@njit(cache=True)
+def binomial_cells(counts, p, rng):
+    """``rng.binomial(counts, p)`` with one probability for every cell.
+
+    Args:
+        counts: (rows x bands) int64 counts.
+        p: The probability.
+        rng: The model's ``numpy.random.Generator``.
+
+    Returns:
+        (rows x bands) int64 draws.
+    """
+    rows, bands = counts.shape
+    out = np.zeros((rows, bands), dtype=np.int64)
+    qn_cache = np.full((1, min(counts.max() + 1, 4096) if counts.size else 1), np.nan)
+    for i in range(rows):
+        for j in range(bands):
+            n = counts[i, j]
+            if n > 0:
+                out[i, j] = _draw(rng, n, p, qn_cache, 0)
+    return out
+
+
+@njit(cache=True)
+def move_bands(counts, quality, rate, rng):
+    """Move cohorts toward ``quality`` by ``rate``, rounding to one of the two nearest bands.
+
+    The same numbers as the NumPy rule: per cell, ``target = (1 - rate) x band + rate x
+    quality[row]``, ``pos = clip(target x (N_BANDS - 1), 0, N_BANDS - 1)``, ``low =
+    min(floor(pos), N_BANDS - 2)``; ``up = rng.binomial(count, pos - low)`` of the cell's
+    customers land in band ``low + 1``, the rest in ``low``.
+
+    Args:
+        counts: (rows x N_BANDS) int64 customers who had an encounter.
+        quality: Quality each row's customers experienced (0-1).
+        rate: Pull of satisfaction toward the quality.
+        rng: The model's ``numpy.random.Generator``.
+
+    Returns:
+        (rows x N_BANDS) int64: the same customers in their new bands.
+    """
+    rows = counts.shape[0]
+    top = N_BANDS - 1
+    moved = np.zeros((rows, N_BANDS), dtype=np.int64)
+    no_cache = np.empty((0, 0))
+    for i in range(rows):
+        for j in range(N_BANDS):
+            n = counts[i, j]
+            if n == 0:
+                continue  # nothing to move, and NumPy draws nothing for an empty cell
+            target = (1.0 - rate) * BAND_VALUES[j] + rate * quality[i]
+            pos = min(max(target * top, 0.0), float(top))
+            low = min(int(np.floor(pos)), top - 1)
+            up = _draw(rng, n, pos - low, no_cache, -1)
+            moved[i, low] += n - up
+            moved[i, low + 1] += up
+    return moved
