@@ -13,7 +13,17 @@ from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
+from sim.phases.customers import (
+    CustomerOutcome,
+    acquisition_probability,
+    churn_hazard,
+    referral_intensity,
+    routing,
+    unhappiness,
+    warning_intensity,
+)
 from sim.phases.demand import Demand
+from sim.phases.encounters import EncounterOutcome, _served_capacity, seat_quality
 from sim.phases.service import ServiceOutcome, priority
 from sim.state import (
     AVOIDABLE,
@@ -26,6 +36,7 @@ from sim.state import (
     UP,
     Requests,
     State,
+    band_of,
 )
 
 
@@ -342,3 +353,136 @@ def serve_requests(
         reach=reach,
         spare_hours=np.maximum(capacity.hours - used, 0.0),
     )
+
+
+# ----------------------------------------------------------------------------- encounters
+def _split_served(buyers: np.ndarray, capacity: np.ndarray, rng) -> np.ndarray:
+    """Per (seat, band), how many of those who came are served: a uniformly random subset of
+    ``min(capacity, came)`` customers per seat (a multivariate hypergeometric draw)."""
+    came = buyers.sum(axis=1)
+    short = np.flatnonzero(came > capacity)
+    served = buyers.copy()
+    if short.size == 0:
+        return served
+    rows = buyers[short]
+    left_sample = capacity[short].copy()
+    left_total = came[short].copy()
+    part = np.zeros_like(rows)
+    for band in range(N_BANDS):
+        good = rows[:, band]
+        left_total -= good
+        take = rng.hypergeometric(good, left_total, left_sample)
+        part[:, band] = take
+        left_sample -= take
+    served[short] = part
+    return served
+
+
+def serve_customers(
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    capacity: Capacity,
+    demand: Demand,
+    service: ServiceOutcome,
+    rng,
+) -> EncounterOutcome:
+    """Reference of ``sim.phases.encounters.serve_customers`` (``sim.kernels.cohorts``)."""
+    c = params.customers
+    front = np.flatnonzero(org.frontline)
+    asked = demand.encounters * c.encounter_hours
+    own_hours = capacity.own_hours + service.spare_hours  # internal time left free this week
+    reach = np.where(state.filled, achievable_diligence(asked, own_hours, params), 1.0)
+    diligence = np.minimum(state.standard, reach)
+    expected = seat_quality(state, org, params, capacity.work_quality, diligence)
+    noise = np.zeros(org.n_seats)
+    noise[front] = rng.normal(0.0, c.week_noise, front.size)
+    quality = np.clip(expected + noise, 0.0, 1.0)
+
+    cap = _served_capacity(state, params, own_hours, demand, diligence)
+    buyers = demand.buyers[front]
+    served = _split_served(buyers, cap[front], rng)
+    unserved = buyers - served
+    # The pace is above 1 only while the warm-up fast-forwards the customer base (all its
+    # rates together, so that it settles where it would at the normal pace).
+    leaving = rng.binomial(unserved, min(c.unserved_churn * conditions.pace, 1.0))
+    stay_unserved = unserved - leaving
+    # Customers who came leave their band and re-enter it after the encounter moved them.
+    counts = state.customers[front] - buyers
+    rate = min(c.satisfaction_rate * conditions.pace, 1.0)
+    moved_served = move_bands(served, quality[front], rate, rng)
+    moved_unserved = move_bands(stay_unserved, np.zeros(front.size), rate, rng)
+    state.customers[front] = counts + moved_served + moved_unserved
+
+    n_served = served.sum(axis=1)
+    n_came = buyers.sum(axis=1)
+    hit = state.filled[front] & (n_came > 0)
+    seats = front[hit]
+    heard = n_served[hit] * quality[seats] / n_came[hit]  # no service counts 0
+    state.feedback[seats] += params.behaviour.received_memory * (heard - state.feedback[seats])
+
+    served_per_seat = np.zeros(org.n_seats, dtype=np.int64)
+    served_per_seat[front] = n_served
+    unserved_per_seat = np.zeros(org.n_seats, dtype=np.int64)
+    unserved_per_seat[front] = n_came - n_served
+    own_overload = np.where(org.frontline, overload(asked, own_hours), 0.0)
+    return EncounterOutcome(
+        seat_quality=quality,
+        overload=own_overload,
+        reach=reach,
+        served=served_per_seat,
+        unserved=unserved_per_seat,
+        lost_unserved=int(leaving.sum()),
+        quality_sum=float(served_per_seat @ quality),
+        count=float(served_per_seat.sum()),
+    )
+
+
+# ----------------------------------------------------------------------------- customers
+def update_customers(
+    state: State,
+    org: Organization,
+    params: Params,
+    conditions: Conditions,
+    encounters: EncounterOutcome,
+    rng,
+) -> CustomerOutcome:
+    """Reference of ``sim.phases.customers.update_customers`` (``sim.kernels.cohorts``)."""
+    c = params.customers
+    front = np.flatnonzero(org.frontline)
+    counts = state.customers[front]
+    n_before = int(counts.sum()) + encounters.lost_unserved
+    pace = conditions.pace  # > 1 only while the warm-up fast-forwards the customer base
+    hazard = np.minimum(churn_hazard(BAND_VALUES, params) * pace, 1.0)
+    lost = rng.binomial(counts, hazard[None, :])
+    per_band = counts.sum(axis=0)
+    referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
+    warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))
+    counts = counts - lost
+
+    prospects = state.market - int(counts.sum())
+    won = (
+        rng.binomial(
+            prospects,
+            min(acquisition_probability(params, conditions.demand_multiplier) * pace, 1.0),
+        )
+        + rng.binomial(referrals, 0.5)
+        - rng.binomial(warnings, 0.5)
+    )
+    won = int(min(max(won, 0), prospects))
+    if won:
+        to = routing(counts, state.filled[front])
+        counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, to)
+    state.customers[front] = counts
+
+    n = counts.sum(axis=1)
+    unhappy = np.where(n > 0, (counts @ unhappiness(BAND_VALUES, params)) / np.maximum(n, 1), 0.0)
+    seats = front[state.filled[front]]
+    memory = params.behaviour.received_memory
+    state.complaints[seats] += memory * (unhappy[state.filled[front]] - state.complaints[seats])
+
+    n_lost = int(lost.sum()) + encounters.lost_unserved
+    if n_before:
+        state.churn_rate_memory += 0.1 * (n_lost / n_before - state.churn_rate_memory)
+    return CustomerOutcome(lost=n_lost, acquired=won, referrals=referrals, warnings=warnings)

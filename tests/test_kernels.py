@@ -20,7 +20,9 @@ from sim.kernels import cohorts, service
 from sim.model import ServiceCultureModel
 from sim.phases.capacity import plan_capacity
 from sim.phases.conditions import Conditions
+from sim.phases.customers import update_customers
 from sim.phases.demand import draw_demand
+from sim.phases.encounters import serve_customers
 from sim.phases.requests import generate_requests
 from sim.phases.service import serve_requests
 from sim.state import N_BANDS
@@ -162,6 +164,7 @@ def random_week(seed: int, scenario: str, levers: LeverEffects, surveyed: bool):
         setattr(s, name, data.random(n))
     s.input_supply[:] = data.random(s.input_supply.shape)
     s.customers[org.frontline] = random_counts(data, int(org.frontline.sum())) // 10
+    s.market = 2 * s.active_customers  # prospects to win, new customers to route
     s.service_direction = float(data.choice([-1.0, 0.0, 1.0, data.uniform(-1, 1)]))
     if surveyed:
         rating = data.uniform(1.0, 5.0, org.n_depts)
@@ -181,6 +184,7 @@ def assert_same(got, want, where: str) -> None:
 
 STATE_FIELDS = (
     "received", "task_supply", "given", "input_supply", "workload", "backlog_hours",
+    "customers", "feedback", "complaints", "churn_rate_memory",
 )  # fmt: skip
 
 
@@ -189,7 +193,7 @@ STATE_FIELDS = (
     ("scenario", "levers", "surveyed"),
     [("pyramid", LeverEffects(), False), ("airline", ALL_LEVERS_ON, True)],
 )
-def test_request_and_service_phases_equal_their_numpy_references(
+def test_request_service_encounter_and_customer_phases_equal_their_numpy_references(
     seed: int, scenario: str, levers: LeverEffects, surveyed: bool
 ) -> None:
     model, org, conditions, capacity, demand = random_week(seed, scenario, levers, surveyed)
@@ -210,10 +214,35 @@ def test_request_and_service_phases_equal_their_numpy_references(
         if field.name == "requests":
             continue
         assert_same(getattr(out_a, field.name), getattr(out_b, field.name), field.name)
-    for name in STATE_FIELDS:
-        assert_same(getattr(state_a, name), getattr(state_b, name), name)
     for field in dataclasses.fields(state_b.pending):
         name = field.name
         assert_same(getattr(state_a.pending, name), getattr(state_b.pending, name), name)
     assert_same_stream(rng_a, rng_b)
     assert 0 < out_b.resolved.sum() < out_b.resolved.size  # some served, some waiting
+
+    args = (org, params, conditions, capacity, demand)
+    met_a = serve_customers(state_a, *args, out_a, rng_a)
+    met_b = ref.serve_customers(state_b, *args, out_b, rng_b)
+    for field in dataclasses.fields(met_b):
+        assert_same(getattr(met_a, field.name), getattr(met_b, field.name), field.name)
+    assert_same_stream(rng_a, rng_b)
+    assert met_b.unserved.sum() > 0 and met_b.lost_unserved > 0  # short seats were split
+
+    lost_a = update_customers(state_a, org, params, conditions, met_a, rng_a)
+    lost_b = ref.update_customers(state_b, org, params, conditions, met_b, rng_b)
+    assert lost_a == lost_b
+    assert lost_b.acquired > 0 and lost_b.lost > 0
+    for name in STATE_FIELDS:
+        assert_same(getattr(state_a, name), getattr(state_b, name), name)
+    assert_same_stream(rng_a, rng_b)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_multinomial_is_numpys(seed: int) -> None:
+    data = np.random.default_rng(600 + seed)
+    pvals = data.random(500) * (data.random(500) < 0.8)
+    pvals /= pvals.sum()
+    for n in (0, 1, 7, 300, 100_000):
+        a, b = twin_generators(seed)
+        np.testing.assert_array_equal(cohorts.multinomial(n, pvals, a), b.multinomial(n, pvals))
+        assert_same_stream(a, b)

@@ -154,3 +154,107 @@ def move_bands(counts, quality, rate, rng):
             moved[i, low] += n - up
             moved[i, low + 1] += up
     return moved
+
+
+@njit(cache=True)
+def settle_encounters(customers, buyers, front, short, short_served, quality, leave_p, rate, rng):
+    """The customers' side of the week's encounters, in place on ``customers``.
+
+    The NumPy rule, draw for draw: per frontline seat (row of ``front``), ``served`` is who came
+    (``buyers``) except on the short seats, whose served split is ``short_served``; of the
+    ``unserved = buyers - served``, ``leaving = rng.binomial(unserved, leave_p)`` leave at once;
+    then the served move toward their seat's ``quality`` and those who stay unserved toward 0
+    (:func:`move_bands`, all served cells first, then all unserved ones); those who came leave
+    their band and re-enter it where they moved.
+
+    Args:
+        customers: (seats x bands) cohorts, updated in place.
+        buyers: (seats x bands) customers who came.
+        front: Frontline seats.
+        short: Positions in ``front`` of the seats that could not serve all who came (sorted).
+        short_served: (len(short) x bands) who was served at those seats.
+        quality: Per seat, this week's encounter quality.
+        leave_p: Probability that a customer who got no service leaves at once.
+        rate: Pull of satisfaction toward the quality.
+        rng: The model's ``numpy.random.Generator``.
+
+    Returns:
+        (left, served, came): customers who left unserved; per row of ``front``, customers
+        served and customers who came.
+    """
+    rows = front.size
+    served = np.empty((rows, N_BANDS), dtype=np.int64)
+    k = 0
+    for i in range(rows):
+        if k < short.size and short[k] == i:
+            served[i] = short_served[k]
+            k += 1
+        else:
+            served[i] = buyers[front[i]]
+    stay = np.zeros((rows, N_BANDS), dtype=np.int64)
+    left = 0
+    cache = np.full((1, 4096), np.nan)
+    for i in range(rows):
+        for j in range(N_BANDS):
+            unserved = buyers[front[i], j] - served[i, j]
+            if unserved > 0:
+                leaving = _draw(rng, unserved, leave_p, cache, 0)
+                left += leaving
+                stay[i, j] = unserved - leaving
+    front_quality = np.empty(rows)
+    for i in range(rows):
+        front_quality[i] = quality[front[i]]
+    moved_served = move_bands(served, front_quality, rate, rng)
+    moved_unserved = move_bands(stay, np.zeros(rows), rate, rng)
+    n_served = np.zeros(rows, dtype=np.int64)
+    n_came = np.zeros(rows, dtype=np.int64)
+    for i in range(rows):
+        s = front[i]
+        for j in range(N_BANDS):
+            customers[s, j] += moved_served[i, j] + moved_unserved[i, j] - buyers[s, j]
+            n_served[i] += served[i, j]
+            n_came[i] += buyers[s, j]
+    return left, n_served, n_came
+
+
+@njit(cache=True)
+def churn(customers, front, hazard, rng):
+    """Churn in place: ``lost = rng.binomial(customers[front], hazard[None, :])`` leave.
+
+    Returns:
+        (lost, per_band): customers lost, and the customers per band before the churn.
+    """
+    per_band = np.zeros(N_BANDS, dtype=np.int64)
+    for i in range(front.size):
+        for j in range(N_BANDS):
+            per_band[j] += customers[front[i], j]
+    cache = np.full((N_BANDS, 4096), np.nan)
+    lost = 0
+    for i in range(front.size):
+        s = front[i]
+        for j in range(N_BANDS):
+            n = customers[s, j]
+            if n > 0:
+                gone = _draw(rng, n, hazard[j], cache, j)
+                customers[s, j] = n - gone
+                lost += gone
+    return lost, per_band
+
+
+@njit(cache=True)
+def multinomial(n, pvals, rng):
+    """``rng.multinomial(n, pvals)``: NumPy's conditional binomials, category by category."""
+    d = pvals.size
+    out = np.zeros(d, dtype=np.int64)
+    remaining_p = 1.0
+    left = n
+    cache = np.empty((0, 0))
+    for j in range(d - 1):
+        out[j] = _draw(rng, left, pvals[j] / remaining_p, cache, -1)
+        left -= out[j]
+        if left <= 0:
+            break
+        remaining_p -= pvals[j]
+    if left > 0:
+        out[d - 1] = left
+    return out
