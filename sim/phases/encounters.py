@@ -154,6 +154,11 @@ def _split_short(
     for band in range(N_BANDS):
         good = rows[:, band]
         left_total -= good
+        # A draw of nobody, or of a band nobody is in (a sample below NumPy's ratio-of-uniforms
+        # threshold of 10), is 0 and takes no random number: skip the call (NumPy's checks of
+        # its arguments cost more than the draws themselves).
+        if not ((left_sample > 0) & ((good > 0) | (left_sample >= 10))).any():
+            continue
         take = rng.hypergeometric(good, left_total, left_sample)
         part[:, band] = take
         left_sample -= take
