@@ -17,6 +17,36 @@ from numba import njit
 
 
 @njit(cache=True)
+def _merge_sort(key, order, lo, hi, buffer_key, buffer_order):
+    """Sort ``key[lo:hi]`` ascending, stably, moving ``order`` along (bottom-up merge sort)."""
+    width = 1
+    while width < hi - lo:
+        for left in range(lo, hi, 2 * width):
+            mid = min(left + width, hi)
+            right = min(left + 2 * width, hi)
+            i, j, k = left, mid, left
+            while i < mid and j < right:
+                if key[j] < key[i]:  # strictly less: equal keys keep their order (stable)
+                    buffer_key[k], buffer_order[k] = key[j], order[j]
+                    j += 1
+                else:
+                    buffer_key[k], buffer_order[k] = key[i], order[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                buffer_key[k], buffer_order[k] = key[i], order[i]
+                i += 1
+                k += 1
+            while j < right:
+                buffer_key[k], buffer_order[k] = key[j], order[j]
+                j += 1
+                k += 1
+        key[lo:hi] = buffer_key[lo:hi]
+        order[lo:hi] = buffer_order[lo:hi]
+        width *= 2
+
+
+@njit(cache=True)
 def serve_in_order(provider, key, hours, servable, diligence, room, n_seats):
     """Serve each provider's requests in key order while their hours fit.
 
@@ -49,12 +79,13 @@ def serve_in_order(provider, key, hours, servable, diligence, room, n_seats):
         sorted_key[fill[p]] = key[i]
         fill[p] += 1
     # Stable sort by key within each provider's run: insertion sort for the usual few requests,
-    # a merge sort (stable) for a long queue.
+    # a merge sort for a long queue.
+    buffer_key = np.empty(n, dtype=np.float64)
+    buffer_order = np.empty(n, dtype=np.int64)
     for s in range(n_seats):
         lo, hi = start[s], start[s + 1]
-        if hi - lo > 24:
-            sub = np.argsort(sorted_key[lo:hi], kind="mergesort")
-            order[lo:hi] = order[lo:hi][sub]
+        if hi - lo > 32:
+            _merge_sort(sorted_key, order, lo, hi, buffer_key, buffer_order)
             continue
         for a in range(lo + 1, hi):
             item = order[a]
