@@ -2,17 +2,38 @@
 
 The rules are those of :mod:`sim.phases.requests`. The kernel draws from the model's generator
 in the order the NumPy formulation does (every count of one kind of request, then every uniform
-of one use, ...), by NumPy's own algorithms (numba's ports of ``poisson``, ``random`` and
-``exponential``), and does the same arithmetic, so the batch is the same request for request.
+of one use, ...), by NumPy's own algorithms (numba's ports of ``random`` and ``exponential``;
+Poisson counts by NumPy's multiplication method with ``exp(-lam)`` computed once per distinct
+rate, or numba's port of NumPy's PTRS for rates of 10 and more), and does the same arithmetic,
+so the batch is the same request for request.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.np.random.distributions import random_exponential, random_poisson
+from numba.np.random.generator_core import next_double
 
 _TASK, _AVOIDABLE, _CUSTOMER = 0, 1, 2  # sim.state's request kinds
 _UP, _DOWN, _LATERAL = 0, 1, 2  # sim.state's directions
+
+
+@njit(cache=True)
+def _poisson(bitgen, lam, enlam):
+    """NumPy's Poisson(lam) draw, ``enlam = exp(-lam)`` given (used below 10)."""
+    if lam >= 10.0:
+        return random_poisson(bitgen, lam)
+    if lam == 0.0:
+        return 0
+    x = 0
+    prod = 1.0
+    while True:
+        prod *= next_double(bitgen)
+        if prod > enlam:
+            x += 1
+        else:
+            return x
 
 
 @njit(cache=True)
@@ -77,19 +98,24 @@ def generate(
         (requester, provider, direction, hours, kind, column) of the new requests.
     """
     n = filled.size
+    bitgen = rng.bit_generator
     # Counts first, kind by kind, in seat order (as the NumPy draws are made).
     up = np.zeros(n, dtype=np.int64)
+    en_up = np.exp(-lam_up)
     for s in range(n):
         if filled[s] and manager[s] >= 0:
-            up[s] = rng.poisson(lam_up)
+            up[s] = _poisson(bitgen, lam_up, en_up)
     down = np.zeros(n, dtype=np.int64)
+    en_down = np.exp(-lam_down)
     for s in range(n):
         if filled[s] and manager[s] >= 0 and filled[manager[s]]:
-            down[s] = rng.poisson(lam_down)
+            down[s] = _poisson(bitgen, lam_down, en_down)
     lat = np.zeros(n, dtype=np.int64)
+    lam_lat = lateral_rate * mult
+    en_lat = np.exp(-lam_lat)
     for s in range(n):
         if filled[s]:
-            lat[s] = rng.poisson(lateral_rate[dept[s]] * mult)
+            lat[s] = _poisson(bitgen, lam_lat[dept[s]], en_lat[dept[s]])
     n_up, n_down, n_lat = up.sum(), down.sum(), lat.sum()
 
     # Lateral targets: every department uniform, then every member uniform, then the filter.
@@ -101,20 +127,30 @@ def generate(
             k += 1
     lat_dept = np.empty(n_lat, dtype=np.int64)
     for k in range(n_lat):
-        lat_dept[k] = _pick_department(cdf, dept[lat_req[k]], rng.random())
+        lat_dept[k] = _pick_department(cdf, dept[lat_req[k]], next_double(bitgen))
     lat_prov = np.empty(n_lat, dtype=np.int64)
     for k in range(n_lat):
-        lat_prov[k] = _pick_member(worker_counts, worker_starts, workers, lat_dept[k], rng.random())
+        lat_prov[k] = _pick_member(
+            worker_counts, worker_starts, workers, lat_dept[k], next_double(bitgen)
+        )
     n_lat_kept = 0
     for k in range(n_lat):
         if lat_prov[k] >= 0 and lat_prov[k] != lat_req[k]:
             n_lat_kept += 1
 
     # Encounter inputs of the frontline with customers this week.
+    # The rate is encounters x input_share, so exp(-rate) is computed once per encounter count.
     k_in = np.zeros(n, dtype=np.int64)
+    most = 0
+    for s in range(n):
+        most = max(most, encounters[s])
+    en_in = np.full(most + 1, np.nan)
     for s in range(n):
         if filled[s] and frontline[s] and encounters[s] > 0:
-            k_in[s] = rng.poisson(encounters[s] * input_share)
+            lam = encounters[s] * input_share
+            if np.isnan(en_in[encounters[s]]):
+                en_in[encounters[s]] = np.exp(-lam)
+            k_in[s] = _poisson(bitgen, lam, en_in[encounters[s]])
     n_in = k_in.sum()
     in_req = np.empty(n_in, dtype=np.int64)
     k = 0
@@ -124,11 +160,11 @@ def generate(
             k += 1
     to_mgr = np.empty(n_in, dtype=np.bool_)
     for k in range(n_in):
-        to_mgr[k] = rng.random() < manager_share and manager[in_req[k]] >= 0
+        to_mgr[k] = next_double(bitgen) < manager_share and manager[in_req[k]] >= 0
     in_col = np.empty(n_in, dtype=np.int64)
     n_depts = cdf.shape[0]
     for k in range(n_in):
-        picked = _pick_department(cdf, dept[in_req[k]], rng.random())
+        picked = _pick_department(cdf, dept[in_req[k]], next_double(bitgen))
         in_col[k] = n_depts if to_mgr[k] else picked
     in_prov = np.empty(n_in, dtype=np.int64)
     for k in range(n_in):
@@ -137,7 +173,7 @@ def generate(
     for k in range(n_in):
         if not to_mgr[k]:
             in_prov[k] = _pick_member(
-                worker_counts, worker_starts, workers, in_col[k], rng.random()
+                worker_counts, worker_starts, workers, in_col[k], next_double(bitgen)
             )
 
     # The batch: to managers, to reports, lateral, encounter inputs (the NumPy order).
@@ -174,10 +210,10 @@ def generate(
     n_colleague = total - n_in_kept
     kind = np.full(total, _CUSTOMER, dtype=np.int8)
     for k in range(n_colleague):
-        kind[k] = _AVOIDABLE if rng.random() < p_avoidable else _TASK
+        kind[k] = _AVOIDABLE if next_double(bitgen) < p_avoidable else _TASK
     hours = np.empty(total)
     for k in range(total):
-        hours[k] = rng.exponential(hours_scale)
+        hours[k] = random_exponential(bitgen, hours_scale)
     if lateral_hours != 1.0:
         for k in range(total):
             if dept[requester[k]] != dept[provider[k]]:
