@@ -247,3 +247,109 @@ def settle_requests(
     _ema_update(given, given_sum, given_cnt, memory)
     _ema_update(input_supply, inp_ok, inp_cnt, memory)
     return quality, on_time, resolved, counts
+
+
+@njit(cache=True)
+def gather_requests(pending, new, filled, manager):
+    """The week's queue: waiting requests, then new ones, of requesters still in post.
+
+    Args:
+        pending, new: (requester, provider, direction, hours, age, kind, column) arrays.
+        filled: Per seat, in post.
+        manager: Per seat, the manager (-1 for the top).
+
+    Returns:
+        (fields, provider, servable, asked): the kept requests' seven fields (provider as asked),
+        the provider who serves (a vacant provider's manager), whether they are in post, and per
+        seat the hours asked of them (``np.bincount`` of the servable requests' hours).
+    """
+    n_pending, n_new = pending[0].size, new[0].size
+    keep = 0
+    for i in range(n_pending):
+        if filled[pending[0][i]]:
+            keep += 1
+    for i in range(n_new):
+        if filled[new[0][i]]:
+            keep += 1
+    requester = np.empty(keep, dtype=np.int64)
+    asked_of = np.empty(keep, dtype=np.int64)
+    direction = np.empty(keep, dtype=np.int8)
+    hours = np.empty(keep, dtype=np.float64)
+    age = np.empty(keep, dtype=np.int16)
+    kind = np.empty(keep, dtype=np.int8)
+    column = np.empty(keep, dtype=np.int16)
+    k = 0
+    for part in (pending, new):
+        for i in range(part[0].size):
+            if filled[part[0][i]]:
+                requester[k] = part[0][i]
+                asked_of[k] = part[1][i]
+                direction[k] = part[2][i]
+                hours[k] = part[3][i]
+                age[k] = part[4][i]
+                kind[k] = part[5][i]
+                column[k] = part[6][i]
+                k += 1
+    provider = np.empty(keep, dtype=np.int64)
+    servable = np.empty(keep, dtype=np.bool_)
+    asked = np.zeros(filled.size)
+    for k in range(keep):
+        p = asked_of[k]
+        if not filled[p] and manager[p] >= 0:
+            p = manager[p]  # a vacant provider's requests fall to their manager
+        provider[k] = p
+        servable[k] = filled[p]
+        asked[p] += hours[k] if servable[k] else 0.0
+    fields = (requester, asked_of, direction, hours, age, kind, column)
+    return fields, provider, servable, asked
+
+
+@njit(cache=True)
+def sort_key(
+    requester, provider, age, kind, level, dept, customer_facing, top, standard, direction,
+    age_priority, jitter,
+):  # fmt: skip
+    """The queue's sort key: ``provider + 0.999 x (1 - priority / (max priority + 1e-9))``.
+
+    The priority is :func:`sim.phases.service.priority` plus ``0.02 x jitter``, term by term as
+    the NumPy code computes it (terms of zero weight skipped as there).
+
+    Args:
+        requester, provider, age, kind: The requests (provider: who serves).
+        level, dept: Per seat.
+        customer_facing: Per department.
+        top: ``max(n_levels - 1, 1)``.
+        standard: The service standard in weeks.
+        direction: The culture in force (-1 pyramid .. +1 inverted).
+        age_priority: Weight of deadline urgency (service standards).
+        jitter: One uniform draw per request (ties broken at random).
+    """
+    n = requester.size
+    prio = np.empty(n)
+    highest = -np.inf
+    w_rank = max(-direction, 0.0)
+    w_need = 1.0 - abs(direction)
+    for i in range(n):
+        lvl = float(level[requester[i]])
+        rank = (top - lvl) / top
+        urgency = (age[i] + 1.0) / standard if age[i] < standard else 0.5
+        customer = kind[i] == 2  # CUSTOMER
+        score = w_rank * rank
+        if direction > 0.0:
+            if customer:
+                closeness = 1.0
+            else:
+                facing = 0.2 if customer_facing[dept[requester[i]]] else 0.0
+                closeness = 0.8 * lvl / top + facing
+            score = score + direction * closeness
+        if abs(direction) < 1.0:
+            need = (0.5 if customer else 0.0) + 0.5 * urgency
+            score = score + w_need * need
+        if age_priority:
+            score = score + age_priority * urgency
+        prio[i] = score + 0.02 * jitter[i]
+        highest = max(highest, prio[i])
+    key = np.empty(n)
+    for i in range(n):
+        key[i] = provider[i] + 0.999 * (1.0 - prio[i] / (highest + 1e-9))
+    return key

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.interventions import LeverEffects
-from sim.kernels.service import serve_in_order, settle_requests
+from sim.kernels.service import gather_requests, serve_in_order, settle_requests, sort_key
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
@@ -126,6 +126,12 @@ def priority(
     return score
 
 
+def _fields(batch: Requests) -> tuple[np.ndarray, ...]:
+    """A batch's arrays in field order (what the compiled kernels take)."""
+    return (batch.requester, batch.provider, batch.direction, batch.hours, batch.age,
+            batch.kind, batch.column)  # fmt: skip
+
+
 def serve_requests(
     state: State,
     org: Organization,
@@ -142,14 +148,12 @@ def serve_requests(
     n = org.n_seats
     r = params.requests
     b = params.behaviour
-    reqs = Requests.concat([state.pending, new])
-    # Nobody waits on a request whose requester has left.
-    reqs = reqs.take(state.filled[reqs.requester])
-    provider = reqs.provider
-    mgr = org.manager[provider]
-    redirect = ~state.filled[provider] & (mgr >= 0)
-    provider = np.where(redirect, mgr, provider)
-    servable = state.filled[provider]
+    # The queue (compiled): waiting requests, then new ones; nobody waits on a request whose
+    # requester has left, and a vacant provider's requests fall to their manager.
+    fields, provider, servable, asked = gather_requests(
+        _fields(state.pending), _fields(new), state.filled, org.manager
+    )
+    reqs = Requests(*fields)
 
     # Time pressure: hours asked of each provider against their hours. People first put in
     # overtime, then rush (give less than the standard time per request), and never give more
@@ -160,17 +164,28 @@ def serve_requests(
         capacity.own_hours - demand.encounters * params.customers.encounter_hours, 0.0
     )
     hours = capacity.hours + np.where(org.frontline, spare_own, 0.0)
-    asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
     reach = achievable_diligence(asked, hours, params)
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
     direction = state.service_direction
-    prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
-    prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
-    # Each provider serves in priority order while the cumulative hours fit (compiled kernel:
-    # the stable sort by provider then priority, the running hours, the served mask).
-    key = provider + 0.999 * (1.0 - prio_n)
+    # Each provider serves in priority order while the cumulative hours fit (compiled kernels:
+    # the culture's priority of :func:`priority` with a little jitter against ties, the stable
+    # sort by provider then priority, the running hours, the served mask).
+    key = sort_key(
+        reqs.requester,
+        provider,
+        reqs.age,
+        reqs.kind,
+        org.level,
+        org.dept,
+        org.customer_facing,
+        max(org.n_levels - 1, 1),
+        r.service_standard_weeks,
+        float(direction),
+        float(levers.age_priority),
+        rng.random(len(reqs)),
+    )
     served, used = serve_in_order(provider, key, reqs.hours, servable, diligence, room, n)
 
     # Quality of each request if served, from the (redirected) provider's traits and care, the
