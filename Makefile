@@ -14,6 +14,8 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# Compile the kernels once (numba caches them on disk), so the first run starts at once.
+	$(BIN)/python -c "import sim; sim.run(weeks=1)"
 	touch $(STAMP)
 
 install: $(STAMP)

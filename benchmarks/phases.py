@@ -82,15 +82,25 @@ def phase_profile(headcount: int, weeks: int, seed: int = 1) -> dict[str, object
     }
 
 
-def dashboard_step(weeks: int = 260, seed: int = 1) -> dict[str, object]:
-    """Milliseconds for one dashboard tick on the default organization: ``step()`` + redraw.
+def dashboard_step(weeks: int = 260, seed: int = 1, headcount: int | None = None) -> dict:
+    """One dashboard tick after another: ``step()`` + every redrawn figure, as the live view
+    draws them when it runs as fast as it can ("run to week N").
 
     Uses ``dashboards.bench.step_and_render(model)`` when the dashboard exposes it (the whole
     tick the browser waits for); otherwise times ``model.step()`` plus reading
     ``model.current``, the part of a tick the simulation owns.
+
+    Args:
+        weeks: Ticks to time.
+        seed: Model seed.
+        headcount: ``org.headcount`` (None: the preset's default organization).
+
+    Returns:
+        Tick times (mean, p95, max, ms) and ``weeks_per_s``, the rendered weeks per second.
     """
     tick, source, target_s = _dashboard_tick()
-    model = ServiceCultureModel("pyramid", seed=seed)
+    overrides = {} if headcount is None else {"org.headcount": headcount}
+    model = ServiceCultureModel("pyramid", overrides=overrides, seed=seed)
     try:
         tick(model)  # warm-up (imports, layout cache); also proves the hook works here
     except Exception as exc:  # a broken dashboard must not cost the other benchmark rows
@@ -111,6 +121,7 @@ def dashboard_step(weeks: int = 260, seed: int = 1) -> dict[str, object]:
         "mean_ms": 1000.0 * float(times.mean()),
         "p95_ms": 1000.0 * float(np.percentile(times, 95)),
         "max_ms": 1000.0 * float(times.max()),
+        "weeks_per_s": float(weeks / times.sum()),
     }
     if target_s is not None:
         out["target_ms"] = 1000.0 * target_s

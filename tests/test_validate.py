@@ -17,7 +17,6 @@ from sim.studies.validate import (
     write_markdown,
 )
 
-
 # The quick suite: the culture runs, the link sweep, the leaver and the surge (the lever curves
 # and ten-year runs belong to the full, slow check).
 QUICK = ("cultures", "links", "leavers", "surge")

@@ -8,7 +8,9 @@ of a week is written in one place only.
 Names a phase can read: ``state``, ``org``, ``params``, ``week`` (the 1-based week number) and
 ``rng`` (the model's generator), plus the product of any earlier phase. Phases change the
 state arrays in place and return what else they produce (``None`` when the state is all).
-No phase loops over employees, customers or requests in Python: each is NumPy over arrays.
+No phase loops over employees, customers or requests in Python: each is NumPy over arrays, and
+the hot loops are compiled kernels (:mod:`sim.kernels`) that give the NumPy code's results bit
+for bit.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.cohorts import churn, multinomial
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -119,15 +120,14 @@ def update_customers(
     """
     c = params.customers
     front = np.flatnonzero(org.frontline)
-    counts = state.customers[front]
-    n_before = int(counts.sum()) + encounters.lost_unserved
     pace = conditions.pace  # > 1 only while the warm-up fast-forwards the customer base
     hazard = np.minimum(churn_hazard(BAND_VALUES, params) * pace, 1.0)
-    lost = rng.binomial(counts, hazard[None, :])
-    per_band = counts.sum(axis=0)
+    # Compiled: lost = rng.binomial(customers, hazard) per cohort, removed in place.
+    n_churned, per_band = churn(state.customers, front, hazard, rng)
+    n_before = int(per_band.sum()) + encounters.lost_unserved
     referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
     warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))
-    counts = counts - lost
+    counts = state.customers[front]
 
     prospects = state.market - int(counts.sum())
     won = (
@@ -141,8 +141,8 @@ def update_customers(
     won = int(min(max(won, 0), prospects))
     if won:
         to = routing(counts, state.filled[front])
-        counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, to)
-    state.customers[front] = counts
+        counts[:, band_of(c.initial_satisfaction)] += multinomial(won, to, rng)
+        state.customers[front] = counts
 
     n = counts.sum(axis=1)
     unhappy = np.where(n > 0, (counts @ unhappiness(BAND_VALUES, params)) / np.maximum(n, 1), 0.0)
@@ -150,7 +150,7 @@ def update_customers(
     memory = params.behaviour.received_memory
     state.complaints[seats] += memory * (unhappy[state.filled[front]] - state.complaints[seats])
 
-    n_lost = int(lost.sum()) + encounters.lost_unserved
+    n_lost = int(n_churned) + encounters.lost_unserved
     if n_before:
         state.churn_rate_memory += 0.1 * (n_lost / n_before - state.churn_rate_memory)
     return CustomerOutcome(lost=n_lost, acquired=won, referrals=referrals, warnings=warnings)

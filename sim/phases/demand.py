@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.cohorts import binomial_by_band
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -53,5 +54,5 @@ def draw_demand(
 ) -> Demand:
     """The demand phase: who comes this week, per seat and satisfaction band."""
     p = occasion_probability(params, conditions.demand_multiplier)
-    buyers = rng.binomial(state.customers, p[None, :])
+    buyers = binomial_by_band(state.customers, p, rng)  # compiled rng.binomial(customers, p)
     return Demand(buyers=buyers, encounters=buyers.sum(axis=1))

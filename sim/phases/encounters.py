@@ -36,13 +36,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.kernels.cohorts import move_bands, settle_encounters
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
 from sim.phases.service import ServiceOutcome
-from sim.state import BAND_VALUES, N_BANDS, State
+from sim.state import N_BANDS, State
 
 
 @dataclass(frozen=True)
@@ -126,26 +127,42 @@ def _served_capacity(
     return np.where(state.filled, filled_cap, cover)
 
 
-def _split_served(buyers: np.ndarray, capacity: np.ndarray, rng) -> np.ndarray:
-    """Per (seat, band), how many of those who came are served: a uniformly random subset of
-    ``min(capacity, came)`` customers per seat (a multivariate hypergeometric draw)."""
-    came = buyers.sum(axis=1)
+def _split_short(
+    buyers: np.ndarray, seats: np.ndarray, came: np.ndarray, capacity: np.ndarray, rng
+) -> tuple[np.ndarray, np.ndarray]:
+    """The seats that cannot serve all who came, and who is served there: a uniformly random
+    subset of ``capacity`` customers per seat (a multivariate hypergeometric draw over bands).
+
+    Args:
+        buyers: (seats x bands) customers who came.
+        seats: The seats to split (the frontline).
+        came: Customers who came, per seat of ``seats``.
+        capacity: Encounters each seat of ``seats`` can serve.
+        rng: The model's generator.
+
+    Returns:
+        (short, served): positions in ``seats`` of the short seats, and per short seat and band
+        the number served.
+    """
     short = np.flatnonzero(came > capacity)
-    served = buyers.copy()
+    rows = buyers[seats[short]]
     if short.size == 0:
-        return served
-    rows = buyers[short]
+        return short, rows
     left_sample = capacity[short].copy()
     left_total = came[short].copy()
     part = np.zeros_like(rows)
     for band in range(N_BANDS):
         good = rows[:, band]
         left_total -= good
+        # A draw of nobody, or of a band nobody is in (a sample below NumPy's ratio-of-uniforms
+        # threshold of 10), is 0 and takes no random number: skip the call (NumPy's checks of
+        # its arguments cost more than the draws themselves).
+        if not ((left_sample > 0) & ((good > 0) | (left_sample >= 10))).any():
+            continue
         take = rng.hypergeometric(good, left_total, left_sample)
         part[:, band] = take
         left_sample -= take
-    served[short] = part
-    return served
+    return short, part
 
 
 def move_satisfaction(
@@ -162,14 +179,7 @@ def move_satisfaction(
         (rows x bands) the same customers in their new bands, and the number of band steps up
         minus down (for tests and diagnostics).
     """
-    target = (1.0 - rate) * BAND_VALUES[None, :] + rate * quality[:, None]
-    pos = np.clip(target * (N_BANDS - 1), 0.0, N_BANDS - 1)
-    low = np.minimum(np.floor(pos).astype(np.int64), N_BANDS - 2)
-    up = rng.binomial(counts, pos - low)
-    rows = np.repeat(np.arange(counts.shape[0]), N_BANDS)
-    moved = np.zeros_like(counts)
-    np.add.at(moved, (rows, low.ravel()), (counts - up).ravel())
-    np.add.at(moved, (rows, low.ravel() + 1), up.ravel())
+    moved = move_bands(counts, quality, rate, rng)  # compiled: the rule above, cell by cell
     shift = (moved @ np.arange(N_BANDS)) - (counts @ np.arange(N_BANDS))
     return moved, shift
 
@@ -197,22 +207,25 @@ def serve_customers(
     quality = np.clip(expected + noise, 0.0, 1.0)
 
     cap = _served_capacity(state, params, own_hours, demand, diligence)
-    buyers = demand.buyers[front]
-    served = _split_served(buyers, cap[front], rng)
-    unserved = buyers - served
+    short, short_served = _split_short(
+        demand.buyers, front, demand.encounters[front], cap[front], rng
+    )
+    # Compiled: who leaves unserved, then the band moves of the served and of those who stay
+    # unserved; customers who came leave their band and re-enter it where they moved.
     # The pace is above 1 only while the warm-up fast-forwards the customer base (all its
     # rates together, so that it settles where it would at the normal pace).
-    leaving = rng.binomial(unserved, min(c.unserved_churn * conditions.pace, 1.0))
-    stay_unserved = unserved - leaving
-    # Customers who came leave their band and re-enter it after the encounter moved them.
-    counts = state.customers[front] - buyers
-    rate = min(c.satisfaction_rate * conditions.pace, 1.0)
-    moved_served, _ = move_satisfaction(served, quality[front], rate, rng)
-    moved_unserved, _ = move_satisfaction(stay_unserved, np.zeros(front.size), rate, rng)
-    state.customers[front] = counts + moved_served + moved_unserved
+    lost_unserved, n_served, n_came = settle_encounters(
+        state.customers,
+        demand.buyers,
+        front,
+        short,
+        short_served,
+        quality,
+        min(c.unserved_churn * conditions.pace, 1.0),
+        min(c.satisfaction_rate * conditions.pace, 1.0),
+        rng,
+    )
 
-    n_served = served.sum(axis=1)
-    n_came = buyers.sum(axis=1)
     hit = state.filled[front] & (n_came > 0)
     seats = front[hit]
     heard = n_served[hit] * quality[seats] / n_came[hit]  # no service counts 0
@@ -229,7 +242,7 @@ def serve_customers(
         reach=reach,
         served=served_per_seat,
         unserved=unserved_per_seat,
-        lost_unserved=int(leaving.sum()),
+        lost_unserved=int(lost_unserved),
         quality_sum=float(served_per_seat @ quality),
         count=float(served_per_seat.sum()),
     )

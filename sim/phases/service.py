@@ -40,12 +40,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.interventions import LeverEffects
+from sim.kernels.service import gather_requests, serve_in_order, settle_requests, sort_key
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
-from sim.state import CUSTOMER, DOWN, LATERAL, TASK, UP, Requests, State
+from sim.state import DOWN, LATERAL, UP, Requests, State
 
 
 @dataclass(frozen=True)
@@ -125,34 +126,10 @@ def priority(
     return score
 
 
-def _stable_argsort(key: np.ndarray) -> np.ndarray:
-    """``np.argsort(key, kind="stable")``, computed with the much faster default sort.
-
-    With distinct keys every sort gives the same order, so the result is identical; the jitter
-    in the priority makes ties vanishingly rare, and if one occurs the stable sort is used.
-    """
-    order = np.argsort(key)
-    ks = key[order]
-    if ks.size > 1 and (ks[1:] == ks[:-1]).any():
-        return np.argsort(key, kind="stable")
-    return order
-
-
-def _run_starts(sorted_ids: np.ndarray) -> np.ndarray:
-    """For each position of a sorted array, the index where its run of equal values starts.
-
-    Same result as ``np.searchsorted(a, a, side="left")`` in O(n) instead of O(n log n).
-    """
-    idx = np.arange(sorted_ids.size)
-    first = np.ones(sorted_ids.size, dtype=bool)
-    first[1:] = sorted_ids[1:] != sorted_ids[:-1]
-    return np.maximum.accumulate(np.where(first, idx, 0)) if idx.size else idx
-
-
-def _ema(memory: np.ndarray, now: np.ndarray, count: np.ndarray, weight: float) -> None:
-    """Exponential memory update in place, only where something happened (count > 0)."""
-    hit = count > 0
-    memory[hit] += weight * (now[hit] / count[hit] - memory[hit])
+def _fields(batch: Requests) -> tuple[np.ndarray, ...]:
+    """A batch's arrays in field order (what the compiled kernels take)."""
+    return (batch.requester, batch.provider, batch.direction, batch.hours, batch.age,
+            batch.kind, batch.column)  # fmt: skip
 
 
 def serve_requests(
@@ -171,14 +148,12 @@ def serve_requests(
     n = org.n_seats
     r = params.requests
     b = params.behaviour
-    reqs = Requests.concat([state.pending, new])
-    # Nobody waits on a request whose requester has left.
-    reqs = reqs.take(state.filled[reqs.requester])
-    provider = reqs.provider
-    mgr = org.manager[provider]
-    redirect = ~state.filled[provider] & (mgr >= 0)
-    provider = np.where(redirect, mgr, provider)
-    servable = state.filled[provider]
+    # The queue (compiled): waiting requests, then new ones; nobody waits on a request whose
+    # requester has left, and a vacant provider's requests fall to their manager.
+    fields, provider, servable, asked = gather_requests(
+        _fields(state.pending), _fields(new), state.filled, org.manager
+    )
+    reqs = Requests(*fields)
 
     # Time pressure: hours asked of each provider against their hours. People first put in
     # overtime, then rush (give less than the standard time per request), and never give more
@@ -189,92 +164,75 @@ def serve_requests(
         capacity.own_hours - demand.encounters * params.customers.encounter_hours, 0.0
     )
     hours = capacity.hours + np.where(org.frontline, spare_own, 0.0)
-    asked = np.bincount(provider, weights=np.where(servable, reqs.hours, 0.0), minlength=n)
     reach = achievable_diligence(asked, hours, params)
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
     direction = state.service_direction
-    prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
-    prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
-    order = _stable_argsort(provider + 0.999 * (1.0 - prio_n))
-    p_sorted = provider[order]
-    h_sorted = np.where(servable[order], reqs.hours[order] * diligence[p_sorted], 0.0)
-    cum = np.cumsum(h_sorted)
-    group_start = _run_starts(p_sorted)
-    within = cum - (cum - h_sorted)[group_start]
-    served_sorted = servable[order] & (within <= room[p_sorted])
-    served = np.empty(len(reqs), dtype=bool)
-    served[order] = served_sorted
-    used = np.bincount(p_sorted, weights=np.where(served_sorted, h_sorted, 0.0), minlength=n)
+    # Each provider serves in priority order while the cumulative hours fit (compiled kernels:
+    # the culture's priority of :func:`priority` with a little jitter against ties, the stable
+    # sort by provider then priority, the running hours, the served mask).
+    key = sort_key(
+        reqs.requester,
+        provider,
+        reqs.age,
+        reqs.kind,
+        org.level,
+        org.dept,
+        org.customer_facing,
+        max(org.n_levels - 1, 1),
+        r.service_standard_weeks,
+        float(direction),
+        float(levers.age_priority),
+        rng.random(len(reqs)),
+    )
+    served, used = serve_in_order(provider, key, reqs.hours, servable, diligence, room, n)
 
     # Quality of each request if served, from the (redirected) provider's traits and care, the
-    # inputs their own work got, and the time they could give it.
+    # inputs their own work got, and the time they could give it; what was resolved, on time,
+    # late or lapsed; and the memories it leaves (compiled kernel, the rules of the docstring).
     # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
-    disfavoured = np.where(reqs.direction == DOWN, max(-direction, 0.0), 0.0)
-    care = state.mindset[provider] - params.culture.care_gap * disfavoured
-    if levers.lateral_care:
-        care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])
     wsum = b.internal_weight_skill + b.internal_weight_morale + b.internal_weight_care
-    quality = (
-        b.internal_weight_skill * state.skill[provider]
-        + b.internal_weight_morale * state.morale[provider]
-        + b.internal_weight_care * np.clip(care, 0.0, 1.0)
-    ) / max(wsum, 1e-9)
-    quality = quality * (
-        capacity.work_quality[provider] * (1.0 - b.diligence_weight * (1.0 - diligence[provider]))
+    weights = np.array(
+        [b.internal_weight_skill, b.internal_weight_morale, b.internal_weight_care, max(wsum, 1e-9)]
     )
-    if org.given_rating is not None:  # departments' service conditions from a survey
-        quality = quality + org.service_offset(b.service_expectation)[provider]
-    quality = np.clip(quality, 0.0, 1.0)
-
-    age = reqs.age
-    on_time = served & (age < r.service_standard_weeks)
-    late = served & ~on_time
-    lapsed = ~served & (age + 1 >= r.expiry_weeks)
-    resolved = served | lapsed
+    surveyed = org.given_rating is not None  # departments' service conditions from a survey
     # Close the loop: a requester kept informed feels part of the service even when it is late
     # or never comes.
     late_credit = b.late_credit + (1.0 - b.late_credit) * levers.informed_credit
-    score = np.where(
-        on_time, quality, np.where(late, late_credit * quality, levers.informed_credit)
-    )
-
-    # Memories of service received, of the inputs one's own work needed, of service given.
-    rq = reqs.requester[resolved]
-    cnt = np.bincount(rq, minlength=n).astype(float)
-    _ema(
+    quality, on_time, resolved, by_direction = settle_requests(
+        reqs.requester,
+        provider,
+        reqs.direction,
+        reqs.kind,
+        reqs.column,
+        reqs.age,
+        served,
+        org.dept,
+        state.mindset,
+        state.skill,
+        state.morale,
+        capacity.work_quality,
+        diligence,
+        org.service_offset(b.service_expectation),
+        surveyed,
+        max(-direction, 0.0),
+        params.culture.care_gap,
+        float(levers.lateral_care),
+        weights,
+        b.diligence_weight,
+        r.service_standard_weeks,
+        r.expiry_weeks,
+        late_credit,
+        float(levers.informed_credit),
+        b.received_memory,
         state.received,
-        np.bincount(rq, weights=score[resolved], minlength=n),
-        cnt,
-        b.received_memory,
-    )
-    task = resolved & (reqs.kind == TASK)
-    rt = reqs.requester[task]
-    _ema(
         state.task_supply,
-        np.bincount(rt, weights=score[task], minlength=n),
-        np.bincount(rt, minlength=n).astype(float),
-        b.received_memory,
-    )
-    pv = provider[resolved]
-    given_score = np.where(served, quality, 0.0)[resolved]
-    _ema(
         state.given,
-        np.bincount(pv, weights=given_score, minlength=n),
-        np.bincount(pv, minlength=n).astype(float),
-        b.received_memory,
+        state.input_supply,
     )
-    # Encounter inputs: on-time share per (frontline employee, supplying department / manager).
-    cust = resolved & (reqs.kind == CUSTOMER)
-    if cust.any():
-        width = org.n_depts + 1
-        idx = reqs.requester[cust] * width + reqs.column[cust]
-        c_cnt = np.bincount(idx, minlength=n * width).astype(float).reshape(n, width)
-        c_ok = np.bincount(idx, weights=on_time[cust], minlength=n * width).reshape(n, width)
-        _ema(state.input_supply, c_ok, c_cnt, b.received_memory)
 
     # Workload: hours asked of each provider against their hours; the rest waits.
     state.workload = np.where(
@@ -286,11 +244,10 @@ def serve_requests(
     state.pending = waiting
     state.backlog_hours = np.bincount(waiting.provider, weights=waiting.hours, minlength=n)
 
-    def level(sel: np.ndarray) -> float:
-        res = int(np.count_nonzero(resolved & sel))
-        return float(np.count_nonzero(on_time & sel)) / res if res else 1.0
+    def level(resolved_and_on_time: np.ndarray) -> float:
+        res, ok = int(resolved_and_on_time[0]), int(resolved_and_on_time[1])
+        return ok / res if res else 1.0
 
-    all_ = np.ones(len(reqs), dtype=bool)
     n_served = int(served.sum())
     return ServiceOutcome(
         requests=reqs,
@@ -298,10 +255,10 @@ def serve_requests(
         resolved=resolved,
         on_time=on_time,
         new_requests=len(new),
-        on_time_share=level(all_),
-        service_level_up=level(reqs.direction == UP),
-        service_level_down=level(reqs.direction == DOWN),
-        service_level_lateral=level(reqs.direction == LATERAL),
+        on_time_share=level(by_direction.sum(axis=0)),
+        service_level_up=level(by_direction[UP]),
+        service_level_down=level(by_direction[DOWN]),
+        service_level_lateral=level(by_direction[LATERAL]),
         mean_quality=float(quality[served].mean()) if n_served else 0.0,
         backlog_hours=float(waiting.hours.sum()),
         overload=overload(asked, hours),
