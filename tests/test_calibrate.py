@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -457,3 +458,75 @@ def test_ctrl_c_keeps_the_study_and_a_rerun_finishes_it_as_one_run_would(small, 
 
     assert body(cut) == body(whole)
     assert math.isfinite(load_scenario(cut).workforce.quit_base_weekly)
+
+
+# ----------------------------------------------------------------------------- the example
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "client"
+
+
+def test_the_examples_targets_are_valid_and_its_internal_rating_is_the_surveys():
+    figures = {f.name: f for f in read_targets_file(EXAMPLE / "targets.toml")}
+    assert set(figures) == {
+        "turnover_annualized",
+        "morale_mean",
+        "customer_satisfaction",
+        "internal_rating",
+        "revenue_per_employee",
+    }
+    assert all(f.source for f in figures.values())
+    # The rating target is survey.csv's mean rating, weighted by the requests sent.
+    from sim.org import build_organization
+    from sim.survey import read_matrix
+
+    p = load_scenario(EXAMPLE / "client.toml")
+    org = build_organization(p.org, p.economics.salary_base, p.economics.salary_level_ratio)
+    ratings = read_matrix(p.org.survey, "survey", org.dept_names)
+    weights = np.bincount(org.dept)[:, None] * np.asarray(org.dependency)
+    rated = ~np.isnan(ratings)
+    mean = (weights[rated] * ratings[rated]).sum() / weights[rated].sum()
+    assert figures["internal_rating"].value == pytest.approx(mean, abs=0.005)
+
+
+def test_the_shipped_calibrated_example_extends_the_client_and_holds_its_header_values():
+    path = EXAMPLE / "client_fitted.toml"
+    text = path.read_text()
+    assert scenario_data(path)["_lineage"] == ["client.toml", "pyramid"]
+    params = load_scenario(path)
+    assert params.org.chart is not None and params.org.survey is not None
+    from sim.overrides import get_path
+
+    rows = re.findall(r"^#   ([a-z_]+\.[a-z_]+) +([0-9.e-]+) +", text, flags=re.MULTILINE)
+    assert len(rows) == 5  # four searched parameters and the revenue scale
+    for path_, value in rows:
+        assert float(get_path(params, path_)) == pytest.approx(float(value)), path_
+    assert "servicechain calibrate client.toml --targets targets.toml" in text
+
+
+def test_the_guide_walks_through_calibration():
+    text = (EXAMPLE.parent.parent / "docs" / "OWN_ORGANIZATION.md").read_text()
+    section = text[text.index("## Calibration") : text.index("## Privacy")]
+    for needle in (
+        "servicechain calibrate client.toml --targets targets.toml --out client_fitted.toml",
+        "servicechain compare client_fitted.toml client_fitted.toml@two_way",
+        "weeks 105-260",
+        "eNPS",
+        "--fit",
+        "client_fitted.study.db",
+        "Your organization (upload)",
+    ):
+        assert needle in section, needle
+    assert "To be added" not in section
+
+
+@pytest.mark.slow
+def test_the_shipped_calibrated_example_reproduces_its_figures_on_fresh_seeds():
+    """If this fails after the model's defaults changed (sim/fitted.toml), rerun the command in
+    examples/client/client_fitted.toml's header and update docs/OWN_ORGANIZATION.md's figures."""
+    params = load_scenario(EXAMPLE / "client_fitted.toml")
+    figures = read_targets_file(EXAMPLE / "targets.toml")
+    fresh = replication_seeds(2024, 6)
+    runs = [measure_run(params, s, (105, 260)) for s in fresh]
+    for f in figures:
+        got = float(np.mean([r[f.name] for r in runs]))
+        print(f"{f.name}: {got:.4g} (observed {f.value:g} ± {f.tolerance:g})")
+        assert abs(got - f.value) <= f.tolerance, f"{f.name}: {got:.4g} vs {f.describe()}"

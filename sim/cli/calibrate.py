@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.cli.common import UsageError, check_writable
-from sim.studies.scenario_fit import FitPlan, ScenarioFit
+from sim.studies.scenario_fit import FitPlan, Reach, ScenarioFit
+from sim.studies.targets import ObservedFigure
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
@@ -118,6 +119,14 @@ def print_plan(plan: FitPlan, trials: int, workers: int, study: Path, done: int,
     )
 
 
+def reach_text(figure: ObservedFigure, reach: Reach) -> str:
+    """What the model reaches for one figure, as text."""
+    if figure.name == "revenue_per_employee":
+        return "any value (solved exactly)"
+    k = figure.kind
+    return f"{k.format(reach.low[figure.name])} to {k.format(reach.high[figure.name])}"
+
+
 def fit_tables(fit: ScenarioFit) -> tuple[Table, Table]:
     """The figures against the model, and the fitted parameters with their intervals."""
     plan = fit.plan
@@ -132,7 +141,7 @@ def fit_tables(fit: ScenarioFit) -> tuple[Table, Table]:
             f.name,
             f"{k.format(f.value)} ± {k.format_tolerance(f.tolerance)}",
             k.format(m),
-            f"{k.format(fit.reach.low[f.name])} to {k.format(fit.reach.high[f.name])}",
+            reach_text(f, fit.reach),
             "reproduced" if ok else "[bold red]NOT reproduced[/bold red]",
         )
     params = Table(title="Fitted parameters (90% interval: bootstrap over replications and "
@@ -177,7 +186,6 @@ def run_calibrate(
     scenario is written anyway, with the misses in its header), 130 when interrupted."""
     from sim.studies.progress import Progress
     from sim.studies.scenario_fit import (
-        Reach,
         reach_budget,
         run_scenario_fit,
         stored_trials,
@@ -207,13 +215,13 @@ def run_calibrate(
 
     def reached(reach: Reach) -> None:
         close_bar()
+        console.print(
+            f"  what the model reaches with the searched parameters within their bounds "
+            f"({reach.points} points):",
+            highlight=False,
+        )
         for f in plan.figures:
-            k = f.kind
-            console.print(
-                f"  {f.name}: the model reaches {k.format(reach.low[f.name])} to "
-                f"{k.format(reach.high[f.name])} with these parameters",
-                highlight=False,
-            )
+            console.print(f"    {f.name}: {reach_text(f, reach)}", highlight=False)
         if not reach.misses(plan):
             open_bar(Progress("calibrating", budget, "trials", console=err_console))
 
@@ -248,7 +256,8 @@ def run_calibrate(
     )
     write_calibrated(result, out, command, str(study))
     console.print(
-        f"wrote {out} (extends {plan.scenario}) in {result.seconds:.0f} s; compare the cultures "
+        f"wrote {out} (extends {plan.scenario}; this run took {result.seconds:.0f} s); compare "
+        "the cultures "
         f"on it: servicechain compare {out} {out}@two_way",
         highlight=False,
     )

@@ -8,6 +8,7 @@ target kinds name, or any numeric parameters given with bounds. It runs in three
    bounds (the others at the scenario's values), then for each target the two corners that push
    it furthest up and down. A figure beyond that range by more than its tolerance stops the fit
    before the budget is spent, with the range the model reaches and what else would move it.
+   The ranges are kept with the study, so a resumed fit does not measure them again.
 2. **The fit.** The calibration engine (:mod:`sim.studies.calibrate`: optuna's TPE sampler,
    seeded, the scenario's own values as the first trial) minimizes the sum over targets of
    ``((model - observed) / tolerance)^2``. Each trial runs ``reps`` replications with the same
@@ -548,7 +549,11 @@ def run_scenario_fit(
     started = time.perf_counter()
     trials = trials if plan.free else 1
     with Simulator(plan, workers) as sim:
-        reach = check_reach(plan, sim, on_check)
+        reach = stored_reach(storage, plan.study_name())
+        if reach is None:
+            reach = check_reach(plan, sim, on_check)
+            if storage is not None and not reach.misses(plan):
+                store_reach(storage, plan.study_name(), reach)
         if on_reach is not None:
             on_reach(reach)
         misses = reach.misses(plan)
@@ -641,16 +646,43 @@ def _round(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT}g}")
 
 
-def stored_trials(storage: str, study_name: str) -> int:
-    """Finished trials of a stored study (0 when there is none yet)."""
+def _study(storage: str, study_name: str, create: bool = False) -> Any:
+    """The stored study (created when ``create``), or None when there is none."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)
+    sqlite = storage.removeprefix("sqlite:///") if storage.startswith("sqlite:///") else None
+    if not create and sqlite is not None and not Path(sqlite).exists():
+        return None  # loading would create an empty database file
+    if create:
+        return optuna.create_study(
+            study_name=study_name, storage=storage, direction="minimize", load_if_exists=True
+        )
     try:
-        study = optuna.load_study(study_name=study_name, storage=storage)
+        return optuna.load_study(study_name=study_name, storage=storage)
     except KeyError:
-        return 0
-    return sum(1 for t in study.trials if t.value is not None)
+        return None
+
+
+def stored_reach(storage: str | None, study_name: str) -> Reach | None:
+    """The reach check a stored study was started with (a resumed fit does not repeat it)."""
+    study = _study(storage, study_name) if storage is not None else None
+    if study is None or "reach" not in study.user_attrs:
+        return None
+    saved = study.user_attrs["reach"]
+    return Reach(dict(saved["low"]), dict(saved["high"]), int(saved["points"]))
+
+
+def store_reach(storage: str, study_name: str, reach: Reach) -> None:
+    """Keep the reach check with the study, before its first trial."""
+    study = _study(storage, study_name, create=True)
+    study.set_user_attr("reach", {"low": reach.low, "high": reach.high, "points": reach.points})
+
+
+def stored_trials(storage: str, study_name: str) -> int:
+    """Finished trials of a stored study (0 when there is none yet)."""
+    study = _study(storage, study_name)
+    return 0 if study is None else sum(1 for t in study.trials if t.value is not None)
 
 
 # ----------------------------------------------------------------------------- the scenario
@@ -719,8 +751,9 @@ def header_lines(fit: ScenarioFit, command: str, study: str | None) -> list[str]
         lines.append(
             f"  {f.name:28s}  {f.kind.format(f.value):>10s} ± "
             f"{f.kind.format_tolerance(f.tolerance):12s}  {f.kind.format(m):>10s}  {verdict}"
-            + (f"  ({f.source})" if f.source else "")
         )
+        if f.source:
+            lines.append(f"      source: {f.source}")
     lines.append("Parameter                              fitted   90% interval (bootstrap)")
     for path, value in fit.values.items():
         lo_hi = fit.intervals.get(path)
@@ -800,7 +833,7 @@ def _wrap(lines: Sequence[str], width: int = 96) -> list[str]:
         if len(line) <= width:
             out.append(line)
             continue
-        indent = "    " if line.startswith("  ") else "  "
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
         out += textwrap.wrap(
             line,
             width,

@@ -97,7 +97,7 @@ class TargetKind:
             return "n/a"
         if self.percent:
             return f"{value:.1%}"
-        if abs(value) >= 1000:
+        if abs(value) >= 100:
             return f"{value:,.0f}"
         return f"{value:.3f}"
 
