@@ -59,6 +59,8 @@ html, body { overflow-x: hidden; }
 .sc-brand { font-size: 20px; font-weight: 500; margin: 2px 0 4px; color: #0d47a1; }
 .sc-heading { margin: 10px 0 2px; }
 .sc-note { color: #607d8b; font-size: 12px; }
+.sc-upload .v-input { margin-top: 0; padding-top: 4px; }
+.sc-upload-error, .sc-upload-ok { font-size: 12px; white-space: pre-wrap; word-break: break-word; }
 .sc-description { display: block; color: #37474f; font-size: 12px; line-height: 1.35; }
 .sc-culture { margin-top: 6px; padding-bottom: 10px; }
 .sc-culture-value { font-weight: 500; }

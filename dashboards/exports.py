@@ -46,18 +46,20 @@ def chain_table(snap: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()))
 
 
-def report(snap: Snapshot, layout_of, describe: str) -> str:
+def report(snap: Snapshot, layout_of, describe: str, info_of=scenario_info) -> str:
     """The standalone HTML report of the runs shown (see ``figures.report.report_html``).
 
     Args:
         snap: The snapshot to report.
         layout_of: Organization -> its pyramid layout (the session's cache).
         describe: One line with the settings (``DashboardSession.describe``).
+        info_of: A run's label -> its scenario's texts (``DashboardSession.info``, which
+            knows the organizations the session opened from files).
     """
     first = snap.runs[0]
     intro = [describe]
     for v in snap.runs:
-        info = scenario_info(v.label)
+        info = info_of(v.label)
         intro.append(f"{v.label}: {info['description']}")
     sections = [
         Section(

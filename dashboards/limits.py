@@ -9,6 +9,8 @@
 - ``SIM_SLOTS``: simulations stepping at once across all sessions (one per core); a session's
   Play, "run to week" and story steps queue for a slot week by week, so heavy work from one
   session slows, but cannot stall, the others.
+- ``MAX_UPLOAD_BYTES`` and ``MAX_UPLOAD_FILES``: what one upload of your own organization may
+  hold (an org chart of 100,000 people is about 6 MB; the headcount cap applies after reading).
 - ``MAX_SESSIONS``: browser sessions at once (``SERVICECHAIN_MAX_SESSIONS``, default 24); a
   session beyond it is told the server is busy instead of building models. Sessions of closed
   tabs are freed when their kernel closes (the launcher sets Solara's cull timeout to minutes).
@@ -24,6 +26,8 @@ SESSIONS_ENV = "SERVICECHAIN_MAX_SESSIONS"
 DEFAULT_MAX_HEADCOUNT = 5_000
 DEFAULT_MAX_SESSIONS = 24
 MAX_REPLICATIONS = 10
+MAX_UPLOAD_BYTES = 10_000_000
+MAX_UPLOAD_FILES = 8
 
 
 def _env_int(name: str, default: int) -> int:

@@ -21,6 +21,11 @@ lockstep with common random numbers: the same seeds and the same overrides (exce
 which the specs set). With one replication the seed is the session's, so a compare run equals the
 live run of the same preset; with several, the seeds are ``servicechain compare --seed S --reps
 R``'s (``sim.studies.seeds.replication_seeds``). While compare mode is on, the live run waits.
+
+Your own organization: :meth:`DashboardSession.open_files` checks an uploaded org chart (or a
+scenario with the files it names, e.g. a calibrated scenario) and opens it like a preset, under
+a label of this session only (:mod:`dashboards.uploads`); :meth:`DashboardSession.resolve` turns
+a label, with or without ``@culture``, into the file behind it.
 """
 
 from __future__ import annotations
@@ -36,10 +41,11 @@ from dashboards.figures.pyramid import PyramidLayout, pyramid_layout
 from dashboards.limits import COMPARE_FACTOR, MAX_HEADCOUNT, MAX_REPLICATIONS
 from dashboards.measures import cold_start
 from dashboards.snapshot import Snapshot, run_view, seat_view
+from dashboards.uploads import OwnScenarios, UploadedFile
 from sim.model import ServiceCultureModel
 from sim.overrides import get_path
 from sim.params import FIELDS, ParameterError, is_structural
-from sim.scenario import load_scenario, preset_names, split_spec
+from sim.scenario import culture_direction, load_scenario, preset_names, scenario_info, split_spec
 from sim.studies.seeds import replication_seeds
 
 HISTORY_WEEKS = 52  # the selected seat's history ring
@@ -48,16 +54,18 @@ HORIZON_PATH = "weeks"
 DEFAULT_COMPARE = ("pyramid", "two_way")
 
 
-def check_spec(spec: str) -> str:
-    """A compare spec (a preset, or ``preset@culture``), or ParameterError naming the options."""
+def check_spec(spec: str, own: tuple[str, ...] | list[str] = ()) -> str:
+    """A compare spec (a preset or one of ``own`` labels, optionally ``@culture``), or
+    ParameterError naming the options."""
     name, culture = split_spec(spec)
-    if str(name) not in preset_names():
+    names = [*preset_names(), *own]
+    if str(name) not in names:
         raise ParameterError(
-            f"unknown preset '{name}'; presets: {', '.join(preset_names())} "
+            f"unknown preset '{name}'; presets: {', '.join(names)} "
             "(add @pyramid, @two_way, @inverted or @-1..1 to set the culture)"
         )
     if culture is not None:
-        load_scenario(spec)  # checks the culture part
+        culture_direction(culture)  # checks the culture part
     return str(spec)
 
 
@@ -98,8 +106,55 @@ class DashboardSession:
         self.version = 0
         self._layouts: dict[int, PyramidLayout] = {}
         self._cold: dict[int, bool] = {}
-        self._check_size(load_scenario(preset).org.headcount, preset)
+        self.own = OwnScenarios(self.max_headcount)
+        self._check_size(self._seats(preset), preset)
         self.model = self._build(preset, culture=True)
+
+    # ------------------------------------------------------------------ scenarios
+    @property
+    def scenario_names(self) -> list[str]:
+        """The presets, then the organizations this session opened from files."""
+        return [*preset_names(), *self.own.labels]
+
+    def resolve(self, spec: str) -> str:
+        """The scenario spec the model loads: an opened label becomes its file (keeping any
+        ``@culture``); presets and paths pass unchanged."""
+        name, culture = split_spec(spec)
+        path = self.own.path(str(name))
+        if path is None:
+            return str(spec)
+        return str(path) if culture is None else f"{path}@{culture}"
+
+    def info(self, spec: str | None = None) -> dict[str, Any]:
+        """Description, narrative, notice and try of a spec (default: the live preset)."""
+        spec = self.preset if spec is None else spec
+        info = scenario_info(self.resolve(spec))
+        info["name"] = spec
+        return info
+
+    def _seats(self, spec: str) -> int:
+        """Seats a spec builds under the current overrides (a chart sets its own number)."""
+        params = load_scenario(self.resolve(spec))
+        if params.org.chart is None:
+            return int(self.overrides.get(HEADCOUNT_PATH, params.org.headcount))
+        from sim.orgchart import load_chart
+
+        return load_chart(params.org.chart).n_people
+
+    def open_files(self, files: list[UploadedFile]) -> str:
+        """Open an uploaded org chart (or scenario with its files) as the live run; returns its
+        label (see :mod:`dashboards.uploads`). A broken file changes nothing.
+
+        Raises:
+            ParameterError: the command line's message for the broken file, or a limit.
+        """
+        label = self.own.open(files)
+        try:
+            self.set_preset(label)
+        except ParameterError:
+            self.own.files.pop(label, None)
+            raise
+        return label
 
     # ------------------------------------------------------------------ building
     def _check_size(self, headcount: int, what: str) -> None:
@@ -115,7 +170,7 @@ class DashboardSession:
         if not culture:
             over.pop(CULTURE_PATH, None)
         model = ServiceCultureModel(
-            scenario=spec, overrides=over, seed=self.seed if seed is None else seed
+            scenario=self.resolve(spec), overrides=over, seed=self.seed if seed is None else seed
         )
         self._cold[id(model)] = cold_start(model)
         return model
@@ -150,12 +205,13 @@ class DashboardSession:
             self._changed()
 
     def set_preset(self, preset: str) -> None:
-        """Switch the live run's preset (a new run at week 0; culture and horizon follow it)."""
-        if preset not in preset_names():
-            raise ParameterError(f"unknown preset '{preset}'; presets: {', '.join(preset_names())}")
-        self._check_size(
-            self.overrides.get(HEADCOUNT_PATH, load_scenario(preset).org.headcount), preset
-        )
+        """Switch the live run's preset, or an organization opened from files (a new run at
+        week 0; culture and horizon follow it)."""
+        if preset not in self.scenario_names:
+            raise ParameterError(
+                f"unknown preset '{preset}'; presets: {', '.join(self.scenario_names)}"
+            )
+        self._check_size(self._seats(preset), preset)
         with self.lock:
             previous = (self.preset, dict(self.overrides))
             self.preset = preset
@@ -263,14 +319,12 @@ class DashboardSession:
         self, specs: tuple[str, ...] | list[str] = DEFAULT_COMPARE, reps: int = 1
     ) -> None:
         """Run these specs from week 0 in lockstep (same seeds and overrides)."""
-        specs = tuple(check_spec(s) for s in specs)
+        specs = tuple(check_spec(s, self.own.labels) for s in specs)
         if len(specs) < 2:
             raise ParameterError("compare needs two or more scenarios, e.g. pyramid and two_way")
         if not 1 <= int(reps) <= MAX_REPLICATIONS:
             raise ParameterError(f"replications = {reps}: takes 1 to {MAX_REPLICATIONS}")
-        seats = sum(
-            int(self.overrides.get(HEADCOUNT_PATH, load_scenario(s).org.headcount)) for s in specs
-        )
+        seats = sum(self._seats(s) for s in specs)
         budget = COMPARE_FACTOR * self.max_headcount
         if seats * int(reps) > budget:
             raise ParameterError(
@@ -416,11 +470,12 @@ class DashboardSession:
         return f"runs: {runs}; seed {self.seed}{reps}; week {self.week}; settings changed: {over}"
 
     def close(self) -> None:
-        """Drop the models (the browser session ended)."""
+        """Drop the models and the uploaded files (the browser session ended)."""
         with self.lock:
             self.compare_models = []
             self.compare = ()
             self._layouts.clear()
+            self.own.close()
 
 
 def _dump(events: list) -> list[dict[str, Any]]:

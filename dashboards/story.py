@@ -9,6 +9,7 @@ from week 0 with the same seed, so every step always shows the same picture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +47,15 @@ def _culture_word(direction: float) -> str:
     return "the two-way street"
 
 
-def story(preset: str) -> list[StoryStep]:
-    """The story of a preset (see the module docstring)."""
-    info = scenario_info(preset)
-    params = load_scenario(preset)
+def story(preset: str, resolve: Callable[[str], str] = str) -> list[StoryStep]:
+    """The story of a preset (see the module docstring).
+
+    Args:
+        preset: The preset's name (or a label of the session's own organizations).
+        resolve: Name -> the scenario spec that loads it (``DashboardSession.resolve``).
+    """
+    info = scenario_info(resolve(preset))
+    params = load_scenario(resolve(preset))
     culture = float(params.culture.service_direction)
     # The change goes to two-way, or, for a preset that is two-way already, to the pyramid.
     target = 0.0 if abs(culture) > 0.25 else -1.0

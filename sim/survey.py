@@ -137,6 +137,20 @@ def rating_quality(rating: np.ndarray, expectation: float) -> np.ndarray:
     return np.where(np.isnan(r), expectation, q)
 
 
+def quality_rating(quality: float, expectation: float) -> float:
+    """The survey rating (1-5) of a service quality (0-1): the inverse of :func:`rating_quality`.
+
+    What a department would answer to "how well does X serve us?" about service of this
+    quality; used to calibrate the model to a survey-style internal service score.
+    """
+    q = min(max(float(quality), 0.0), 1.0)
+    if q <= expectation:
+        span = RATING_AS_EXPECTED - RATING_MIN
+        return RATING_MIN + span * (q / expectation if expectation > 0 else 1.0)
+    span = RATING_MAX - RATING_AS_EXPECTED
+    return RATING_AS_EXPECTED + span * (q - expectation) / (1.0 - expectation)
+
+
 def start_ratings(
     ratings: np.ndarray, dependency: np.ndarray, seat_counts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:

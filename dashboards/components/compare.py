@@ -18,9 +18,10 @@ DEFAULT = ("pyramid", "two_way")
 REPLICATION_CHOICES = [r for r in (1, 3, 5, 10) if r <= MAX_REPLICATIONS]
 
 
-def spec_choices(preset: str) -> list[str]:
-    """Scenario specs offered: every preset, and the live preset under each culture."""
-    return preset_names() + [f"{preset}@{c}" for c in CULTURE_PRESETS if c != preset]
+def spec_choices(preset: str, own: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Scenario specs offered: every preset and opened organization, and the live preset
+    under each culture."""
+    return [*preset_names(), *own] + [f"{preset}@{c}" for c in CULTURE_PRESETS if c != preset]
 
 
 @solara.component
@@ -48,7 +49,7 @@ def CompareControls(ui: Ui, settings: int) -> None:
             solara.SelectMultiple(
                 "Scenarios",
                 values=picked.value,
-                all_values=spec_choices(s.preset),
+                all_values=spec_choices(s.preset, s.own.labels),
                 on_value=picked.set,
                 dense=True,
             )

@@ -126,7 +126,7 @@ class Ui:
         """Story mode for the live preset, from its first step, in the presentation layout."""
         from dashboards.story import story
 
-        self.story_steps = story(self.session.preset)
+        self.story_steps = story(self.session.preset, self.session.resolve)
         self.story.set(-1)
         self.present.set(True)
         self.guide.set(False)

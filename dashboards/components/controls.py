@@ -1,4 +1,5 @@
-"""The sidebar: preset and culture, shocks, interventions, main parameters, about the preset.
+"""The sidebar: preset and culture, your own organization, shocks, interventions, main
+parameters, about the preset.
 
 Every control is generated from the parameter schema through :mod:`dashboards.controls_spec`
 (labels from the path, ranges from the bounds, help text from the description). Elements carry
@@ -12,10 +13,10 @@ import solara
 from dashboards.components.context import Ui
 from dashboards.components.prose import Prose
 from dashboards.components.shocks import ShocksPanel
+from dashboards.components.upload import UploadPanel
 from dashboards.controls_spec import CULTURE_PATH, ControlSpec, lever_controls, main_controls
 from dashboards.figures.pyramid import culture_name
 from dashboards.session import HEADCOUNT_PATH
-from sim.scenario import preset_names, scenario_info
 
 CULTURE_STEP = 0.05
 # Vuetify puts one tick label on every step of the slider: label the two ends and the middle.
@@ -37,6 +38,7 @@ def Sidebar(ui: Ui, settings: int) -> None:
             CompareSummary(ui, settings)
         else:
             ScenarioControls(ui, settings)
+            UploadPanel(ui, settings)
         ShocksPanel(ui, settings)
         ParameterControls(ui, settings)
         AboutPreset(ui, settings)
@@ -65,8 +67,8 @@ def CompareSummary(ui: Ui, settings: int) -> None:
 def ScenarioControls(ui: Ui, settings: int) -> None:
     """Preset picker with its one-line description, the culture slider and the seed."""
     s = ui.session
-    names = preset_names()  # read on every render: presets added later show up
-    info = scenario_info(s.preset)
+    names = s.scenario_names  # read on every render: presets added later show up
+    info = s.info()
     with solara.Div(classes=["sc-preset"]):
         solara.Select(
             "Organization (preset)",
@@ -170,7 +172,7 @@ def ParameterControls(ui: Ui, settings: int) -> None:
 @solara.component
 def AboutPreset(ui: Ui, settings: int) -> None:
     """The preset's narrative and its "things to notice / things to try" (from its TOML)."""
-    info = scenario_info(ui.session.preset)
+    info = ui.session.info()
     with solara.Details("About this organization: notice, try", expand=False):
         with solara.Div(classes=["sc-about"]):
             Prose(info["narrative"])

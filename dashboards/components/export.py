@@ -23,7 +23,7 @@ def ExportPanel(ui: Ui, settings: int) -> None:
 
     def html() -> str:
         snapshot = snap()
-        return report(snapshot, s.layout, s.describe())
+        return report(snapshot, s.layout, s.describe(), s.info)
 
     def png() -> None:
         try:

@@ -7,7 +7,6 @@ import solara
 from dashboards.components.context import Ui
 from dashboards.components.prose import Prose
 from dashboards.figures.chain import BASELINE_WEEKS, RECENT_WEEKS
-from sim.scenario import scenario_info
 
 GUIDE = f"""
 **The chain strip** (top): the service-profit chain, from internal service (how well colleagues
@@ -39,7 +38,7 @@ P = presentation layout, Esc = close this guide or leave the story.
 @solara.component
 def GuideOverlay(ui: Ui, settings: int) -> None:
     """The guide over the page, with the preset's things to notice and to try."""
-    info = scenario_info(ui.session.preset)
+    info = ui.session.info()
     notice = "\n".join(f"- {n}" for n in info["notice"])
     tries = "\n".join(f"- {t}" for t in info["try"])
     with solara.Div(classes=["sc-overlay"]):

@@ -441,6 +441,97 @@ def fit_defaults(
     )
 
 
+@app.command()
+def calibrate(
+    scenario: Annotated[
+        str,
+        typer.Argument(help="Base scenario: preset name, TOML path, or NAME@culture."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The calibrated scenario to write (.toml); it extends the base, so write it "
+            "beside the base scenario's file (or anywhere, for a preset).",
+        ),
+    ],
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            help="An observed figure, KPI=VALUE or KPI=VALUE+-TOLERANCE (repeatable): "
+            "turnover_annualized (share per year; 45% works), morale_mean (0-1), "
+            "customer_satisfaction (0-1), internal_quality (0-1), internal_rating (1-5), "
+            "revenue_per_employee (currency/year).",
+        ),
+    ] = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", help="A TOML file with a [targets] table of KPI = value."),
+    ] = None,
+    fit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fit",
+            help="Parameters to fit instead of the targets' defaults: path or path=LOW:HIGH, "
+            "comma-separated or repeated (bounds default to the schema's range).",
+        ),
+    ] = None,
+    trials: Annotated[
+        int,
+        typer.Option("--trials", "-t", min=1, max=5_000, help="Trials of the optimizer."),
+    ] = 100,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per trial.")
+    ] = 4,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the optimizer and the replications.")
+    ] = 0,
+    window: Annotated[
+        str, typer.Option("--window", help="Weeks FIRST-LAST over which figures are measured.")
+    ] = "105-260",
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
+    ] = None,
+    storage: Annotated[
+        Path | None,
+        typer.Option(
+            "--storage",
+            help="SQLite file keeping the study (default: OUT's name with .study.db); a rerun "
+            "of the same fit resumes it.",
+        ),
+    ] = None,
+) -> None:
+    """Fit a scenario to a client's observed figures and write a calibrated scenario.
+
+    Checks what the model can reach, then fits the free parameters with optuna's TPE sampler
+    (replications with common random numbers, a fixed budget), prints each figure against the
+    model and each parameter with its 90% interval, and writes a scenario that extends the
+    base. The study is kept in SQLite, so an interrupted fit resumes where it stopped.
+    Exit code 1 when a figure is not reproduced. See docs/OWN_ORGANIZATION.md.
+    """
+    from sim.cli.calibrate import run_calibrate
+
+    code = run_calibrate(
+        scenario,
+        out,
+        target or [],
+        targets,
+        fit or [],
+        trials,
+        reps,
+        seed,
+        window,
+        workers,
+        storage,
+        console,
+        err_console,
+    )
+    if code:
+        raise typer.Exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
 

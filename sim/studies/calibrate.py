@@ -5,14 +5,18 @@ of :class:`Target` (a named measured figure, the value to hit and the band it mu
 an objective that turns a candidate's parameter values into measured figures (by simulating,
 with replications). The optimizer is optuna's TPE sampler, seeded, trials run one after the
 other, so the same fit run twice gives the same trials and the same best candidate. A study
-can live in optuna's SQLite storage, so an interrupted fit resumes where it stopped.
+can live in optuna's SQLite storage, so an interrupted fit resumes where it stopped; with
+``reseed_each_trial`` the sampler's seed for each trial derives from the root seed and the
+number of trials already finished, so a resumed fit draws exactly the trials an uninterrupted
+one would have drawn and ends with the same result.
 
 The loss of a candidate is the sum over targets of ``weight x ((measured - value) / half
 band)^2``, plus a steep penalty for every target outside its band; a figure that cannot be
 measured (NaN) costs as much as a figure far outside its band.
 
 Used by ``servicechain fit-defaults`` (the shipped defaults against published patterns, see
-:mod:`sim.studies.fit_defaults`).
+:mod:`sim.studies.fit_defaults`) and ``servicechain calibrate`` (a scenario against a client's
+figures, see :mod:`sim.studies.scenario_fit`).
 """
 
 from __future__ import annotations
@@ -131,6 +135,21 @@ def total_loss(targets: Sequence[Target], measured: Mapping[str, float]) -> floa
     return float(sum(t.loss(measured.get(t.name, math.nan)) for t in targets))
 
 
+def total_losses(targets: Sequence[Target], measured: Mapping[str, np.ndarray]) -> np.ndarray:
+    """:func:`total_loss` of many candidates at once (one array of figures per target name)."""
+    total: np.ndarray | float = 0.0
+    for t in targets:
+        m = np.asarray(measured[t.name], dtype=float)
+        scale = t.scale
+        loss = np.zeros_like(m)
+        if t.value is not None:
+            loss = ((m - t.value) / scale) ** 2
+        outside = np.maximum(np.maximum(t.low - m, m - t.high), 0.0) / scale
+        loss = t.weight * (loss + OUTSIDE_PENALTY * outside**2)
+        total = total + np.where(np.isfinite(m), loss, MISSING_LOSS * t.weight)
+    return np.asarray(total, dtype=float)
+
+
 @dataclass
 class FitResult:
     """The outcome of a fit.
@@ -162,6 +181,7 @@ def run_fit(
     progress: Callable[[int, float], None] | None = None,
     confirm: Callable[[dict[str, float]], dict[str, float]] | None = None,
     confirm_top: int = 8,
+    reseed_each_trial: bool = False,
 ) -> FitResult:
     """Minimize the loss of ``objective``'s figures over the free parameters.
 
@@ -179,25 +199,40 @@ def run_fit(
             every parameter's ``start``.
         storage: An optuna storage URL (``"sqlite:///fit.db"``) to keep and resume the study.
         study_name: Name of the study in the storage.
-        progress: Called as ``progress(trials done, best loss so far)`` after each trial.
+        progress: Called as ``progress(trials done, best loss so far)`` after each trial (and
+            once at the start when a stored study already has finished trials).
         confirm: The objective with more replications, to re-measure the best trials.
         confirm_top: How many of the best trials to re-measure.
+        reseed_each_trial: Seed the sampler anew before each trial from ``seed`` and the number
+            of finished trials, so that a resumed study continues exactly as an uninterrupted
+            one (otherwise the sampler's random stream restarts when the study resumes).
     """
+    import warnings
+
     import optuna
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(
-        seed=seed, multivariate=True, n_startup_trials=min(20, max(trials // 5, 5))
-    )
+    # Errors only: a trial interrupted by Ctrl-C is otherwise logged with its traceback.
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    startup = min(20, max(trials // 5, 5))
+
+    def sampler(sampler_seed: int) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.samplers.TPESampler(
+                seed=sampler_seed, multivariate=True, n_startup_trials=startup
+            )
+
     study = optuna.create_study(
         study_name=study_name,
         storage=storage,
-        sampler=sampler,
+        sampler=sampler(seed),
         direction="minimize",
         load_if_exists=storage is not None,
     )
-    done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
-    if done == 0:
+    states = optuna.trial.TrialState
+    done = len([t for t in study.trials if t.state == states.COMPLETE])
+    waiting = any(t.state == states.WAITING for t in study.trials)
+    if done == 0 and not waiting:  # a stored study may hold the first trial, enqueued
         study.enqueue_trial({p.path: p.start for p in free})
 
     def run_trial(trial: Any) -> float:
@@ -212,7 +247,13 @@ def run_fit(
             complete = [t for t in study.trials if t.value is not None]
             progress(len(complete), min(t.value for t in complete))
 
-    if trials > done:
+    if progress is not None and done > 0:
+        progress(done, min(t.value for t in study.trials if t.value is not None))
+    if reseed_each_trial:
+        for finished in range(done, trials):
+            study.sampler = sampler(trial_seed(seed, finished))
+            study.optimize(run_trial, n_trials=1, callbacks=[report])
+    elif trials > done:
         study.optimize(run_trial, n_trials=trials - done, callbacks=[report])
     complete = [t for t in study.trials if t.value is not None]
     rows = [{"trial": t.number, "loss": t.value, **t.params, **t.user_attrs} for t in complete]
@@ -237,3 +278,8 @@ def run_fit(
         trials=table,
         spread=spread,
     )
+
+
+def trial_seed(seed: int, finished: int) -> int:
+    """The sampler's seed for the trial that follows ``finished`` finished trials."""
+    return int(np.random.SeedSequence([seed, finished]).generate_state(1)[0])

@@ -1,0 +1,111 @@
+"""Open your own organization: choose an org chart (or a scenario with its files) to upload.
+
+The picker is ipyvuetify's file input (a button that opens the file dialog; files can be dropped
+on it too). Names and sizes are checked before any byte is sent; the contents are then read in
+a thread (the chunks arrive through the page's connection) and handed to
+:meth:`~dashboards.session.DashboardSession.open_files`, which checks them as the command line
+does. The outcome, the organization opened or the message for a broken file, shows under the
+picker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+from ipyvuetify.extra import FileInput
+
+from dashboards.components.context import Ui, log
+from dashboards.limits import MAX_UPLOAD_BYTES
+from dashboards.uploads import UploadedFile, check_upload
+from sim.params import ParameterError
+
+HELP = (
+    "An org-chart CSV (employee_id, manager_id, department, frontline; see "
+    "docs/OWN_ORGANIZATION.md), or a scenario TOML with the files it names, e.g. a calibrated "
+    f"scenario with its base, chart and survey. Up to {MAX_UPLOAD_BYTES // 1_000_000} MB."
+)
+
+
+@solara.component
+def FilePicker(
+    on_files: Callable[[list[UploadedFile]], None], on_refused: Callable[[str], None]
+) -> solara.Element:
+    """ipyvuetify's file input; hands over the chosen files' contents, or why they were refused.
+
+    Its own component, as ``solara.FileDrop`` is: the widget behind the element is looked up in
+    this component's render context.
+    """
+    info, set_info = solara.use_state(None)
+    wired, set_wired = solara.use_state(None)
+    picker = FileInput.element(
+        multiple=True, accept=".csv,.toml", show_progress=True, on_file_info=set_info
+    )
+
+    def wire() -> None:
+        # Names and sizes first: an upload over the limits is refused before any byte is sent.
+        if not info:
+            return
+        try:
+            check_upload([(f["name"], int(f["size"])) for f in info])
+        except ParameterError as err:
+            on_refused(str(err))
+            return
+        widget = solara.get_widget(picker)
+        widget.version += 1  # as solara.FileDrop does: a fresh read of the files chosen now
+        widget.reset_stats()
+        set_wired(widget.get_files())
+
+    solara.use_effect(wire, [info])
+
+    def receive() -> None:
+        if not wired:
+            return
+        try:
+            files = [UploadedFile(f["name"], f["file_obj"].read()) for f in wired]
+        except Exception as err:  # a broken connection mid-upload: say so, never a traceback
+            log.exception("upload failed")
+            on_refused(f"The upload did not complete ({err}); choose the files again.")
+            return
+        on_files(files)
+
+    solara.use_thread(receive, [wired])
+    return picker
+
+
+@solara.component
+def UploadPanel(ui: Ui, settings: int) -> None:
+    """The "Your organization" block of the sidebar."""
+    message = solara.use_reactive("")
+    failed = solara.use_reactive(False)
+
+    def refused(text: str) -> None:
+        failed.set(True)
+        message.set(text)
+
+    def opened(files: list[UploadedFile]) -> None:
+        ui.pause()
+        try:
+            label = ui.session.open_files(files)
+        except ParameterError as err:
+            refused(str(err))
+            return
+        except Exception as err:  # a bug must not reach the browser as a traceback
+            log.exception("opening an upload failed")
+            refused(f"Something went wrong: {err}")
+            return
+        org = ui.session.model.org
+        failed.set(False)
+        message.set(f"Opened {label}: {org.n_seats:,} people, {org.n_levels} levels.")
+        ui.error.set("")
+        ui.settings_changed()
+
+    with solara.Details("Your organization (upload)", expand=False):
+        with solara.Div(classes=["sc-upload"]):
+            solara.Text(HELP, classes=["sc-note"])
+            with solara.Div(classes=["sc-upload-picker"]):
+                FilePicker(opened, refused)
+            if message.value and failed.value:
+                solara.Error(message.value, classes=["sc-upload-error"], dense=True)
+            elif message.value:
+                solara.Success(message.value, classes=["sc-upload-ok"], dense=True)
