@@ -237,7 +237,7 @@ def _value(overrides: dict[str, Any], path: str) -> float:
 
 # ----------------------------------------------------------------------------- the fit
 def fit_defaults(
-    trials: int = 200,
+    trials: int = 400,
     reps: int = 4,
     seed: int = 0,
     workers: int | None = None,
@@ -275,6 +275,8 @@ def fit_defaults(
             study_name=f"defaults-seed{seed}-reps{reps}",
             progress=progress,
             confirm=lambda values: measure(values, more, more_side, pool),
+            # An interrupted fit resumes exactly where it stopped: same trials, same result.
+            reseed_each_trial=True,
         )
     finally:
         if pool is not None:
