@@ -123,4 +123,8 @@ def test_satisfied_customers_buy_more_so_revenue_follows_satisfaction():
         m = ServiceCultureModel("pyramid", seed=2)
         set_customers(m, s0)
         rev[label] = m.run(1)["revenue"].iloc[1]
-    assert rev["happy"] > 1.2 * rev["unhappy"]
+    # The purchase rule's propensity ratio; the buying probability 1 - exp(-rate x propensity)
+    # is concave in it, so revenue rises by less, but by at least half of it.
+    effect = m.params.customers.satisfaction_purchase_effect
+    propensity_ratio = (1 + effect * 0.4) / max(1 + effect * -0.2, 0.1)
+    assert rev["happy"] > (1 + 0.5 * (propensity_ratio - 1)) * rev["unhappy"]

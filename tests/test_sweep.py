@@ -187,7 +187,7 @@ def test_summary_ci_and_report(inline_result: pd.DataFrame):
 
 
 def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
-    params = {"workforce.initial_morale": [0.2, 0.9], "customers.churn_base_weekly": [0.0, 0.05]}
+    params = {"behaviour.morale_base": [0.45, 0.55], "customers.churn_base_weekly": [0.0, 0.05]}
     for kind, samples in (("sobol", 16), ("morris", 6)):
         exp = small(
             weeks=12,
@@ -200,11 +200,11 @@ def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
         manifest, runs, design = load_sweep(out)
         sens = sensitivity(manifest, runs, design).set_index(["output", "parameter", "index"])
         first = "ST" if kind == "sobol" else "mu_star"
-        # Initial morale drives mean morale; churn drives the customer base.
+        # The morale baseline drives mean morale; churn drives the customer base.
         morale = sens.loc["window.morale_mean"].xs(first, level="index")["value"]
-        assert morale["workforce.initial_morale"] > morale["customers.churn_base_weekly"]
+        assert morale["behaviour.morale_base"] > morale["customers.churn_base_weekly"]
         cust = sens.loc["window.customers_active"].xs(first, level="index")["value"]
-        assert cust["customers.churn_base_weekly"] > cust["workforce.initial_morale"]
+        assert cust["customers.churn_base_weekly"] > cust["behaviour.morale_base"]
         assert sens.xs(first, level="index")["conf"].notna().all()
         title = "Sobol indices (95% CI)" if kind == "sobol" else "Morris mu* and sigma"
         figs = read_figures(write_report(out))

@@ -76,12 +76,12 @@ def FilePicker(
 @solara.component
 def UploadPanel(ui: Ui, settings: int) -> None:
     """The "Your organization" block of the sidebar."""
-    message = solara.use_reactive("")
-    failed = solara.use_reactive(False)
+    # One reactive for the text and its kind: two would render in between (an old error shown
+    # as a success) when the upload thread sets them one after the other.
+    outcome = solara.use_reactive(("", False))  # (message, failed)
 
     def refused(text: str) -> None:
-        failed.set(True)
-        message.set(text)
+        outcome.set((text, True))
 
     def opened(files: list[UploadedFile]) -> None:
         ui.pause()
@@ -95,8 +95,7 @@ def UploadPanel(ui: Ui, settings: int) -> None:
             refused(f"Something went wrong: {err}")
             return
         org = ui.session.model.org
-        failed.set(False)
-        message.set(f"Opened {label}: {org.n_seats:,} people, {org.n_levels} levels.")
+        outcome.set((f"Opened {label}: {org.n_seats:,} people, {org.n_levels} levels.", False))
         ui.error.set("")
         ui.settings_changed()
 
@@ -105,7 +104,8 @@ def UploadPanel(ui: Ui, settings: int) -> None:
             solara.Text(HELP, classes=["sc-note"])
             with solara.Div(classes=["sc-upload-picker"]):
                 FilePicker(opened, refused)
-            if message.value and failed.value:
-                solara.Error(message.value, classes=["sc-upload-error"], dense=True)
-            elif message.value:
-                solara.Success(message.value, classes=["sc-upload-ok"], dense=True)
+            message, failed = outcome.value
+            if message and failed:
+                solara.Error(message, classes=["sc-upload-error"], dense=True)
+            elif message:
+                solara.Success(message, classes=["sc-upload-ok"], dense=True)

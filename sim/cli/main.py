@@ -426,7 +426,7 @@ def fit_defaults(
         typer.Option("--write/--no-write", help="Write the result to sim/fitted.toml."),
     ] = False,
 ) -> None:
-    """Refit the shipped defaults to the published patterns (long: about 40 minutes on 2 idle cores).
+    """Refit the shipped defaults to the published patterns (about 40 minutes on 2 idle cores).
 
     The free parameters, their bounds and the targets with their sources are in
     sim/studies/fit_defaults.py; the result and its figures go to sim/fitted.toml, which the

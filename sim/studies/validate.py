@@ -102,7 +102,10 @@ def unit_correlations(
     for name, values in outcomes.items():
         u = units[name]
         ok = u[np.isfinite(values[u])]
-        out[name] = float(np.corrcoef(morale[ok], values[ok])[0, 1]) if ok.size > 2 else np.nan
+        # A unit outcome without spread (no quits in any unit) has no correlation: NaN, quietly.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.corrcoef(morale[ok], values[ok])[0, 1] if ok.size > 2 else np.nan
+        out[name] = float(r)
     return out
 
 

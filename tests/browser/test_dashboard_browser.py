@@ -104,9 +104,11 @@ def test_live_demo(browser, dashboard_url, artifacts):
     w = Watched(ctx, dashboard_url)
     page = w.page
     assert w.week() == 0
-    # Week 0: no placeholder values and no sentinel seat.
+    # Week 0 is the warm steady state: measured values, no placeholders, no sentinel seat.
     strip = page.locator(".sc-chain").inner_text()
-    assert "-257" not in strip and "from week 1" in strip
+    revenue = re.search(r"Revenue\n([\d,]+)", strip)
+    assert revenue and int(revenue.group(1).replace(",", "")) > 0, strip
+    assert "from week 1" not in strip
     assert page.locator(".sc-weakest").count() == 0
     assert "-1" not in page.locator(".sc-seat-input input").input_value()
     no_overflow = "() => document.documentElement.scrollWidth <= window.innerWidth"
