@@ -92,7 +92,7 @@ class ServiceCultureModel(mesa.Model):
         self.last_week: Week = self._warm_up(p.warmup_weeks)
         self.panel = panel
         self._panel_weeks: list[tuple[int, dict[str, np.ndarray]]] = []
-        self._quits_seen = self.state.seat_quits.copy()
+        self._quits_seen = self.state.seat_quits - self._week0_quits
         reporters = {name: partial(_kpi_value, name=name) for name in KPI_NAMES}
         self.datacollector = PanelCollector(
             model_reporters={**reporters, "seed": "seed"},
@@ -112,8 +112,13 @@ class ServiceCultureModel(mesa.Model):
         """
         inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
         last: Week | None = None
+        before_week0 = self.state.seat_quits.copy()
         for number in range(1 - weeks, 1):
+            if number == 0:
+                before_week0 = self.state.seat_quits.copy()
             last = run_week(Week(number=number), inputs)
+        # Week 0's own quits per seat, so that the panel of week 0 adds up to its KPIs.
+        self._week0_quits = self.state.seat_quits - before_week0
         self.state.seat_quits[:] = 0
         if last is not None:
             return last
