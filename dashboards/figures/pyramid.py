@@ -269,7 +269,10 @@ def _customers_trace(view, layout: PyramidLayout, sign: float, ppu: float) -> di
         "name": "customers",
         "x": cx,
         "y": np.full(facing.size, sign * (layout.bottom + 2.0)),
-        "text": [f"{name}<br>{round(float(n_c[d])):,} customers" for name, d in zip(names, facing, strict=True)],
+        "text": [
+            f"{name}<br>{round(float(n_c[d])):,} customers"
+            for name, d in zip(names, facing, strict=True)
+        ],
         "textposition": "bottom center" if sign < 0 else "top center",
         "hovertext": names,
         "textfont": {"size": 10, "color": "#37474f"},
