@@ -92,7 +92,7 @@ class ServiceCultureModel(mesa.Model):
         self.last_week: Week = self._warm_up(p.warmup_weeks)
         self.panel = panel
         self._panel_weeks: list[tuple[int, dict[str, np.ndarray]]] = []
-        self._quits_seen = self.state.seat_quits - self._week0_quits
+        self._quits_seen = np.zeros_like(self.state.seat_quits)
         reporters = {name: partial(_kpi_value, name=name) for name in KPI_NAMES}
         self.datacollector = PanelCollector(
             model_reporters={**reporters, "seed": "seed"},
@@ -107,19 +107,15 @@ class ServiceCultureModel(mesa.Model):
         where its own rules would keep it. The warm-up runs the real phases for ``weeks`` weeks,
         numbered up to 0, with no lever and no event, so week 0 is the organization's own
         steady state: a preset with nothing changed holds its level from there, and levers and
-        events act from week 1 on a settled organization. Unit-level quit counts restart at
-        week 0; the trailing year of quits behind annual turnover includes the warm-up.
+        events act from week 1 on a settled organization. Unit-level quit counts (``seat_quits``)
+        start with week 0; the trailing year of quits behind annual turnover includes the warm-up.
         """
         inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
         last: Week | None = None
-        before_week0 = self.state.seat_quits.copy()
         for number in range(1 - weeks, 1):
-            if number == 0:
-                before_week0 = self.state.seat_quits.copy()
+            if number == 0:  # unit quit counts start with week 0, which the KPIs report too
+                self.state.seat_quits[:] = 0
             last = run_week(Week(number=number), inputs)
-        # Week 0's own quits per seat, so that the panel of week 0 adds up to its KPIs.
-        self._week0_quits = self.state.seat_quits - before_week0
-        self.state.seat_quits[:] = 0
         if last is not None:
             return last
         initial = Conditions(levers=LeverEffects(), warmup=True)

@@ -147,7 +147,7 @@ class State:
         backlog_hours: Hours of internal requests waiting on the seat.
         input_supply: (seats x departments+1) remembered on-time share of the encounter inputs
             each department (and the manager, last column) delivered.
-        seat_quits: Quits from the seat since the start (for unit-level turnover).
+        seat_quits: Quits from the seat since week 0 (for unit-level turnover).
         local_quality: Static effect of the seat's business unit's local conditions.
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
 
