@@ -20,8 +20,9 @@ from sim.overrides import apply_overrides
 from sim.panel import EMPLOYEE_COLUMNS, PANELS, TEAM_COLUMNS, employee_columns, team_columns
 from sim.params import ParameterError, Params, is_structural
 from sim.phases import Week, run_week
-from sim.phases.conditions import Conditions
+from sim.phases.conditions import Conditions, warmup_settle_week
 from sim.phases.kpis import compute_kpis
+from sim.phases.workforce import settle_tenure
 from sim.scenario import load_scenario
 from sim.state import State, initial_state
 
@@ -107,12 +108,18 @@ class ServiceCultureModel(mesa.Model):
         where its own rules would keep it. The warm-up runs the real phases for ``weeks`` weeks,
         numbered up to 0, with no lever and no event, so week 0 is the organization's own
         steady state: a preset with nothing changed holds its level from there, and levers and
-        events act from week 1 on a settled organization. Unit-level quit counts (``seat_quits``)
-        start with week 0; the trailing year of quits behind annual turnover includes the warm-up.
+        events act from week 1 on a settled organization. Its first part fast-forwards the slow
+        adaptive processes (:func:`sim.phases.conditions.warmup_pace`); where that ends, the
+        workforce takes its stationary tenure mix (:func:`sim.phases.workforce.settle_tenure`).
+        Unit-level quit counts (``seat_quits``) start with week 0; the trailing year of quits
+        behind annual turnover includes the warm-up.
         """
         inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
         last: Week | None = None
+        settle_at = warmup_settle_week(weeks)
         for number in range(1 - weeks, 1):
+            if number == settle_at:
+                settle_tenure(self.state, self.org, self.params, self.rng)
             if number == 0:  # unit quit counts start with week 0, which the KPIs report too
                 self.state.seat_quits[:] = 0
             last = run_week(Week(number=number), inputs)

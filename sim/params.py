@@ -384,7 +384,12 @@ class WorkforceParams(_Section):
         0.58, 0.0, 1.0, "mindset", "Mean service mindset when built (before warm-up)."
     )
     initial_tenure_weeks: float = _f(
-        300.0, 1.0, 1040.0, "weeks", "Mean tenure when built (skill follows the learning curve)."
+        300.0,
+        1.0,
+        1040.0,
+        "weeks",
+        "Mean tenure when built; the warm-up then settles the tenure mix (skill follows the "
+        "learning curve).",
     )
     initial_sd: float = _f(0.1, 0.0, 0.5, "fraction", "Spread of initial morale and mindset.")
 

@@ -246,12 +246,61 @@ def survivor_quit_propensity(
     draws per person). Without this the starting workforce would quit like new hires.
     """
     wf = params.workforce
-    n = tenure.size
-    pool = draw_quit_propensity(params, n * candidates, rng).reshape(n, candidates)
     weekly = wf.quit_base_weekly * np.exp(
         wf.quit_morale_sensitivity * (wf.morale_reference - wf.initial_morale)
     )
-    log_w = -weekly * np.exp(pool) * tenure[:, None]
+    pool = draw_quit_propensity(params, tenure.size * candidates, rng).reshape(-1, candidates)
+    return _resample(pool, -weekly * np.exp(pool) * tenure[:, None], rng)
+
+
+def stationary_tenure(
+    hazard: np.ndarray, params: Params, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Quit propensities and tenures (weeks) of a workforce in its steady state.
+
+    Rule (renewal theory; the stayers' selection behind Harter et al.'s turnover data): in a seat
+    whose occupant quits with weekly probability ``hazard`` x exp(propensity), and who is
+    replaced by a hire with a propensity from the hiring pool, N(-sd^2/2, sd) with sd
+    ``workforce.quit_propensity_sd``, the occupant met at a random week is drawn from the pool
+    weighted by their expected stay, exp(-propensity) / ``hazard``: that tilts the normal to
+    N(-3 sd^2/2, sd), exactly while the weekly probability stays below 1. They have been in
+    post a geometric number of weeks at their weekly probability. People who rarely leave are
+    over-represented among incumbents and have long tenures: a workforce built any other way
+    relaxes to this one only as fast as its most loyal people leave, which takes a decade.
+
+    Args:
+        hazard: Each seat's weekly quit probability without the personal factor, 0-1.
+        params: Scenario parameters (``workforce.quit_propensity_sd``).
+        rng: The model's generator.
+
+    Returns:
+        ``(propensity, tenure)``: log-multipliers of the quit hazard and completed weeks in post.
+    """
+    sd = params.workforce.quit_propensity_sd
+    propensity = rng.normal(-1.5 * sd**2, sd, hazard.size)
+    weekly = np.clip(hazard * np.exp(propensity), 1e-6, 1.0)
+    tenure = np.minimum(rng.geometric(weekly) - 1, MAX_TENURE_WEEKS).astype(np.int32)
+    return propensity, tenure
+
+
+def learned_skill(tenure: np.ndarray, params: Params, rng: np.random.Generator) -> np.ndarray:
+    """Skill where the learning curve (employees phase) has taken a hire in ``tenure`` weeks.
+
+    From the hire skill, skill closes ``behaviour.learning_rate`` of the gap to 1 each week; a
+    little noise (sd ``workforce.initial_sd`` / 2) stands for how differently people learn.
+    """
+    wf = params.workforce
+    learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
+    return np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, tenure.size), 0.0, 1.0)
+
+
+# Tenures are capped at 40 years.
+MAX_TENURE_WEEKS = 2080
+
+
+def _resample(pool: np.ndarray, log_w: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One candidate per row of ``pool``, drawn with weights ``exp(log_w)`` (row-wise)."""
+    n, candidates = pool.shape
     w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
     cum = np.cumsum(w, axis=1)
     u = rng.random(n) * cum[:, -1]
@@ -294,13 +343,14 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
 
     # Tenure as in a workforce with a constant quit hazard (exponential), and skill where the
     # learning curve (phase 5) has taken each person from the hire skill in that tenure.
-    tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), 2080).astype(np.int32)
+    tenure = np.minimum(rng.exponential(wf.initial_tenure_weeks, n), MAX_TENURE_WEEKS).astype(
+        np.int32
+    )
     if org.start_tenure is not None:
         # An imported chart's tenure where known. The draw above is made for every seat anyway,
         # so the random numbers that follow do not depend on which tenures the chart gives.
         tenure = np.where(org.start_tenure >= 0, org.start_tenure, tenure).astype(np.int32)
-    learned = 1.0 - (1.0 - wf.hire_skill) * np.exp(-params.behaviour.learning_rate * tenure)
-    skill = np.clip(learned + rng.normal(0.0, wf.initial_sd / 2, n), 0.0, 1.0)
+    skill = learned_skill(tenure, params, rng)
     frontline_seats = np.flatnonzero(org.frontline)
     n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
     customers = np.zeros((n, N_BANDS), dtype=np.int64)

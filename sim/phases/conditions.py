@@ -11,7 +11,9 @@ so a run starts from its organization's own steady state and the scenario's leve
 act from week 1. The first two thirds of the warm-up fast-forward the slow adaptive processes
 (expectations, quality standards, mindset, customer churn and acquisition run at three times
 their rates); the equilibria these settle to do not depend on their rates, so the last third, at
-the normal pace, starts close to the steady state and settles it.
+the normal pace, starts close to the steady state and settles it. Turnover's slow process, the mix
+of stayers and leavers, cannot be sped up this way: where the fast-forward ends, the model gives
+the workforce its stationary tenure mix instead (``sim.phases.workforce.settle_tenure``).
 """
 
 from __future__ import annotations
@@ -60,10 +62,20 @@ WARMUP_PACE = 3.0
 WARMUP_FAST_SHARE = 2.0 / 3.0
 
 
+def _fast_forward_end(warmup_weeks: int) -> int:
+    """The last week of the warm-up's fast-forward."""
+    return round(-warmup_weeks * (1.0 - WARMUP_FAST_SHARE))
+
+
 def warmup_pace(week: int, warmup_weeks: int) -> float:
     """The pace of warm-up ``week`` (<= 0): fast-forward first, then the normal pace."""
-    fast_until = round(-warmup_weeks * (1.0 - WARMUP_FAST_SHARE))
-    return WARMUP_PACE if week <= fast_until else 1.0
+    return WARMUP_PACE if week <= _fast_forward_end(warmup_weeks) else 1.0
+
+
+def warmup_settle_week(warmup_weeks: int) -> int | None:
+    """The warm-up week that starts at the normal pace, after a fast-forward (None if none)."""
+    settle = _fast_forward_end(warmup_weeks) + 1
+    return settle if 1 - warmup_weeks < settle <= 0 else None
 
 
 def set_conditions(

@@ -39,7 +39,7 @@ import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
-from sim.state import State, draw_quit_propensity
+from sim.state import State, draw_quit_propensity, learned_skill, stationary_tenure
 
 if TYPE_CHECKING:  # the conditions phase calls vacate(); only the type is needed here
     from sim.phases.conditions import Conditions
@@ -90,6 +90,35 @@ def quit_hazard(
         ),
         1.0,
     )
+
+
+def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
+    """Give the workforce the tenure and loyalty mix of its steady state (warm-up only).
+
+    Rule: the stationary composition of incumbents (:func:`sim.state.stationary_tenure`) for
+    the quit hazard of their team's mean morale and pressure now, without their personal
+    factor; skill follows the
+    learning curve for the new tenure (:func:`sim.state.learned_skill`). The warm-up applies
+    this once, when its fast-forward ends: by then morale, pressure and job security are near
+    their steady state, so the hazards are the ones the organization will keep, while the mix
+    of stayers and leavers would otherwise take a decade of real quits to settle (the most
+    loyal people leave slowest). People whose tenure an imported chart gives keep it.
+    """
+    seats = np.flatnonzero(state.filled)
+    if org.start_tenure is not None:
+        seats = seats[org.start_tenure[seats] < 0]
+    if seats.size == 0:
+        return
+    # A team's conditions, not the person's own week: individual morale swings are transient
+    # and average out over a stay, and a snapshot of them would lengthen tenures (1/hazard is
+    # convex), while the differences between teams last.
+    morale = org.team_mean(state.morale, state.filled)[seats]
+    pressure = org.team_mean(state.pressure, state.filled)[seats]
+    hazard = quit_hazard(morale, pressure, params, 0.0, state.insecurity)
+    propensity, tenure = stationary_tenure(hazard, params, rng)
+    state.quit_propensity[seats] = propensity
+    state.tenure[seats] = tenure
+    state.skill[seats] = learned_skill(tenure, params, rng)
 
 
 def mean_time_to_fill(state: State, params: Params) -> float:

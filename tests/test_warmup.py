@@ -1,0 +1,73 @@
+"""The warm-up: the stationary tenure mix it settles, and a workforce that then holds its level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import ServiceCultureModel
+from sim.params import Params
+from sim.phases.conditions import warmup_pace, warmup_settle_week
+from sim.state import stationary_tenure
+
+
+def _params(propensity_sd: float) -> Params:
+    return Params.model_validate({"workforce": {"quit_propensity_sd": propensity_sd}})
+
+
+def test_without_personal_differences_tenure_is_geometric_at_the_hazard():
+    hazard = np.full(40_000, 0.01)
+    propensity, tenure = stationary_tenure(hazard, _params(0.0), np.random.default_rng(3))
+    assert np.all(propensity == 0.0)
+    # Completed weeks of a geometric stay with weekly quit probability 0.01: mean 99.
+    assert tenure.mean() == pytest.approx(99.0, rel=0.03)
+
+
+def test_incumbents_are_the_loyal_share_of_the_pool():
+    # Weighting the pool, N(-sd^2/2, sd), by the expected stay exp(-propensity) / hazard gives
+    # N(-3 sd^2 / 2, sd): incumbents are less likely to leave than the hires who replace them.
+    sd = 0.7
+    hazard = np.full(40_000, 0.005)
+    propensity, _ = stationary_tenure(hazard, _params(sd), np.random.default_rng(4))
+    assert propensity.mean() == pytest.approx(-1.5 * sd**2, abs=0.04)
+    assert propensity.std() == pytest.approx(sd, rel=0.06)
+
+
+def test_a_higher_hazard_means_shorter_tenure():
+    rng = np.random.default_rng(5)
+    _, calm = stationary_tenure(np.full(20_000, 0.004), _params(0.7), rng)
+    _, restless = stationary_tenure(np.full(20_000, 0.012), _params(0.7), rng)
+    assert restless.mean() < 0.5 * calm.mean()
+
+
+@pytest.mark.parametrize("weeks", [156, 30, 3])
+def test_the_workforce_settles_once_where_the_fast_forward_ends(weeks):
+    settle = warmup_settle_week(weeks)
+    assert settle is not None and 1 - weeks < settle <= 0
+    assert warmup_pace(settle - 1, weeks) > 1.0 and warmup_pace(settle, weeks) == 1.0
+
+
+@pytest.mark.parametrize("weeks", [0, 1])
+def test_a_warm_up_too_short_to_fast_forward_settles_nothing(weeks):
+    assert warmup_settle_week(weeks) is None
+
+
+def _yearly_tenure(warmup_weeks: int, seed: int) -> list[float]:
+    model = ServiceCultureModel(
+        "pyramid", {"org.headcount": 1000, "warmup_weeks": warmup_weeks}, seed=seed
+    )
+    state = model.state
+    means = [float(state.tenure[state.filled].mean())]
+    for _ in range(4):
+        model.run(104)
+        means.append(float(state.tenure[state.filled].mean()))
+    return means
+
+
+def test_after_the_warm_up_the_tenure_mix_holds_its_level():
+    # The built workforce (no warm-up) is far from the mix its own quits keep, and drifts for
+    # years; the warmed-up one starts at that mix. Mean tenure over three seeds, every two years.
+    warm = np.mean([_yearly_tenure(156, seed) for seed in (1, 2, 3)], axis=0)
+    cold = np.mean([_yearly_tenure(0, seed) for seed in (1, 2, 3)], axis=0)
+    assert np.all(np.abs(warm / warm[0] - 1.0) < 0.1)
+    assert cold[-1] / cold[0] - 1.0 < -0.12
