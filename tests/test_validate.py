@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from sim.cli import main
 from sim.scenario import CULTURE_PRESETS
 from sim.studies.seeds import replication_seeds
-from sim.studies.stats import latin_hypercube
-from sim.studies.validate import (
-    culture_differences,
-    markdown_table,
+from sim.studies.stats import (
+    RELIABILITY_FLOOR,
+    corrected_correlation,
+    latin_hypercube,
     pooled_correlation,
-    run_validation,
-    write_markdown,
 )
+from sim.studies.validate import culture_differences, markdown_table, run_validation, write_markdown
 
 # The quick suite: the culture runs, the link sweep, the leaver and the surge (the lever curves
 # and ten-year runs belong to the full, slow check).
@@ -90,6 +90,36 @@ def test_helpers():
     assert lo < m < hi and 0.3 < m < 0.4
     md = markdown_table(pd.DataFrame({"x": [1.23456], "y": ["a|b"]}))
     assert md.splitlines()[2] == "| 1.235 | a\\|b |"
+
+
+def test_the_correction_for_attenuation():
+    r, lo, hi, rel = corrected_correlation([-0.15, -0.25], [0.25, 0.25])
+    assert r == pytest.approx(2 * pooled_correlation([-0.15, -0.25])[0]) and lo < r < hi
+    assert rel == pytest.approx(0.25)
+    assert corrected_correlation([0.3, 0.3], [1.0, 1.0])[0] == pytest.approx(0.3, rel=1e-3)
+    # An outcome that is mostly noise is corrected at most by 1 / sqrt(floor), and never past 1.
+    assert corrected_correlation([0.1, 0.1], [0.0, 0.0])[0] == pytest.approx(
+        0.1 / RELIABILITY_FLOOR**0.5
+    )
+    assert corrected_correlation([0.6, 0.6], [0.1, 0.1])[0] == 1.0
+
+
+def test_the_correction_recovers_a_correlation_hidden_by_a_noisy_outcome():
+    # Units whose outcome is measured twice with noise (two years): the observed correlation is
+    # attenuated; divided by the square root of the test-retest correlation it is the true one.
+    rng = np.random.default_rng(7)
+    observed, retest, true = [], [], []
+    for _ in range(20):
+        morale = rng.normal(size=400)
+        outcome = -0.5 * morale + rng.normal(0.0, np.sqrt(0.75), 400)
+        year_before = outcome + rng.normal(0.0, 1.5, 400)
+        final_year = outcome + rng.normal(0.0, 1.5, 400)
+        observed.append(np.corrcoef(morale, final_year)[0, 1])
+        retest.append(np.corrcoef(year_before, final_year)[0, 1])
+        true.append(np.corrcoef(morale, outcome)[0, 1])
+    r = corrected_correlation(observed, retest)[0]
+    assert pooled_correlation(observed)[0] > -0.3  # attenuated well below the truth
+    assert r == pytest.approx(pooled_correlation(true)[0], abs=0.05)
 
 
 def test_reps_below_two_is_rejected():

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.studies.stats import mean_ci, pooled_correlation
+from sim.studies.stats import corrected_correlation, mean_ci, pooled_correlation
 
 WEEKS = 260
 WINDOW_START = 105  # the contrast window: weeks 105-260
@@ -283,11 +283,29 @@ def contrast_patterns(cultures: pd.DataFrame) -> list:
     ]
 
 
+def unit_correlation(pyr: pd.DataFrame, outcome: str) -> tuple[tuple[float, float, float], str]:
+    """Unit morale against a unit outcome, corrected for the outcome's reliability.
+
+    Harter, Schmidt & Hayes (2002) report true-score correlations (corrected for the measurement
+    error of unit outcomes, from their annual test-retest reliabilities), so the model's are
+    corrected the same way (:func:`sim.studies.stats.corrected_correlation`). Returns the
+    corrected correlation with its CI, and the text shown: corrected [CI], then the observed
+    correlation and the reliability behind it.
+    """
+    observed = pooled_correlation(pyr[f"r_morale_{outcome}"])[0]
+    r, lo, hi, reliability = corrected_correlation(
+        pyr[f"r_morale_{outcome}"], pyr[f"rel_{outcome}"]
+    )
+    text = f"{r:+.3f} [{lo:+.3f}, {hi:+.3f}]"
+    text += f" (observed {observed:+.3f}, reliability {reliability:.2f})"
+    return (r, lo, hi), text
+
+
 def correlation_patterns(cultures: pd.DataFrame) -> list:
     """Unit morale against unit productivity and profit (Harter, Schmidt & Hayes 2002)."""
     pyr = cultures[cultures["scenario"] == "pyramid"]
-    prod = pooled_correlation(pyr["r_morale_productivity"])
-    prof = pooled_correlation(pyr["r_morale_profit"])
+    prod, prod_text = unit_correlation(pyr, "productivity")
+    prof, prof_text = unit_correlation(pyr, "profit")
     source = "Harter, Schmidt & Hayes 2002"
     return [
         _pattern(
@@ -295,7 +313,7 @@ def correlation_patterns(cultures: pd.DataFrame) -> list:
             "Unit morale and unit productivity correlate (same units)",
             f"{source}: about +0.20 to +0.25",
             "+0.10 to +0.40",
-            f"{prod[0]:+.3f} [{prod[1]:+.3f}, {prod[2]:+.3f}]",
+            prod_text,
             0.10 <= prod[0] <= 0.40,
             *prod,
         ),
@@ -304,7 +322,7 @@ def correlation_patterns(cultures: pd.DataFrame) -> list:
             "Unit morale and unit profit correlate (frontline units)",
             f"{source}: about +0.15",
             "+0.05 to +0.35",
-            f"{prof[0]:+.3f} [{prof[1]:+.3f}, {prof[2]:+.3f}]",
+            prof_text,
             0.05 <= prof[0] <= 0.35,
             *prof,
         ),

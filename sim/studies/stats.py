@@ -59,3 +59,35 @@ def pooled_correlation(rs: Iterable[float]) -> tuple[float, float, float]:
     z = np.arctanh(np.clip(np.asarray(list(rs), dtype=float), -0.999, 0.999))
     m, lo, hi = mean_ci(z)
     return float(np.tanh(m)), float(np.tanh(lo)), float(np.tanh(hi))
+
+
+# Below this annual test-retest reliability an outcome is mostly noise and the correction
+# would multiply noise; the correction is capped at 1 / sqrt(RELIABILITY_FLOOR).
+RELIABILITY_FLOOR = 0.1
+
+
+def corrected_correlation(
+    rs: Iterable[float], reliabilities: Iterable[float]
+) -> tuple[float, float, float, float]:
+    """A pooled correlation corrected for the outcome's measurement error, as meta-analyses do.
+
+    Rule (Hunter & Schmidt's correction for attenuation, used by Harter, Schmidt & Hayes 2002
+    and the Gallup Q12 meta-analyses, whose business-unit correlations are such "true score"
+    correlations): the observed correlation divided by the square root of the outcome's
+    reliability, estimated as its annual test-retest correlation over units. Correlations and
+    reliabilities are pooled over replications via Fisher z (:func:`pooled_correlation`); the
+    reliability is floored at :data:`RELIABILITY_FLOOR`. The survey side needs no correction:
+    the model's unit morale is measured without error.
+
+    Returns:
+        ``(corrected, ci_low, ci_high, reliability)``: the corrected correlation with its 95%
+        CI over replications (the observed CI, corrected alike) and the pooled reliability.
+    """
+    r, lo, hi = pooled_correlation(rs)
+    reliability = max(pooled_correlation(reliabilities)[0], RELIABILITY_FLOOR)
+    factor = 1.0 / math.sqrt(reliability)
+
+    def fix(value: float) -> float:
+        return float(np.clip(value * factor, -1.0, 1.0))
+
+    return fix(r), fix(lo), fix(hi), float(reliability)

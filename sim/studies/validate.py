@@ -35,7 +35,7 @@ from sim.state import BAND_VALUES
 from sim.studies import credibility
 from sim.studies.credibility import PatternResult
 from sim.studies.seeds import replication_seeds, sampler_seed
-from sim.studies.stats import latin_hypercube, mean_ci, pooled_correlation
+from sim.studies.stats import latin_hypercube, mean_ci
 from sim.studies.workers import process_pool
 
 WEEKS = 260
@@ -109,28 +109,19 @@ def unit_correlations(
     return out
 
 
-def culture_run(
-    scenario: str, seed: int, weeks: int = WEEKS, overrides: dict | None = None
-) -> dict[str, Any]:
-    """One culture replication: outcomes over weeks 105-260 and business-unit correlations.
+def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray]:
+    """Step one year (:data:`UNIT_WINDOW` weeks); every unit outcome of that year, per seat.
 
-    Business units are teams (a manager's direct reports). Unit morale is surveyed at the start
-    of the final year; unit outcomes are measured over that year: customer satisfaction of the
-    unit's customers, turnover (quits per seat), productivity (mean effective output) and
-    profit (margin of the encounters the unit served less its salaries, per seat).
+    Customer satisfaction of the unit's customers, turnover (quits per seat), productivity
+    (mean effective output) and profit (margin of the encounters the unit served less its
+    salaries, per seat); indexed by the manager's seat.
     """
-    from sim.model import ServiceCultureModel
     from sim.phases.kpis import seat_productivity
 
-    model = ServiceCultureModel(scenario, overrides=overrides, seed=seed)
-    model.run(weeks - UNIT_WINDOW)
     s, o = model.state, model.org
     n = o.n_seats
-    team, has = _team_index(model)
     members = has & s.filled
     size = np.bincount(team[has], minlength=n).astype(float)
-    morale_survey = np.bincount(team[members], weights=s.morale[members], minlength=n)
-    morale_survey /= np.maximum(np.bincount(team[members], minlength=n), 1)
     quits0 = s.seat_quits.copy()
     sat_sum = np.zeros(n)
     sat_cnt = np.zeros(n)
@@ -150,21 +141,48 @@ def culture_run(
         earned = wk.encounters.served * margin_per - np.where(s.filled, o.salary_week, 0.0)
         margin += np.bincount(team[has], weights=earned[has], minlength=n)
     quits = np.bincount(team[has], weights=(s.seat_quits - quits0)[has], minlength=n)
-    units = np.flatnonzero(o.is_manager)
-    front_units = units[sat_cnt[units] > 0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        outcomes = {
+        return {
             "satisfaction": sat_sum / sat_cnt,
             "turnover": quits / size,
             "productivity": prod_sum / UNIT_WINDOW,
             "profit": margin / size / UNIT_WINDOW,
         }
-    r = unit_correlations(
-        morale_survey,
-        outcomes,
-        {"satisfaction": front_units, "turnover": units, "productivity": units,
-         "profit": front_units},
-    )  # fmt: skip
+
+
+def culture_run(
+    scenario: str, seed: int, weeks: int = WEEKS, overrides: dict | None = None
+) -> dict[str, Any]:
+    """One culture replication: outcomes over weeks 105-260 and business-unit correlations.
+
+    Business units are teams (a manager's direct reports). Unit morale is surveyed at the start
+    of the final year; unit outcomes are measured over that year (:func:`_unit_year`). As in
+    Harter, Schmidt & Hayes (2002), each outcome's annual test-retest reliability is measured
+    too: the correlation over units of that outcome in the year before the survey with the
+    final year's (``rel_*``), which :func:`sim.studies.stats.corrected_correlation` uses to
+    correct the pooled correlations for the outcome's measurement error.
+    """
+    from sim.model import ServiceCultureModel
+
+    model = ServiceCultureModel(scenario, overrides=overrides, seed=seed)
+    model.run(weeks - 2 * UNIT_WINDOW)
+    s, o = model.state, model.org
+    n = o.n_seats
+    team, has = _team_index(model)
+    before = _unit_year(model, team, has)
+    members = has & s.filled
+    morale_survey = np.bincount(team[members], weights=s.morale[members], minlength=n)
+    morale_survey /= np.maximum(np.bincount(team[members], minlength=n), 1)
+    outcomes = _unit_year(model, team, has)
+    units = np.flatnonzero(o.is_manager)
+    front_units = units[np.isfinite(outcomes["satisfaction"][units])]
+    unit_sets = {"satisfaction": front_units, "turnover": units, "productivity": units,
+                 "profit": front_units}  # fmt: skip
+    r = unit_correlations(morale_survey, outcomes, unit_sets)
+    rel = {
+        name: unit_correlations(before[name], {name: outcomes[name]}, {name: u})[name]
+        for name, u in unit_sets.items()
+    }
     df = model.kpis()
     window = df[df["week"] >= WEEKS - 155]
     return {
@@ -177,10 +195,8 @@ def culture_run(
         "revenue": float(window["revenue"].mean()),
         "cost": float(window["cost"].mean()),
         "profit": float(window["profit"].mean()),
-        "r_morale_satisfaction": r["satisfaction"],
-        "r_morale_turnover": r["turnover"],
-        "r_morale_productivity": r["productivity"],
-        "r_morale_profit": r["profit"],
+        **{f"r_morale_{name}": r[name] for name in unit_sets},
+        **{f"rel_{name}": rel[name] for name in unit_sets},
         "units_frontline": int(front_units.size),
         "units": int(units.size),
     }
@@ -451,16 +467,17 @@ def _turnover_pattern(cultures: pd.DataFrame) -> PatternResult:
 
 def _correlation_patterns(cultures: pd.DataFrame) -> list[PatternResult]:
     pyr = cultures.loc[cultures["scenario"] == "pyramid"]
-    ms = pooled_correlation(pyr["r_morale_satisfaction"])
-    mt = pooled_correlation(pyr["r_morale_turnover"])
+    ms, ms_text = credibility.unit_correlation(pyr, "satisfaction")
+    mt, mt_text = credibility.unit_correlation(pyr, "turnover")
     return [
         PatternResult(
             "morale_satisfaction",
             "Unit morale and customer satisfaction correlate (business unit = team under one "
-            "manager, default organization)",
+            "manager, default organization; corrected for each outcome's annual test-retest "
+            "reliability, as the source's true-score correlations are)",
             "Harter, Schmidt & Hayes 2002: about +0.32",
             "+0.20 to +0.50",
-            _fmt(*ms),
+            ms_text,
             0.2 <= ms[0] <= 0.5,
             *ms,
         ),
@@ -469,7 +486,7 @@ def _correlation_patterns(cultures: pd.DataFrame) -> list[PatternResult]:
             "Unit morale and unit turnover correlate negatively (same units)",
             "Harter, Schmidt & Hayes 2002: about -0.36",
             "-0.50 to -0.20",
-            _fmt(*mt),
+            mt_text,
             -0.5 <= mt[0] <= -0.2,
             *mt,
         ),
