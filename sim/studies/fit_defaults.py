@@ -17,7 +17,10 @@ numbers: replication r has the same seed in every culture):
   scale of revenue against costs, and each candidate gets the one that gives the pyramid a 15%
   operating margin);
 - business units (teams under one manager) of the pyramid: unit morale surveyed at the start of
-  the final year against that year's customer satisfaction, turnover, productivity and profit;
+  the final year against that year's customer satisfaction, turnover, productivity and profit,
+  each corrected for the outcome's annual test-retest reliability as Harter, Schmidt & Hayes
+  (2002) correct theirs (:func:`sim.studies.stats.corrected_correlation`): their figures are
+  true-score correlations, and a small team's yearly quit count is a noisy measure;
 - ``inverted`` against ``pyramid`` on retention, productivity, satisfaction and profit;
 - more demanding customers (``customers.satisfaction_reference`` + 0.1): frontline morale;
 - half the internal hours of one department (operations): the profit lost, as a share of the
@@ -38,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from sim.studies.calibrate import FitResult, FreeParameter, Target, run_fit, total_loss
+from sim.studies.stats import corrected_correlation
 
 FITTED_FILE = Path(__file__).resolve().parents[1] / "fitted.toml"
 WEEKS = 260
@@ -46,24 +50,24 @@ WINDOW_START = 105
 # Bounds are the plausible range of each parameter; starts are the first trial (a previous fit's
 # result, rounded): fixed, so that rerunning the fit repeats its trials exactly.
 FREE: tuple[FreeParameter, ...] = (
-    FreeParameter("culture.care_gap", 0.1, 0.5, 0.442),
-    FreeParameter("behaviour.morale_base", 0.4, 0.75, 0.46),
-    FreeParameter("behaviour.service_weight", 0.3, 1.5, 0.916),
-    FreeParameter("behaviour.pressure_weight", 0.05, 0.8, 0.574),
-    FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.371),
-    FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.466),
-    FreeParameter("workforce.quit_base_weekly", 0.003, 0.06, 0.0074, log=True),
+    FreeParameter("culture.care_gap", 0.1, 0.5, 0.3488),
+    FreeParameter("behaviour.morale_base", 0.4, 0.75, 0.7146),
+    FreeParameter("behaviour.service_weight", 0.3, 1.5, 0.3618),
+    FreeParameter("behaviour.pressure_weight", 0.05, 0.8, 0.2444),
+    FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.06214),
+    FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.4575),
+    FreeParameter("workforce.quit_base_weekly", 0.003, 0.06, 0.02685, log=True),
     # Harter et al.'s unit correlation of engagement with turnover (-0.36) needs morale to
     # matter for quitting; below about 3.5 a team's morale hardly moves its quits.
-    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 10.0, 4.5),
-    FreeParameter("workforce.quit_propensity_sd", 0.3, 2.0, 0.756),
-    FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 6.34),
-    FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.0854, log=True),
-    FreeParameter("customers.local_conditions_sd", 0.01, 0.2, 0.0285),
-    FreeParameter("customers.satisfaction_purchase_effect", 0.1, 1.5, 0.3225),
-    FreeParameter("customers.weight_morale", 0.1, 0.8, 0.163),
-    FreeParameter("customers.input_weight", 0.1, 0.6, 0.35),
-    FreeParameter("behaviour.diligence_weight", 0.1, 0.6, 0.3),
+    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 10.0, 4.969),
+    FreeParameter("workforce.quit_propensity_sd", 0.3, 2.0, 0.6864),
+    FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 8.794),
+    FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.1399, log=True),
+    FreeParameter("customers.local_conditions_sd", 0.01, 0.2, 0.1208),
+    FreeParameter("customers.satisfaction_purchase_effect", 0.1, 1.5, 0.7675),
+    FreeParameter("customers.weight_morale", 0.1, 0.8, 0.2117),
+    FreeParameter("customers.input_weight", 0.1, 0.6, 0.3962),
+    FreeParameter("behaviour.diligence_weight", 0.1, 0.6, 0.126),
 )
 # The revenue per occasion only sets the scale of revenue against costs (nothing in the model's
 # dynamics reads it in absolute terms), so the fit does not search it: each candidate gets the
@@ -72,6 +76,8 @@ MARGIN_PYRAMID = 0.15
 REVENUE_SCALE = "economics.revenue_per_occasion"
 # The department whose internal hours are halved in the sensitivity experiment.
 HALVED_DEPARTMENT = "operations"
+# The business-unit outcomes correlated with unit morale.
+UNIT_OUTCOMES = ("satisfaction", "turnover", "productivity", "profit")
 
 HARTER_2020 = "Harter et al. 2020 (Gallup Q12 meta-analysis, top vs bottom quartile units)"
 HARTER_2002 = "Harter, Schmidt & Hayes 2002 (business-unit meta-analysis)"
@@ -137,12 +143,6 @@ def _window_run(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str
     }
 
 
-def _pooled_r(values: Sequence[float]) -> float:
-    z = np.arctanh(np.clip(np.asarray(values, dtype=float), -0.999, 0.999))
-    z = z[np.isfinite(z)]
-    return float(np.tanh(z.mean())) if z.size else math.nan
-
-
 def measure(
     values: dict[str, float],
     seeds: Sequence[int],
@@ -199,10 +199,12 @@ def measure(
         "satisfaction_gain": mean(two, "customer_satisfaction")
         - mean(pyr, "customer_satisfaction"),
         "pyramid_turnover": mean(pyr, "turnover"),
-        "r_morale_satisfaction": _pooled_r([r["r_morale_satisfaction"] for r in pyr]),
-        "r_morale_turnover": _pooled_r([r["r_morale_turnover"] for r in pyr]),
-        "r_morale_productivity": _pooled_r([r["r_morale_productivity"] for r in pyr]),
-        "r_morale_profit": _pooled_r([r["r_morale_profit"] for r in pyr]),
+        **{
+            f"r_morale_{name}": corrected_correlation(
+                [r[f"r_morale_{name}"] for r in pyr], [r[f"rel_{name}"] for r in pyr]
+            )[0]
+            for name in UNIT_OUTCOMES
+        },
         "inverted_retention_gain": mean(pyr_side, "turnover") - mean(inv, "turnover"),
         "inverted_productivity_gain": mean(inv, "productivity") - mean(pyr_side, "productivity"),
         "inverted_satisfaction_gain": mean(inv, "customer_satisfaction")
