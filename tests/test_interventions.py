@@ -3,6 +3,8 @@ Timeline events act as documented."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -10,11 +12,11 @@ from sim.interventions import LeverEffects, dose_response, lever_effects
 from sim.model import ServiceCultureModel
 from sim.overrides import apply_overrides
 from sim.params import LEVERS, ParameterError, Params
-from sim.phases.capacity import discretionary_effort
+from sim.phases.capacity import discretionary_effort, plan_capacity
 from sim.phases.conditions import Conditions
-from sim.phases.demand import Demand
+from sim.phases.demand import Demand, draw_demand
 from sim.phases.requests import generate_requests
-from sim.phases.service import priority
+from sim.phases.service import priority, serve_requests
 from sim.state import AVOIDABLE, CUSTOMER, TASK, Requests
 
 SEEDS = (0, 1)
@@ -109,7 +111,9 @@ def test_training_speeds_learning_and_lifts_mindset():
 
 
 def test_recognition_lifts_morale():
-    assert mean_kpi(on("recognition"), "morale_mean") > mean_kpi({}, "morale_mean") + 0.01
+    # Expectations adapt to the recognition people get, so part of the lift fades (by design);
+    # half a point of morale over the first half-year remains.
+    assert mean_kpi(on("recognition"), "morale_mean") > mean_kpi({}, "morale_mean") + 0.005
 
 
 def test_job_swap_shrinks_lateral_requests():
@@ -142,12 +146,26 @@ def test_process_improvement_cuts_request_hours_over_time():
 
 
 def test_close_the_loop_softens_waiting():
-    received = {}
-    for label, overrides in (("off", {}), ("on", on("close_the_loop"))):
-        model = ServiceCultureModel("pyramid", overrides=overrides, seed=0)
-        model.run(12)
-        received[label] = model.state.received[model.state.filled].mean()
-    assert received["on"] > received["off"]
+    # The same week served twice, from the same state with the same random numbers, during a
+    # surge that leaves requests late: kept informed, requesters feel better served.
+    surge = {"type": "demand_surge", "week": 1, "weeks": 12, "size": 0.8}
+    model = ServiceCultureModel("pyramid", overrides={"events": [surge]}, seed=0)
+    model.run(6)
+    felt = {}
+    for label, params in (
+        ("off", model.params),
+        ("on", apply_overrides(model.params, on("close_the_loop"))),
+    ):
+        state = copy.deepcopy(model.state)
+        rng = np.random.default_rng(3)
+        conditions = Conditions(lever_effects(params.interventions, 7), demand_multiplier=1.8)
+        capacity = plan_capacity(state, model.org, params, conditions)
+        demand = draw_demand(state, model.org, params, conditions, rng)
+        reqs = generate_requests(state, model.org, params, conditions, demand, rng)
+        serve_requests(state, model.org, params, conditions, capacity, demand, reqs, rng)
+        felt[label] = state.received[state.filled]
+    assert np.all(felt["on"] >= felt["off"] - 1e-12)
+    assert felt["on"].mean() > felt["off"].mean()
 
 
 def test_clear_expectations_cut_avoidable_requests_only():
