@@ -102,6 +102,10 @@ def test_the_correction_for_attenuation():
         0.1 / RELIABILITY_FLOOR**0.5
     )
     assert corrected_correlation([0.6, 0.6], [0.1, 0.1])[0] == 1.0
+    # A replication without spread in the outcome (no quits in any unit) has no correlation and
+    # no reliability; it is skipped, not allowed to turn the pooled figure into NaN.
+    r_skip = corrected_correlation([0.2, float("nan")], [0.25, float("nan")])[0]
+    assert r_skip == pytest.approx(0.4)
 
 
 def test_the_correction_recovers_a_correlation_hidden_by_a_noisy_outcome():

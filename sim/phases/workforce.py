@@ -97,12 +97,12 @@ def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
 
     Rule: the stationary composition of incumbents (:func:`sim.state.stationary_tenure`) for
     the quit hazard of their team's mean morale and pressure now, without their personal
-    factor; skill follows the
-    learning curve for the new tenure (:func:`sim.state.learned_skill`). The warm-up applies
-    this once, when its fast-forward ends: by then morale, pressure and job security are near
-    their steady state, so the hazards are the ones the organization will keep, while the mix
-    of stayers and leavers would otherwise take a decade of real quits to settle (the most
-    loyal people leave slowest). People whose tenure an imported chart gives keep it.
+    factor; skill follows the learning curve for the new tenure
+    (:func:`sim.state.learned_skill`). The warm-up applies this once, when its fast-forward
+    ends: by then morale, pressure and job security are near their steady state, so the hazards
+    are the ones the organization will keep, while the mix of stayers and leavers would
+    otherwise take a decade of real quits to settle (the most loyal people leave slowest).
+    People whose tenure an imported chart gives keep it.
     """
     seats = np.flatnonzero(state.filled)
     if org.start_tenure is not None:

@@ -75,7 +75,8 @@ def corrected_correlation(
     and the Gallup Q12 meta-analyses, whose business-unit correlations are such "true score"
     correlations): the observed correlation divided by the square root of the outcome's
     reliability, estimated as its annual test-retest correlation over units. Correlations and
-    reliabilities are pooled over replications via Fisher z (:func:`pooled_correlation`); the
+    reliabilities are pooled over replications via Fisher z (:func:`pooled_correlation`),
+    skipping replications where either is undefined (no spread in a unit outcome); the
     reliability is floored at :data:`RELIABILITY_FLOOR`. The survey side needs no correction:
     the model's unit morale is measured without error.
 
@@ -83,8 +84,13 @@ def corrected_correlation(
         ``(corrected, ci_low, ci_high, reliability)``: the corrected correlation with its 95%
         CI over replications (the observed CI, corrected alike) and the pooled reliability.
     """
-    r, lo, hi = pooled_correlation(rs)
-    reliability = max(pooled_correlation(reliabilities)[0], RELIABILITY_FLOOR)
+
+    def finite(values: Iterable[float]) -> np.ndarray:
+        v = np.asarray(list(values), dtype=float)
+        return v[np.isfinite(v)]
+
+    r, lo, hi = pooled_correlation(finite(rs))
+    reliability = max(pooled_correlation(finite(reliabilities))[0], RELIABILITY_FLOOR)
     factor = 1.0 / math.sqrt(reliability)
 
     def fix(value: float) -> float:
