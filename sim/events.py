@@ -7,7 +7,8 @@ revenue shortfall against plan (job insecurity, slower hiring, layoffs past the 
 leadership change sets a new culture in force (``state.service_direction``); a key
 person leaving and layoffs name seats that the conditions phase turns into vacancies, which then
 go through the usual time-to-fill. Sources: the work-pressure and quality-erosion dynamics of
-Oliva & Sterman (2001) for surges; the cultural transmission under turnover of Harrison & Carroll
+Oliva & Sterman (2001) for surges (a seasonal one, ``every`` > 0, recurs every period and is part
+of the organization's normal year); the cultural transmission under turnover of Harrison & Carroll
 (1991) for leadership change and departures.
 """
 
@@ -50,6 +51,16 @@ class Shock:
     laid_off: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
 
+def seasonal_demand(params: Params, week: int) -> float:
+    """The demand multiplier of the seasonal surges (``every`` > 0) alone in ``week``: the part
+    of the timeline that the warm-up has too, because the season was always there."""
+    multiplier = 1.0
+    for ev in params.events:
+        if isinstance(ev, DemandSurge) and ev.every and ev.active(week):
+            multiplier *= 1.0 + ev.size
+    return multiplier
+
+
 def apply_events(
     state: State, org: Organization, params: Params, week: int, rng: np.random.Generator
 ) -> Shock:
@@ -60,7 +71,7 @@ def apply_events(
     laid_off: list[np.ndarray] = []
     for ev in params.events:
         if isinstance(ev, DemandSurge):
-            if ev.week <= week < ev.week + ev.weeks:
+            if ev.active(week):
                 multiplier *= 1.0 + ev.size
         elif isinstance(ev, HiringFreeze):
             if ev.week <= week < ev.week + ev.weeks:

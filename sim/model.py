@@ -106,7 +106,8 @@ class ServiceCultureModel(mesa.Model):
 
         The organization as built (every seat filled, traits drawn around rough means) is not
         where its own rules would keep it. The warm-up runs the real phases for ``weeks`` weeks,
-        numbered up to 0, with no lever and no event, so week 0 is the organization's own
+        numbered up to 0, with no lever and no event but seasonal demand (a surge with
+        ``every`` > 0, part of the normal year), so week 0 is the organization's own
         steady state: a preset with nothing changed holds its level from there, and levers and
         events act from week 1 on a settled organization. Its first part fast-forwards the slow
         adaptive processes (:func:`sim.phases.conditions.warmup_pace`); where that ends, the

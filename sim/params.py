@@ -353,6 +353,14 @@ class WorkforceParams(_Section):
         "1/insecurity",
         "How steeply the quit hazard rises with job insecurity (people leave a sinking ship).",
     )
+    local_labour_market_sd: float = _f(
+        fitted("workforce.local_labour_market_sd"),
+        0.0,
+        2.0,
+        "log-multiplier",
+        "Spread between business units of the local labour market's pull in the quit hazard "
+        "(log sd of a unit factor of mean 1: outside offers differ by location).",
+    )
     quit_propensity_sd: float = _f(
         fitted("workforce.quit_propensity_sd"),
         0.0,
@@ -649,6 +657,14 @@ class EconomicsParams(_Section):
         "currency",
         "Gross margin per purchase or service occasion.",
     )
+    local_price_sd: float = _f(
+        fitted("economics.local_price_sd"),
+        0.0,
+        1.0,
+        "log-multiplier",
+        "Spread between business units of the margin per occasion (log sd of a unit factor of "
+        "mean 1: local prices, product mix and rents differ by location).",
+    )
     salary_base: float = _f(
         42_000.0, 0.0, 1e7, "currency/year", "Annual salary at the bottom level."
     )
@@ -849,11 +865,46 @@ class _Event(_Section):
 
 class DemandSurge(_Event):
     """Customer occasions change by ``size`` (fraction) for ``weeks`` weeks; a negative size is a
-    competitor taking demand."""
+    competitor taking demand. With ``every`` > 0 the surge is seasonal: it comes back every
+    ``every`` weeks, before ``week`` too (the season was always there, so the warm-up has it and
+    a run starts at the organization's seasonal steady state)."""
 
     type: Literal["demand_surge"] = "demand_surge"
     size: float = _f(0.3, -1.0, 5.0, "fraction", "Change in customer occasions (0.3 = +30%).")
     weeks: int = _f(8, 1, 520, "weeks", "Duration.")
+    every: int = _f(
+        0,
+        0,
+        520,
+        "weeks",
+        "Repeat period of a seasonal surge (52 = every year); 0 = once.",
+    )
+
+    @model_validator(mode="after")
+    def _check_period(self) -> DemandSurge:
+        if self.every and self.every <= self.weeks:
+            raise ValueError(
+                f"'every' ({self.every}) must be longer than 'weeks' ({self.weeks}) for a "
+                "seasonal surge, or 0 for a one-off one"
+            )
+        return self
+
+    def active(self, week: int) -> bool:
+        """True in the weeks the surge is on (``week`` 1-based; <= 0 is the warm-up)."""
+        if self.every:
+            return (week - self.week) % self.every < self.weeks
+        return self.week <= week < self.week + self.weeks
+
+    def spans(self, horizon: int) -> list[tuple[int, int]]:
+        """The (first, last) weeks the surge is on within weeks 1-``horizon``."""
+        if not self.every:
+            return [(self.week, self.week + self.weeks - 1)]
+        # The earliest season still on in week 1 starts at or after week 2 - weeks.
+        first = self.week - ((self.week - (2 - self.weeks)) // self.every) * self.every
+        return [
+            (max(start, 1), start + self.weeks - 1)
+            for start in range(first, horizon + 1, self.every)
+        ]
 
 
 class HiringFreeze(_Event):
@@ -960,6 +1011,8 @@ STRUCTURAL_PREFIXES: tuple[str, ...] = (
     "customers.market_multiple",
     "customers.initial_satisfaction",
     "customers.local_conditions_sd",
+    "economics.local_price_sd",
+    "workforce.local_labour_market_sd",
     "workforce.initial_",
 )
 

@@ -149,6 +149,9 @@ class State:
             each department (and the manager, last column) delivered.
         seat_quits: Quits from the seat since week 0 (for unit-level turnover).
         local_quality: Static effect of the seat's business unit's local conditions.
+        local_price: Static factor (mean 1) of the seat's business unit's margin per occasion.
+        local_quit: Static log-multiplier of the quit hazard from the seat's business unit's
+            local labour market.
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
 
     Customer cohorts:
@@ -191,6 +194,8 @@ class State:
     input_supply: np.ndarray
     seat_quits: np.ndarray
     local_quality: np.ndarray
+    local_price: np.ndarray
+    local_quit: np.ndarray
     quit_propensity: np.ndarray
     customers: np.ndarray
     market: int
@@ -308,6 +313,13 @@ def _resample(pool: np.ndarray, log_w: np.ndarray, rng: np.random.Generator) -> 
     return pool[np.arange(n), pick]
 
 
+def _unit_factor(org: Organization, log_sd: float, rng: np.random.Generator) -> np.ndarray:
+    """Per seat, a static lognormal factor of mean 1 (log-sd ``log_sd``) shared by the seat's
+    business unit (its manager's team); 1 for seats with no manager."""
+    unit = np.exp(rng.normal(-0.5 * log_sd**2, log_sd, org.n_seats))
+    return np.where(org.has_manager, unit[org.manager_safe], 1.0)
+
+
 def initial_state(org: Organization, params: Params, rng: np.random.Generator) -> State:
     """The organization as built, before the warm-up (see ``ServiceCultureModel``).
 
@@ -324,8 +336,14 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     quality drawn once, normal with sd ``customers.local_conditions_sd``: location, customer mix
     and product differ between units, so customer satisfaction varies between units for reasons
     morale does not explain (which is why Harter et al. 2002 find unit-level correlations of about
-    0.3, not 1). Likewise people differ in their readiness to leave for reasons morale does not
-    capture (life events, outside offers): each person's quit hazard carries a personal lognormal
+    0.3, not 1). Units also differ in their margin per occasion, a lognormal factor of mean 1
+    and log-sd ``economics.local_price_sd`` (local prices, product mix and rents), and in their
+    local labour market, a lognormal factor of mean 1 and log-sd
+    ``workforce.local_labour_market_sd`` on the quit hazard (outside offers and commutes differ
+    by location): unit profit and unit turnover vary for reasons morale does not explain, which
+    is why Harter et al. find unit morale correlating only about +0.15 with profit. Likewise
+    people differ in their readiness to leave for reasons morale does not capture (life events,
+    outside offers): each person's quit hazard carries a personal lognormal
     factor of mean 1 and log-sd ``workforce.quit_propensity_sd``, drawn again for every hire; the
     starting workforce carries the propensities of people who stayed that long
     (:func:`survivor_quit_propensity`).
@@ -353,14 +371,16 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     skill = learned_skill(tenure, params, rng)
     frontline_seats = np.flatnonzero(org.frontline)
     n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
+    market = max(n_active + 1, round(n_active * params.customers.market_multiple))
+    unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
+    local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
+    local_price = _unit_factor(org, params.economics.local_price_sd, rng)
+    local_quit = np.log(_unit_factor(org, params.workforce.local_labour_market_sd, rng))
     customers = np.zeros((n, N_BANDS), dtype=np.int64)
     per_seat = np.bincount(
         np.arange(n_active) % frontline_seats.size, minlength=frontline_seats.size
     )
     customers[frontline_seats, band_of(params.customers.initial_satisfaction)] = per_seat
-    market = max(n_active + 1, round(n_active * params.customers.market_multiple))
-    unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
-    local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
     return State(
         filled=np.ones(n, dtype=bool),
         morale=draw(wf.initial_morale),
@@ -385,6 +405,8 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         input_supply=np.ones((n, org.n_depts + 1)),
         seat_quits=np.zeros(n, dtype=np.int32),
         local_quality=local_quality,
+        local_price=local_price,
+        local_quit=local_quit,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
         customers=customers,
         market=int(market),

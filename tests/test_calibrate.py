@@ -233,7 +233,7 @@ def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_p
 
 
 def test_an_interrupted_fit_resumes_and_ends_as_an_uninterrupted_one(small, tmp_path):
-    plan = small_plan(small, "turnover_annualized=0.45", "morale_mean=0.45")
+    plan = small_plan(small, "turnover_annualized=0.45", "morale_mean=0.55")
     whole = run_scenario_fit(plan, trials=12, storage=f"sqlite:///{tmp_path / 'whole.db'}")
 
     def stop_after_five(done: int, _best: float) -> None:
@@ -429,7 +429,7 @@ def test_ctrl_c_keeps_the_study_and_a_rerun_finishes_it_as_one_run_would(small, 
     and the written scenario equals that of an uninterrupted run."""
     cmd = [
         sys.executable, "-m", "sim.cli.main", "calibrate", str(small),
-        "--target", "turnover_annualized=0.4", "--target", "morale_mean=0.45",
+        "--target", "turnover_annualized=0.4", "--target", "morale_mean=0.55",
         "--trials", "10", "--reps", "2", "--window", WINDOW, "-j", "1",
     ]  # fmt: skip
     whole = tmp_path / "whole.toml"

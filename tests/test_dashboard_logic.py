@@ -218,8 +218,10 @@ def test_week_0_is_warm_and_shows_real_values():
     s = DashboardSession()
     assert not cold_start(s.model)
     df = measured(s.model.kpis(), cold=False)
-    for kpi in ("revenue", "profit", "internal_on_time", "morale_mean", "customers_active"):
+    for kpi in ("revenue", "cost", "internal_on_time", "morale_mean", "customers_active"):
         assert df[kpi].iloc[0] > 0  # the warm-up's last week: a steady organization at work
+    # A real week's profit (a week with several hires' replacement costs can be a loss).
+    assert df["profit"].iloc[0] == df["revenue"].iloc[0] - df["cost"].iloc[0] != 0
     assert s.snapshot().runs[0].flows.level_volume.sum() > 0
 
 
@@ -306,6 +308,10 @@ def test_charts_use_human_labels_and_mark_events():
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     assert "<b>Morale</b>" in texts and not any("morale_mean" in t for t in texts)
     assert "Hiring freeze" in texts and "Demand +35%" in texts  # fired and scheduled
+    # The summer peak is seasonal: one shaded band per summer on the run's horizon.
+    bands = [sh for sh in fig["layout"]["shapes"] if sh["type"] == "rect"]
+    summers = [b for b in bands if b["x0"] in {21.5 + 52 * k for k in range(10)}]
+    assert len(summers) == len(range(22, view.horizon + 1, 52)) >= 2
     for i in range(1, len(KPI_NAMES)):
         lo, hi = fig["layout"]["yaxis" + ("" if i == 1 else str(i))]["domain"]
         assert 0.0 <= lo < hi <= 1.0

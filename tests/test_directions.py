@@ -98,7 +98,9 @@ def test_lower_morale_raises_quits():
     model = ServiceCultureModel("pyramid", seed=0)
     morale = np.linspace(0.0, 1.0, 11)
     hazard = quit_hazard(morale, np.zeros_like(morale), model.params)
-    assert np.all(np.diff(hazard) < 0)
+    # Falls with morale; capped at 1 (certain to quit) at the very lowest morale.
+    assert np.all(np.diff(hazard) <= 0) and np.all(np.diff(hazard)[hazard[1:] < 1.0] < 0)
+    assert hazard[-1] < 0.01 < hazard[5]
     # And in the model: a demoralized organization loses more people in its first 8 weeks.
     quits = {}
     for label, morale0 in (("low", 0.3), ("high", 0.8)):

@@ -223,6 +223,33 @@ def test_demand_surge_raises_workload_and_backlog_while_it_lasts():
     assert hot[0].iloc[:20].equals(calm[0].iloc[:20])
 
 
+def test_a_seasonal_surge_comes_back_every_period_and_was_always_there():
+    from sim.params import DemandSurge
+    from sim.phases.conditions import set_conditions
+
+    summer = DemandSurge(week=22, weeks=12, size=0.35, every=52)
+    on = [w for w in range(-60, 140) if summer.active(w)]
+    assert on == [*range(-30, -18), *range(22, 34), *range(74, 86), *range(126, 138)]
+    assert summer.spans(140) == [(22, 33), (74, 85), (126, 137)]
+    # A season that began before week 1 is still on there.
+    assert DemandSurge(week=50, weeks=12, every=52).spans(60) == [(1, 9), (50, 61)]
+    once = DemandSurge(week=22, weeks=12)
+    assert [w for w in range(-60, 140) if once.active(w)] == list(range(22, 34))
+
+    model = ServiceCultureModel(
+        "pyramid", overrides={"events": [summer.model_dump()], "warmup_weeks": 0}, seed=0
+    )
+    state, org, params, rng = model.state, model.org, model.params, model.rng
+    # The warm-up has the season (and only the season), the run has it every year.
+    assert set_conditions(state, org, params, -30, rng).demand_multiplier == pytest.approx(1.35)
+    assert set_conditions(state, org, params, -31, rng).demand_multiplier == 1.0
+    assert set_conditions(state, org, params, 74, rng).demand_multiplier == pytest.approx(1.35)
+    one_off = ServiceCultureModel(
+        "pyramid", overrides={"events": [once.model_dump()], "warmup_weeks": 0}, seed=0
+    )
+    assert set_conditions(state, org, one_off.params, -30, rng).demand_multiplier == 1.0
+
+
 def test_hiring_freeze_stops_hiring():
     freeze = {"events": [{"type": "hiring_freeze", "week": 5, "weeks": 10}]}
     df = ServiceCultureModel("pyramid", overrides=freeze, seed=0).run(20)

@@ -92,6 +92,11 @@ def test_event_after_horizon_rejected():
         build_params({"weeks": 52, "events": [{"type": "hiring_freeze", "week": 60}]})
 
 
+def test_a_seasonal_surge_must_be_shorter_than_its_period():
+    with pytest.raises(ParameterError, match="'every' \\(8\\) must be longer than 'weeks'"):
+        build_params({"events": [{"type": "demand_surge", "week": 3, "weeks": 8, "every": 8}]})
+
+
 def test_unknown_event_type_lists_types():
     with pytest.raises(ParameterError, match="unknown event type 'strike'.*demand_surge"):
         build_params({"events": [{"type": "strike", "week": 3}]})

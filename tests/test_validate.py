@@ -57,9 +57,9 @@ def test_reduced_suite_reports_every_pattern(reduced):
 
 def test_reduced_suite_robust_patterns_pass(reduced):
     by_key = {p.key: p for p in reduced.patterns}
-    # With 4 replications these are already clear; the CI-separation patterns need 20 (slow test).
+    # With 4 replications these are already clear; the CI-separation patterns need 20, and the
+    # chain links 40 organizations, whose local price levels differ (slow test).
     for key in (
-        "chain_links",
         "service_worker_loss",
         "contrast_revenue",
         "contrast_satisfaction",
@@ -126,6 +126,48 @@ def test_the_correction_recovers_a_correlation_hidden_by_a_noisy_outcome():
     assert r == pytest.approx(pooled_correlation(true)[0], abs=0.05)
 
 
+def _lever_runs(gain_of_dose, noise: float, seeds: int = 8) -> pd.DataFrame:
+    """Synthetic lever runs: a base profit per seed and one lever's profit at the five doses."""
+    rng = np.random.default_rng(0)
+    base = 1000.0 + rng.normal(0, 50, seeds)
+    rows = [{"lever": "", "dose": 0.0, "seed": s, "profit": base[s]} for s in range(seeds)]
+    for dose in (0.5, 1.0, 2.0, 4.0, 8.0):
+        for s in range(seeds):
+            profit = base[s] + gain_of_dose(dose) + rng.normal(0, noise)
+            rows.append({"lever": "x", "dose": dose, "seed": s, "profit": profit})
+    return pd.DataFrame(rows)
+
+
+def test_returns_bend_tells_diminishing_from_rising_returns():
+    from sim.studies.credibility import lever_pattern, returns_bend
+
+    saturating = _lever_runs(lambda d: 400 * (1 - np.exp(-d)) - 30 * d, noise=20)
+    bend, _lo, hi = returns_bend(saturating, "x")
+    assert bend < 0 and hi < 0
+    assert lever_pattern(saturating, culture_gain=1e6).passed
+    rising = _lever_runs(lambda d: 10 * d**2, noise=20)
+    assert returns_bend(rising, "x")[1] > 0
+    verdict = lever_pattern(rising, culture_gain=1e6)
+    assert not verdict.passed and "1 significantly higher" in verdict.measured
+    # A lever whose effect is lost in its linear cost: a bend within the noise, not a failure.
+    flat = _lever_runs(lambda d: -100 * d, noise=300)
+    _bend, lo, hi = returns_bend(flat, "x")
+    assert lo < 0 < hi
+    # It is worth most at its lowest dose, so the best dose is interior: the pattern holds.
+    assert lever_pattern(flat, culture_gain=1e6).passed
+
+
+def test_stationarity_covers_every_preset_left_alone():
+    from sim.scenario import preset_names
+    from sim.studies.credibility import stationary_presets
+
+    checked = stationary_presets()
+    # The presets with seasonal events are checked as shipped; the one that switches levers on
+    # is an intervention, which builds up by design.
+    assert {"airline", "insurance_claims", "pyramid", "two_way"} <= set(checked)
+    assert set(preset_names()) - set(checked) == {"two_way_program"}
+
+
 def test_reps_below_two_is_rejected():
     with pytest.raises(ValueError, match="at least 2"):
         run_validation(reps=1)
@@ -136,7 +178,7 @@ def test_reps_below_two_is_rejected():
 # turnover is 9.5% lower than the pyramid's (band 10-60% lower), and the unit morale-profit
 # correlation is too strong (+0.38 against at most +0.35).
 # A gap that closes fails this test too, so that the list stays true.
-KNOWN_GAPS = {"contrast_turnover", "morale_profit"}
+KNOWN_GAPS = {"stationary"}
 
 
 @pytest.mark.slow

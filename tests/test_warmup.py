@@ -70,4 +70,5 @@ def test_after_the_warm_up_the_tenure_mix_holds_its_level():
     warm = np.mean([_yearly_tenure(156, seed) for seed in (1, 2, 3)], axis=0)
     cold = np.mean([_yearly_tenure(0, seed) for seed in (1, 2, 3)], axis=0)
     assert np.all(np.abs(warm / warm[0] - 1.0) < 0.1)
-    assert cold[-1] / cold[0] - 1.0 < -0.12
+    # The cold build starts far above where the workforce settles and is still falling.
+    assert cold[0] > 1.25 * warm[-1] and cold[-1] / cold[0] - 1.0 < -0.08

@@ -85,16 +85,21 @@ def event_label(event: Any) -> str:
     return kind.replace("_", " ").capitalize()
 
 
-def event_markers(events: list[Any], y_top: float = 1.0) -> tuple[list[dict], list[dict]]:
+def event_markers(
+    events: list[Any], y_top: float = 1.0, horizon: int | None = None
+) -> tuple[list[dict], list[dict]]:
     """Shapes and annotations that mark timeline events on a figure whose x axis is weeks.
 
-    An event with a duration (``weeks``) is a shaded band over the weeks it is active; an
-    instant one is a dashed line. Every marker spans the figure's whole height (``yref`` paper),
-    so one marker serves every panel of a small-multiples figure.
+    An event with a duration (``weeks``) is a shaded band over the weeks it is active (every
+    season of a seasonal surge up to ``horizon``); an instant one is a dashed line. Every marker
+    spans the figure's whole height (``yref`` paper), so one marker serves every panel of a
+    small-multiples figure.
 
     Args:
         events: The model's ``params.events`` (pydantic event objects).
         y_top: Paper height of the labels' top edge.
+        horizon: Last week on the axis (seasons beyond it are not drawn); None = the event's
+            first season only.
 
     Returns:
         ``(shapes, annotations)`` for the figure's layout.
@@ -107,17 +112,22 @@ def event_markers(events: list[Any], y_top: float = 1.0) -> tuple[list[dict], li
         duration = getattr(ev, "weeks", None)
         base = {"xref": "x", "yref": "paper", "y0": 0, "y1": 1, "layer": "below"}
         if duration:
-            shapes.append(
-                {
-                    **base,
-                    "type": "rect",
-                    "x0": start - 0.5,
-                    "x1": start + int(duration) - 0.5,
-                    "fillcolor": colour,
-                    "opacity": 0.12,
-                    "line": {"width": 0},
-                }
-            )
+            if getattr(ev, "every", 0) and horizon is not None:
+                spans = [(first, min(last, horizon)) for first, last in ev.spans(horizon)]
+            else:
+                spans = [(start, start + int(duration) - 1)]
+            for first, last in spans:
+                shapes.append(
+                    {
+                        **base,
+                        "type": "rect",
+                        "x0": first - 0.5,
+                        "x1": last + 0.5,
+                        "fillcolor": colour,
+                        "opacity": 0.12,
+                        "line": {"width": 0},
+                    }
+                )
         shapes.append(
             {
                 **base,

@@ -171,7 +171,7 @@ def diff_figure(
                 "hovertemplate": f"%{{y:{axis_format(kpi)}}}<extra></extra>",
             }
         )
-    shapes, notes = event_markers(list(events))
+    shapes, notes = event_markers(list(events), horizon=max(horizon or 0, last))
     return {
         "data": traces,
         "layout": {

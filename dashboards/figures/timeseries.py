@@ -169,7 +169,7 @@ def kpi_figure(
                 }
             )
     layout[f"xaxis{'' if n == 1 else n}"]["title"] = {"text": "week", "standoff": 4}
-    shapes, event_notes = event_markers(list(events))
+    shapes, event_notes = event_markers(list(events), horizon=x_max)
     layout["shapes"] = shapes
     layout["annotations"] = notes + event_notes
     return {"data": traces, "layout": layout}

@@ -238,7 +238,11 @@ def run_calibrate(
         result = run_scenario_fit(
             plan, trials, n, url, on_check=checking.advance, on_reach=reached, on_trial=advance
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as exc:
+        # Ctrl-C inside compiled code (numba loading a cached kernel) arrives as a SystemError
+        # caused by the KeyboardInterrupt: the same interruption.
+        if not _caused_by_interrupt(exc):
+            raise
         close_bar(KeyboardInterrupt)
         err_console.print(
             f"interrupted after {done} of {budget} trials; the study is kept in {study}: run the "
@@ -271,6 +275,17 @@ def run_calibrate(
         )
         return 1
     return 0
+
+
+def _caused_by_interrupt(exc: BaseException | None) -> bool:
+    """True when ``exc`` is a KeyboardInterrupt or was raised because of one."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 __all__ = ["canonical_command", "default_storage", "prepare", "run_calibrate"]

@@ -7,8 +7,9 @@ a competitor, a hiring freeze, a budget cut). Neither touches an outcome directl
 runs through the phases that follow.
 
 Weeks up to 0 are the warm-up (see ``ServiceCultureModel``): no lever and no event acts in them,
-so a run starts from its organization's own steady state and the scenario's levers and events
-act from week 1. The first two thirds of the warm-up fast-forward the slow adaptive processes
+except seasonal demand (a surge with ``every`` > 0, part of the organization's normal year), so a
+run starts from its organization's own steady state and the scenario's levers and events act
+from week 1. The first two thirds of the warm-up fast-forward the slow adaptive processes
 (expectations, quality standards, mindset, customer churn and acquisition run at three times
 their rates); the equilibria these settle to do not depend on their rates, so the last third, at
 the normal pace, starts close to the steady state and settles it. Turnover's slow process, the mix
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.events import apply_events
+from sim.events import apply_events, seasonal_demand
 from sim.interventions import LeverEffects, lever_effects
 from sim.org import Organization
 from sim.params import Params
@@ -84,7 +85,10 @@ def set_conditions(
     """The conditions phase: levers of ``week`` (1-based; <= 0 is the warm-up) and events."""
     if week <= 0:
         return Conditions(
-            levers=LeverEffects(), warmup=True, pace=warmup_pace(week, params.warmup_weeks)
+            levers=LeverEffects(),
+            demand_multiplier=seasonal_demand(params, week),
+            warmup=True,
+            pace=warmup_pace(week, params.warmup_weeks),
         )
     levers = lever_effects(params.interventions, week)
     shock = apply_events(state, org, params, week, rng)

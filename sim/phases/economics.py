@@ -2,7 +2,10 @@
 
 Rules (Heskett et al. 1994, the service-profit chain's economics):
 - Revenue = encounters served x ``revenue_per_occasion`` (the gross margin of a purchase or
-  service occasion); customers who got no service pay nothing.
+  service occasion) x the serving unit's local price factor (mean 1, log-sd
+  ``local_price_sd``: prices, product mix and rents differ by location, which is much of why
+  unit profit varies for reasons morale does not explain; Harter et al. 2002); customers who got
+  no service pay nothing.
 - Cost = salaries of filled seats + replacement cost of this week's hires + the running cost of
   the levers in force per filled seat (which scales with each lever's dose).
 """
@@ -57,7 +60,8 @@ def keep_books(
     """The economics phase: this week's revenue and costs."""
     headcount = int(state.filled.sum())
     return Ledger(
-        revenue=encounters.count * params.economics.revenue_per_occasion,
+        revenue=float(encounters.served @ state.local_price)
+        * params.economics.revenue_per_occasion,
         salaries=float(org.salary_week[state.filled].sum()),
         hire_cost=workforce.hire_cost,
         lever_cost=conditions.levers.cost_per_employee_week * headcount,

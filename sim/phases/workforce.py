@@ -5,12 +5,16 @@ attract and keep good people"; Schneider et al. 2003, 2005: financial performanc
 employees):
 - Quit hazard per week = ``quit_base_weekly`` x exp(``quit_morale_sensitivity`` x
   (``morale_reference`` - morale) + ``quit_pressure_sensitivity`` x pressure +
-  ``quit_insecurity_sensitivity`` x job insecurity + the person's propensity), capped at 1: low
+  ``quit_insecurity_sensitivity`` x job insecurity + the person's propensity + the unit's
+  labour market), capped at 1: low
   morale and overload drive voluntary turnover (Harter et al. 2002: engagement and turnover
   correlate at about -0.36), and people leave an employer whose revenue is falling.
 - People differ in readiness to leave: a personal lognormal factor (mean 1, log-sd
-  ``quit_propensity_sd``) multiplies each person's hazard; this is what keeps unit-level morale
-  and turnover correlated at about -0.36 rather than -1 (Harter et al. 2002).
+  ``quit_propensity_sd``) multiplies each person's hazard, and so does their business unit's
+  local labour market (a unit factor of mean 1, log-sd ``local_labour_market_sd``: outside
+  offers and commutes differ by location; Trevor 2001, local unemployment moderates quitting);
+  these are what keep unit-level morale and turnover correlated at about -0.36 rather than -1
+  (Harter et al. 2002).
 - The budget: the payroll it allows is every seat's salary less the revenue shortfall beyond
   ``freeze_shortfall`` (see the budget phase). While revenue is short of plan by that much,
   vacancies off the frontline are filled only as far as the payroll fits the budget (attrition
@@ -114,7 +118,9 @@ def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
     # convex), while the differences between teams last.
     morale = org.team_mean(state.morale, state.filled)[seats]
     pressure = org.team_mean(state.pressure, state.filled)[seats]
-    hazard = quit_hazard(morale, pressure, params, 0.0, state.insecurity)
+    # The unit's labour market is one of its lasting conditions; the personal factor is drawn
+    # from its stationary mix below.
+    hazard = quit_hazard(morale, pressure, params, state.local_quit[seats], state.insecurity)
     propensity, tenure = stationary_tenure(hazard, params, rng)
     state.quit_propensity[seats] = propensity
     state.tenure[seats] = tenure
@@ -222,7 +228,11 @@ def turn_over(
     laid_off = budget_layoffs(state, org, params, rng)
     vacate(state, laid_off, mean_time_to_fill(state, params), rng)
     hazard = quit_hazard(
-        state.morale, state.pressure, params, state.quit_propensity, state.insecurity
+        state.morale,
+        state.pressure,
+        params,
+        state.quit_propensity + state.local_quit,
+        state.insecurity,
     )
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
     vacate(state, quits, mean_time_to_fill(state, params), rng)

@@ -56,11 +56,15 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("behaviour.pressure_weight", 0.05, 0.8, 0.2444),
     FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.06214),
     FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.4575),
-    FreeParameter("workforce.quit_base_weekly", 0.003, 0.06, 0.02685, log=True),
+    FreeParameter("workforce.quit_base_weekly", 0.003, 0.08, 0.042, log=True),
     # Harter et al.'s unit correlation of engagement with turnover (-0.36) needs morale to
     # matter for quitting; below about 3.5 a team's morale hardly moves its quits.
-    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 10.0, 4.969),
+    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 15.0, 7.5),
     FreeParameter("workforce.quit_propensity_sd", 0.3, 2.0, 0.6864),
+    # Units' lasting differences that morale does not explain: their labour market (quits) and
+    # their margin per occasion (profit); the unit correlations pin them down.
+    FreeParameter("workforce.local_labour_market_sd", 0.05, 0.8, 0.25),
+    FreeParameter("economics.local_price_sd", 0.05, 0.6, 0.3),
     FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 8.794),
     FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.1399, log=True),
     FreeParameter("customers.local_conditions_sd", 0.01, 0.2, 0.1208),
@@ -178,6 +182,10 @@ def measure(
     def mean(rows: list[dict], key: str) -> float:
         return float(np.mean([r[key] for r in rows]))
 
+    def ratio(a: float, b: float) -> float:
+        # A candidate with no quits or no profit has no ratio: NaN, which the loss penalizes.
+        return a / b if b > 0 else math.nan
+
     # Rescale revenue (and so profit) to the revenue per occasion that gives the pyramid its
     # margin: revenue scales linearly with it, costs not at all.
     p_rev, p_cost = mean(pyr, "revenue"), mean(pyr, "cost")
@@ -192,10 +200,10 @@ def measure(
     base_profit = profit(base)
     return {
         REVENUE_SCALE: scale * _value(over, REVENUE_SCALE),
-        "revenue_gain": mean(two, "revenue") / p_rev - 1.0,
-        "profit_ratio": t_prof / p_prof if p_prof > 0 else math.nan,
-        "margin_two_way": t_prof / t_rev,
-        "turnover_cut": 1.0 - mean(two, "turnover") / mean(pyr, "turnover"),
+        "revenue_gain": ratio(mean(two, "revenue"), p_rev) - 1.0,
+        "profit_ratio": ratio(t_prof, p_prof),
+        "margin_two_way": t_prof / t_rev if t_rev > 0 else math.nan,
+        "turnover_cut": 1.0 - ratio(mean(two, "turnover"), mean(pyr, "turnover")),
         "satisfaction_gain": mean(two, "customer_satisfaction")
         - mean(pyr, "customer_satisfaction"),
         "pyramid_turnover": mean(pyr, "turnover"),

@@ -138,7 +138,8 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
         prod_sum += np.bincount(team[members], weights=prod[members], minlength=n) / np.maximum(
             np.bincount(team[members], minlength=n), 1
         )
-        earned = wk.encounters.served * margin_per - np.where(s.filled, o.salary_week, 0.0)
+        revenue = wk.encounters.served * s.local_price * margin_per
+        earned = revenue - np.where(s.filled, o.salary_week, 0.0)
         margin += np.bincount(team[has], weights=earned[has], minlength=n)
     quits = np.bincount(team[has], weights=(s.seat_quits - quits0)[has], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
