@@ -74,10 +74,9 @@ def apply_events(
             if ev.active(week):
                 multiplier *= 1.0 + ev.size
         elif isinstance(ev, HiringFreeze):
-            if ev.week <= week < ev.week + ev.weeks:
-                frozen = True
+            frozen = frozen or ev.active(week)
         elif isinstance(ev, BudgetCut):
-            if ev.week <= week < ev.week + ev.weeks:
+            if ev.active(week):
                 cut += ev.share
         elif week != ev.week:
             continue

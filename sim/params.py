@@ -863,7 +863,20 @@ class _Event(_Section):
     week: int = _f(1, 1, 10_000, "week", "Week the event starts.")
 
 
-class DemandSurge(_Event):
+class _LastingEvent(_Event):
+    """An event that lasts ``weeks`` weeks from ``week`` (each subclass declares ``weeks`` with
+    its own default and help text, which is why the base declares no field)."""
+
+    def active(self, week: int) -> bool:
+        """True in the weeks the event is on (``week`` 1-based; <= 0 is the warm-up)."""
+        return self.week <= week < self.week + self.weeks
+
+    def spans(self, horizon: int) -> list[tuple[int, int]]:
+        """The (first, last) weeks the event is on within weeks 1-``horizon``."""
+        return [(self.week, self.week + self.weeks - 1)]
+
+
+class DemandSurge(_LastingEvent):
     """Customer occasions change by ``size`` (fraction) for ``weeks`` weeks; a negative size is a
     competitor taking demand. With ``every`` > 0 the surge is seasonal: it comes back every
     ``every`` weeks, before ``week`` too (the season was always there, so the warm-up has it and
@@ -893,12 +906,12 @@ class DemandSurge(_Event):
         """True in the weeks the surge is on (``week`` 1-based; <= 0 is the warm-up)."""
         if self.every:
             return (week - self.week) % self.every < self.weeks
-        return self.week <= week < self.week + self.weeks
+        return super().active(week)
 
     def spans(self, horizon: int) -> list[tuple[int, int]]:
         """The (first, last) weeks the surge is on within weeks 1-``horizon``."""
         if not self.every:
-            return [(self.week, self.week + self.weeks - 1)]
+            return super().spans(horizon)
         # The earliest season still on in week 1 starts at or after week 2 - weeks.
         first = self.week - ((self.week - (2 - self.weeks)) // self.every) * self.every
         return [
@@ -907,14 +920,14 @@ class DemandSurge(_Event):
         ]
 
 
-class HiringFreeze(_Event):
+class HiringFreeze(_LastingEvent):
     """No vacancy is filled for ``weeks`` weeks."""
 
     type: Literal["hiring_freeze"] = "hiring_freeze"
     weeks: int = _f(12, 1, 520, "weeks", "Duration.")
 
 
-class BudgetCut(_Event):
+class BudgetCut(_LastingEvent):
     """Management cuts the budget by ``share`` for ``weeks`` weeks: read as a revenue shortfall
     against plan (insecurity, slower hiring, layoffs past the threshold)."""
 

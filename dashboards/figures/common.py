@@ -114,8 +114,8 @@ def event_markers(
         if duration:
             if getattr(ev, "every", 0) and horizon is not None:
                 spans = [(first, min(last, horizon)) for first, last in ev.spans(horizon)]
-            else:
-                spans = [(start, start + int(duration) - 1)]
+            else:  # the only span, or the season that starts in ``week``
+                spans = ev.spans(start)[-1:]
             for first, last in spans:
                 shapes.append(
                     {

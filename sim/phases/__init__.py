@@ -148,7 +148,7 @@ PHASES: tuple[Phase, ...] = (
         "budget",
         "Budget",
         review_budget,
-        ("state", "params", "conditions", "ledger"),
+        ("state", "params", "conditions", "ledger", "week"),
         "Revenue against plan: a shortfall brings job insecurity, hiring stops and layoffs.",
     ),
     Phase(

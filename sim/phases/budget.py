@@ -12,7 +12,11 @@ attitudes; revenue feeds the budget that pays for people):
   min(1, (shortfall - ``freeze_shortfall``) / ``shortfall_scale``); it lowers everyone's morale
   and raises quits (phases 5 and 6). Ordinary ups and downs of revenue so leave people calm,
   and only a real loss reaches them.
-- In the warm-up the plan is the trend: the organization starts with no shortfall.
+- In the warm-up no shortfall is felt, and the plan is the trend until the warm-up's last year
+  (``PLAN_YEAR_WEEKS``), over which it is the mean of the trend so far: management plans for a
+  year, seasons included, so week 1 starts on the plan a steady year would have, wherever in
+  the season the warm-up ends. (Planned on the trend of week 0 alone, a warm-up that ended just
+  after a seasonal peak would make every ordinary week of year 1 a shortfall.)
 """
 
 from __future__ import annotations
@@ -22,15 +26,30 @@ from sim.phases.conditions import Conditions
 from sim.phases.economics import Ledger
 from sim.state import State
 
+# A budget year, in weeks: the warm-up's last year sets the plan week 1 starts on.
+PLAN_YEAR_WEEKS = 52
 
-def review_budget(state: State, params: Params, conditions: Conditions, ledger: Ledger) -> None:
+
+def review_budget(
+    state: State, params: Params, conditions: Conditions, ledger: Ledger, week: int
+) -> None:
     """The budget phase: update the revenue trend, the plan, the shortfall and insecurity."""
     e = params.economics
     if state.revenue_trend <= 0.0:
         state.revenue_trend = ledger.revenue  # the first week read
     else:
         state.revenue_trend += (ledger.revenue - state.revenue_trend) / e.revenue_smoothing_weeks
-    if conditions.warmup or state.revenue_plan <= 0.0:
+    if conditions.warmup:
+        # Weeks into the warm-up's last year (1 = its first); the plan averages the trend there.
+        into_plan_year = week + PLAN_YEAR_WEEKS
+        if into_plan_year <= 1 or state.revenue_plan <= 0.0:
+            state.revenue_plan = state.revenue_trend
+        else:
+            state.revenue_plan += (state.revenue_trend - state.revenue_plan) / into_plan_year
+        state.shortfall = 0.0
+        state.insecurity = 0.0
+        return
+    if state.revenue_plan <= 0.0:
         state.revenue_plan = state.revenue_trend
     else:
         state.revenue_plan += (state.revenue_trend - state.revenue_plan) / e.plan_adaptation_weeks

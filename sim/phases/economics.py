@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -49,6 +51,12 @@ class Ledger:
         return self.revenue - self.cost
 
 
+def seat_revenue(state: State, params: Params, served: np.ndarray) -> np.ndarray:
+    """Each seat's revenue this week (currency): encounters served x its unit's price level x
+    ``revenue_per_occasion``."""
+    return served * state.local_price * params.economics.revenue_per_occasion
+
+
 def keep_books(
     state: State,
     org: Organization,
@@ -60,8 +68,7 @@ def keep_books(
     """The economics phase: this week's revenue and costs."""
     headcount = int(state.filled.sum())
     return Ledger(
-        revenue=float(encounters.served @ state.local_price)
-        * params.economics.revenue_per_occasion,
+        revenue=float(seat_revenue(state, params, encounters.served).sum()),
         salaries=float(org.salary_week[state.filled].sum()),
         hire_cost=workforce.hire_cost,
         lever_cost=conditions.levers.cost_per_employee_week * headcount,

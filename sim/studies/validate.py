@@ -116,6 +116,7 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
     (mean effective output) and profit (margin of the encounters the unit served less its
     salaries, per seat); indexed by the manager's seat.
     """
+    from sim.phases.economics import seat_revenue
     from sim.phases.kpis import seat_productivity
 
     s, o = model.state, model.org
@@ -127,7 +128,6 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
     sat_cnt = np.zeros(n)
     prod_sum = np.zeros(n)
     margin = np.zeros(n)
-    margin_per = model.params.economics.revenue_per_occasion
     for _ in range(UNIT_WINDOW):
         model.step()
         wk = model.last_week
@@ -138,7 +138,7 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
         prod_sum += np.bincount(team[members], weights=prod[members], minlength=n) / np.maximum(
             np.bincount(team[members], minlength=n), 1
         )
-        revenue = wk.encounters.served * s.local_price * margin_per
+        revenue = seat_revenue(s, model.params, wk.encounters.served)
         earned = revenue - np.where(s.filled, o.salary_week, 0.0)
         margin += np.bincount(team[has], weights=earned[has], minlength=n)
     quits = np.bincount(team[has], weights=(s.seat_quits - quits0)[has], minlength=n)
