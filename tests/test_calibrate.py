@@ -413,6 +413,10 @@ def test_issue_15_acceptance_pyramid_turnover_45_on_fresh_seeds(tmp_path, capsys
     assert abs(np.mean(turnover) - 0.45) <= 0.06
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _completed(db: Path) -> int:
     if not db.exists():
         return 0
@@ -439,7 +443,13 @@ def test_ctrl_c_keeps_the_study_and_a_rerun_finishes_it_as_one_run_would(small, 
     cut = tmp_path / "cut.toml"
     db = tmp_path / "cut.study.db"
     proc = subprocess.Popen(
-        [*cmd, "--out", str(cut)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*cmd, "--out", str(cut)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell that starts jobs in the background (nohup, "&") makes them ignore SIGINT, and
+        # Python keeps an ignored SIGINT ignored: give the command the default a terminal gives.
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 300
     while _completed(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
