@@ -507,7 +507,7 @@ class BehaviourParams(_Section):
         0.5, 0.0, 1.0, "fraction", "Share of a request's quality still felt when it is late."
     )
     diligence_weight: float = _f(
-        0.3,
+        fitted("behaviour.diligence_weight"),
         0.0,
         1.0,
         "fraction",
@@ -571,7 +571,11 @@ class CustomerParams(_Section):
     )
     weight_mindset: float = _f(0.25, 0.0, 1.0, "weight", "Weight of mindset in encounter quality.")
     input_weight: float = _f(
-        0.35, 0.0, 1.0, "fraction", "Quality lost when the weakest internal input fails fully."
+        fitted("customers.input_weight"),
+        0.0,
+        1.0,
+        "fraction",
+        "Quality lost when the weakest internal input fails fully.",
     )
     local_conditions_sd: float = _f(
         fitted("customers.local_conditions_sd"),

@@ -100,3 +100,17 @@ def test_a_seasonal_surge_must_be_shorter_than_its_period():
 def test_unknown_event_type_lists_types():
     with pytest.raises(ParameterError, match="unknown event type 'strike'.*demand_surge"):
         build_params({"events": [{"type": "strike", "week": 3}]})
+
+
+def test_every_fitted_parameter_is_the_schema_default():
+    # What the fit searched is what the model ships: each free parameter's default is read from
+    # sim/fitted.toml (a hard-coded default would leave the fit's value unused).
+    from sim.params import FITTED
+    from sim.studies.fit_defaults import FREE, REVENUE_SCALE
+
+    paths = [f.path for f in FREE] + [REVENUE_SCALE]
+    assert sorted(FITTED) == sorted(paths)
+    defaults = Params()
+    for path in paths:
+        section, key = path.split(".")
+        assert getattr(getattr(defaults, section), key) == FITTED[path], path
