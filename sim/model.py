@@ -110,7 +110,8 @@ class ServiceCultureModel(mesa.Model):
         ``every`` > 0, part of the normal year), so week 0 is the organization's own
         steady state: a preset with nothing changed holds its level from there, and levers and
         events act from week 1 on a settled organization. Its first part fast-forwards the slow
-        adaptive processes (:func:`sim.phases.conditions.warmup_pace`); where that ends, the
+        adaptive processes (:func:`sim.phases.conditions.warmup_pace`) together with turnover's
+        renewal of them (:func:`sim.phases.workforce.renew_in_place`); where that ends, the
         workforce takes its stationary tenure mix (:func:`sim.phases.workforce.settle_tenure`).
         Unit-level quit counts (``seat_quits``) start with week 0; the trailing year of quits
         behind annual turnover includes the warm-up.

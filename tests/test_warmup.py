@@ -8,6 +8,7 @@ import pytest
 from sim.model import ServiceCultureModel
 from sim.params import Params
 from sim.phases.conditions import warmup_pace, warmup_settle_week
+from sim.phases.workforce import renew_in_place
 from sim.state import stationary_tenure
 
 
@@ -72,3 +73,42 @@ def test_after_the_warm_up_the_tenure_mix_holds_its_level():
     assert np.all(np.abs(warm / warm[0] - 1.0) < 0.1)
     # The cold build starts far above where the workforce settles and is still falling.
     assert cold[0] > 1.25 * warm[-1] and cold[-1] / cold[0] - 1.0 < -0.08
+
+
+def _renewal_setup(pace: float, hazard: float, seed: int = 11):
+    model = ServiceCultureModel("pyramid", {"org.headcount": 2000, "warmup_weeks": 0}, seed=seed)
+    state, org, params = model.state, model.org, model.params
+    before = {
+        name: getattr(state, name).copy()
+        for name in ("mindset", "standard", "expectation", "tenure", "skill", "morale", "filled")
+    }
+    team_standard = org.team_mean(state.standard, state.filled)
+    chance = np.full(org.n_seats, hazard)
+    renewed = renew_in_place(state, org, params, chance, pace, np.random.default_rng(seed))
+    return state, params, before, team_standard, renewed
+
+
+def test_renewal_in_place_runs_at_the_extra_pace_of_the_quit_hazard():
+    # Pace 3 at a weekly hazard of 0.05: each person is renewed with probability 2 x 0.05.
+    _, _, before, _, renewed = _renewal_setup(pace=3.0, hazard=0.05)
+    people = int(before["filled"].sum())
+    assert renewed == pytest.approx(0.1 * people, abs=4 * np.sqrt(0.09 * people))
+    # At the normal pace nobody is renewed: the rule belongs to the fast-forward alone.
+    _, _, _, _, none = _renewal_setup(pace=1.0, hazard=0.05)
+    assert none == 0
+
+
+def test_renewed_people_take_a_newcomers_attitudes_and_keep_their_seat_tenure_and_skill():
+    state, params, before, team_standard, _ = _renewal_setup(pace=3.0, hazard=0.2)
+    renewed = np.flatnonzero(state.mindset != before["mindset"])
+    assert renewed.size > 100
+    assert np.all(state.filled == before["filled"])  # no vacancy opens
+    for name in ("tenure", "skill", "morale"):
+        assert np.array_equal(getattr(state, name), before[name])
+    assert np.allclose(state.expectation[renewed], params.behaviour.service_expectation)
+    assert np.allclose(state.standard[renewed], team_standard[renewed])
+    # Mindsets come from the hiring pool, not from the people they replace.
+    assert state.mindset[renewed].mean() == pytest.approx(
+        params.workforce.pool_mindset_mean, abs=0.02
+    )
+    assert abs(np.corrcoef(state.mindset[renewed], before["mindset"][renewed])[0, 1]) < 0.15

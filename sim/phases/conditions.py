@@ -11,10 +11,13 @@ except seasonal demand (a surge with ``every`` > 0, part of the organization's n
 run starts from its organization's own steady state and the scenario's levers and events act
 from week 1. The first two thirds of the warm-up fast-forward the slow adaptive processes
 (expectations, quality standards, mindset, customer churn and acquisition run at three times
-their rates); the equilibria these settle to do not depend on their rates, so the last third, at
-the normal pace, starts close to the steady state and settles it. Turnover's slow process, the mix
-of stayers and leavers, cannot be sped up this way: where the fast-forward ends, the model gives
-the workforce its stationary tenure mix instead (``sim.phases.workforce.settle_tenure``).
+their rates), and with them turnover's renewal of those attitudes (people are renewed in place
+at twice their quit hazard on top of the real quits: ``sim.phases.workforce.renew_in_place``).
+An equilibrium does not depend on the rates only when every process that competes for a
+quantity speeds up alike, so the last third, at the normal pace, starts close to the steady
+state and settles it. Turnover's other slow process, the mix of stayers and leavers, cannot be
+sped up this way: where the fast-forward ends, the model gives the workforce its stationary
+tenure mix instead (``sim.phases.workforce.settle_tenure``).
 """
 
 from __future__ import annotations
@@ -57,8 +60,9 @@ class Conditions:
     pace: float = 1.0
 
 
-# The warm-up's first part fast-forwards the slow adaptive processes (each rate times this
-# factor; their equilibria do not depend on the rates), its last part runs at the normal pace.
+# The warm-up's first part fast-forwards the slow adaptive processes and turnover's renewal of
+# them (each rate times this factor, so their equilibria stay where they are at the normal pace),
+# its last part runs at the normal pace.
 WARMUP_PACE = 3.0
 WARMUP_FAST_SHARE = 2.0 / 3.0
 

@@ -31,6 +31,9 @@ employees):
   ``onboarding_hours`` a week of their manager's time.
 - Each hire costs ``replacement_cost_share`` of the seat's annual salary (economics phase).
 No vacancy fills during a hiring freeze.
+- Only in the warm-up's fast-forward: turnover's renewal of the slow attitudes (mindset,
+  standard, expectations) speeds up with the adaptive processes it competes with; people are
+  renewed in place at (pace - 1) x their quit hazard (:func:`renew_in_place`).
 """
 
 from __future__ import annotations
@@ -134,29 +137,67 @@ def mean_time_to_fill(state: State, params: Params) -> float:
     return wf.time_to_fill_weeks * math.exp(wf.reputation_effect * (0.6 - morale))
 
 
+def newcomer_attitudes(
+    state: State, org: Organization, params: Params, seats: np.ndarray, rng
+) -> None:
+    """Give ``seats`` the slow attitudes a newcomer brings: a mindset from the hiring pool
+    (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard their team holds
+    (norms are learned from colleagues; Harrison & Carroll 1991) and expectations at the norm
+    (``service_expectation``)."""
+    wf = params.workforce
+    # The team's standard as it is before anyone in ``seats`` changes (a vacancy is not counted).
+    team_standard = org.team_mean(state.standard, state.filled)[seats]
+    state.mindset[seats] = np.clip(
+        rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, seats.size), 0.0, 1.0
+    )
+    state.standard[seats] = team_standard
+    state.expectation[seats] = params.behaviour.service_expectation
+
+
+def renew_in_place(
+    state: State, org: Organization, params: Params, hazard: np.ndarray, pace: float, rng
+) -> int:
+    """Warm-up fast-forward only: turnover renews the slow attitudes at the fast-forward's pace.
+
+    Rule: the fast-forward runs the slow adaptive processes at ``pace`` times their rates
+    (mindset's reciprocity and example, expectations, standards). Turnover competes with them
+    for the same attitudes: leavers take theirs away and newcomers bring the hiring pool's
+    (:func:`newcomer_attitudes`). An equilibrium between two processes holds at a faster pace
+    only if both speed up, so besides this week's real quits each person still in post is
+    renewed with probability (``pace`` - 1) x their quit hazard: they take a newcomer's
+    attitudes and keep their seat, tenure, skill and morale (no vacancy opens, so workload and
+    onboarding stay at the normal pace's; the tenure mix settles where the fast-forward ends,
+    :func:`settle_tenure`). Without it the fast-forward weighs the reciprocity loop above the
+    renewal by hiring, and every preset starts with a mindset above its steady state, from
+    which its profit then drifts down for years.
+
+    Returns:
+        The number of people renewed this week.
+    """
+    chance = np.minimum((pace - 1.0) * hazard, 1.0)
+    seats = np.flatnonzero(state.filled & (rng.random(org.n_seats) < chance))
+    if seats.size:
+        newcomer_attitudes(state, org, params, seats, rng)
+    return int(seats.size)
+
+
 def hire(state: State, org: Organization, params: Params, seats: np.ndarray, rng) -> float:
     """Fill ``seats`` with new hires; returns their replacement cost (currency)."""
     wf = params.workforce
     expected = params.behaviour.service_expectation
-    # Norms are learned from the team: a newcomer takes on the standard their colleagues hold.
-    team_standard = org.team_mean(state.standard, state.filled)[seats]
+    newcomer_attitudes(state, org, params, seats, rng)
     state.filled[seats] = True
     state.morale[seats] = wf.hire_morale
     state.skill[seats] = wf.hire_skill
-    state.mindset[seats] = np.clip(
-        rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, seats.size), 0.0, 1.0
-    )
     state.tenure[seats] = 0
     state.quit_propensity[seats] = draw_quit_propensity(params, seats.size, rng)
     state.onboarding_left[seats] = wf.onboarding_weeks
-    state.standard[seats] = team_standard
-    state.diligence[seats] = team_standard
+    state.diligence[seats] = state.standard[seats]
     state.felt_reach[seats] = 1.0
     # A newcomer has no experience yet: they remember service "as expected".
     state.received[seats] = expected
     state.given[seats] = expected
     state.task_supply[seats] = expected
-    state.expectation[seats] = expected
     state.feedback[seats] = expected
     state.complaints[seats] = 0.0
     state.input_supply[seats] = 1.0
@@ -236,6 +277,8 @@ def turn_over(
     )
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
     vacate(state, quits, mean_time_to_fill(state, params), rng)
+    if conditions.pace > 1.0:
+        renew_in_place(state, org, params, hazard, conditions.pace, rng)
     state.seat_quits[quits] += 1
     state.quit_history.append(conditions.departures + int(quits.size))
     state.headcount_history.append(int(state.filled.sum()))
