@@ -219,12 +219,12 @@ def test_bad_free_parameters_are_refused_before_simulating(small, fit, words):
 
 
 def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_path):
-    plan = small_plan(small, "turnover_annualized=0.5+-0.04")
+    plan = small_plan(small, "turnover_annualized=0.57+-0.03")
     first = run_scenario_fit(plan, trials=24, storage=f"sqlite:///{tmp_path / 'a.db'}")
     assert first.reached, first.missed
-    assert abs(first.measured["turnover_annualized"] - 0.5) <= 0.04
+    assert abs(first.measured["turnover_annualized"] - 0.57) <= 0.03
     path = "workforce.quit_base_weekly"
-    assert first.values[path] > plan.free[0].start  # more quits than the preset's 30-odd %
+    assert first.values[path] > plan.free[0].start  # more quits than the preset gives (about 50%)
     lo, hi = first.intervals[path]
     assert lo <= first.result.best[path] <= hi
     again = run_scenario_fit(plan, trials=24, storage=None)

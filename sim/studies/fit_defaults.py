@@ -247,8 +247,8 @@ def _value(overrides: dict[str, Any], path: str) -> float:
 
 # ----------------------------------------------------------------------------- the fit
 def fit_defaults(
-    trials: int = 400,
-    reps: int = 4,
+    trials: int = 120,
+    reps: int = 8,
     seed: int = 0,
     workers: int | None = None,
     storage: str | None = None,

@@ -36,6 +36,30 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     return m, m - half, m + half
 
 
+def ratio_ci(numerator, denominator, level: float = 0.95) -> tuple[float, float, float]:
+    """Ratio of two paired samples' means, with its two-sided t interval (linearization).
+
+    The ratio of means, mean(numerator) / mean(denominator), is what a comparison of two groups'
+    totals reports (Harter et al.'s quartile contrasts compare group means); a mean of per-pair
+    ratios is not, and one pair whose denominator is near 0 dominates it. The interval is the
+    standard ratio estimator's (Cochran 1977, 6.4): the standard error of
+    ``numerator - ratio x denominator`` over pairs, divided by mean(denominator). NaN when the
+    denominator's mean is not positive or there are fewer than 2 pairs.
+    """
+    y = np.asarray(numerator, dtype=float)
+    x = np.asarray(denominator, dtype=float)
+    if y.size != x.size:
+        raise ValueError(f"paired samples differ in size: {y.size} and {x.size}")
+    if x.size == 0 or not x.mean() > 0:
+        return math.nan, math.nan, math.nan
+    ratio = float(y.mean() / x.mean())
+    if x.size < 2:
+        return ratio, math.nan, math.nan
+    residual = y - ratio * x
+    half = float(t_half_width(residual.std(ddof=1), x.size, level)) / float(x.mean())
+    return ratio, ratio - half, ratio + half
+
+
 def latin_hypercube(bounds, n: int, seed: int) -> np.ndarray:
     """``n`` Latin hypercube points (``scipy.stats.qmc.LatinHypercube``) scaled to ``bounds``.
 
