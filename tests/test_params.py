@@ -114,3 +114,23 @@ def test_every_fitted_parameter_is_the_schema_default():
     for path in paths:
         section, key = path.split(".")
         assert getattr(getattr(defaults, section), key) == FITTED[path], path
+
+
+def test_the_fit_simulates_at_a_fixed_revenue_per_occasion(monkeypatch):
+    # A rerun of the fit must not depend on the revenue per occasion the last fit wrote.
+    from sim.studies import fit_defaults
+
+    seen: list[dict] = []
+
+    class Stop(Exception):
+        pass
+
+    def record(scenario, seed, overrides):
+        seen.append(overrides)
+        raise Stop
+
+    monkeypatch.setattr(fit_defaults, "_culture", record)
+    with pytest.raises(Stop):
+        fit_defaults.measure({"culture.care_gap": 0.3}, [1], [1])
+    assert seen[0][fit_defaults.REVENUE_SCALE] == fit_defaults.MEASURED_AT
+    assert seen[0]["culture.care_gap"] == 0.3
