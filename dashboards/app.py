@@ -23,7 +23,7 @@ import solara.lab
 
 from dashboards.components.chain import Causes, ChainStrip
 from dashboards.components.charts import KpiCharts
-from dashboards.components.compare import ComparePanel
+from dashboards.components.compare_mode import ComparePanel
 from dashboards.components.context import KEYS, Ui, log
 from dashboards.components.controls import Sidebar
 from dashboards.components.employee import EmployeePanel

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards.figures.chain import causes_in_words, chain_links
-from dashboards.figures.compare import diff_figure, headline
+from dashboards.figures.differences import diff_figure, headline
 from dashboards.figures.flows import dept_flow_figure
 from dashboards.figures.pyramid import pyramid_figure
 from dashboards.figures.report import Placed, Section, compose, kpi_csv, report_html

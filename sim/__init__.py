@@ -17,12 +17,26 @@ The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases`
 core, never the reverse. See docs/ARCHITECTURE.md.
 """
 
-from sim.model import ServiceCultureModel, run
-from sim.params import ParameterError, Params
-from sim.scenario import ScenarioError, load_scenario, preset_names
-from sim.studies.compare import compare
-from sim.studies.sweep import rerun, sweep
+from importlib import import_module
+
 from sim.version import __version__ as __version__
+
+# Public names and the module each lives in. They load on first use (PEP 562), so that importing
+# a core module (``import sim.params``) never loads the tools (``sim.studies``), and the optional
+# EMA Workbench is needed only by ``sim.ema``.
+_LAZY = {
+    "ServiceCultureModel": "sim.model",
+    "run": "sim.model",
+    "ParameterError": "sim.params",
+    "Params": "sim.params",
+    "ScenarioError": "sim.scenario",
+    "load_scenario": "sim.scenario",
+    "preset_names": "sim.scenario",
+    "compare": "sim.studies.compare",
+    "rerun": "sim.studies.sweep",
+    "sweep": "sim.studies.sweep",
+}
+_MODULES = {"ema": "sim.studies.ema"}
 
 __all__ = [
     "ParameterError",
@@ -39,9 +53,14 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # sim.ema is imported on first use: it needs the optional EMA Workbench.
-    if name == "ema":
-        import importlib
-
-        return importlib.import_module("sim.studies.ema")
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    if name in _MODULES:
+        return import_module(_MODULES[name])
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY, *_MODULES])

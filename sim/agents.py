@@ -8,13 +8,24 @@ the next hire, who gets a new ``person_id`` in the same seat.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 import numpy as np
 
-if TYPE_CHECKING:
-    from sim.model import ServiceCultureModel
+from sim.org import Organization
+from sim.state import State
+
+
+class SeatModel(Protocol):
+    """What an :class:`Employee` view reads of its model (``ServiceCultureModel`` has it): the
+    state arrays and the organization. Declared here so that the views need not import the
+    model that creates them."""
+
+    state: State
+    org: Organization
+
+    def employee(self, seat: int) -> Employee: ...
 
 
 def _array_property(name: str, doc: str, cast=float):
@@ -33,13 +44,14 @@ class Employee(mesa.Agent):
     """Employee(model, seat): the person in one seat of the organization.
 
     Args:
-        model: The :class:`~sim.model.ServiceCultureModel`.
+        model: The :class:`~sim.model.ServiceCultureModel` (any Mesa model with ``state`` and
+            ``org``, see :class:`SeatModel`).
         seat: Row index of the seat in the state arrays.
     """
 
-    model: ServiceCultureModel
+    model: SeatModel  # type: ignore[assignment]
 
-    def __init__(self, model: ServiceCultureModel, seat: int) -> None:
+    def __init__(self, model: mesa.Model, seat: int) -> None:
         super().__init__(model)
         self.seat = int(seat)
 

@@ -1,8 +1,8 @@
-"""KPIs: names, units and descriptions (the catalogue); phase 8 computes them.
+"""KPIs: names, units and descriptions (the catalogue); the KPI phase computes them.
 
 The KPI names are an API: the dashboard, ``compare``, sweeps and validation read these columns of
 ``model.kpis()``. Add new KPIs; never rename one. Their values are computed by
-:func:`sim.phases.economics.compute_kpis`, a pure function of the state and the week's products.
+:func:`sim.phases.weekly_kpis.compute_kpis`, a pure function of the state and the week's products.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from sim.panel import EMPLOYEE_COLUMNS, PANELS, TEAM_COLUMNS, employee_columns, 
 from sim.params import ParameterError, Params, is_structural
 from sim.phases import Week, run_week
 from sim.phases.conditions import Conditions, warmup_settle_week
-from sim.phases.kpis import compute_kpis
+from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import settle_tenure
 from sim.scenario import load_scenario
 from sim.state import State, initial_state

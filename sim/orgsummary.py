@@ -75,7 +75,7 @@ def summarize_organization(org: Organization, params: Params) -> OrgSummary:
         "top_level": [int(org.level[s].min()) for s in org.dept_seats],
         "bottom_level": [int(org.level[s].max()) for s in org.dept_seats],
         "requests_sent": dep.sum(axis=1),
-        "requests_received": (people @ dep) / np.maximum(workers, 1),
+        "requests_received": (people[:, None] * dep).sum(axis=0) / np.maximum(workers, 1),
     }
     if org.received_rating is not None:
         expectation = params.behaviour.service_expectation

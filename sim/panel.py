@@ -93,7 +93,7 @@ def team_columns(state: State, org: Organization, quits: np.ndarray) -> dict[str
         }
         books = state.customers.sum(axis=1).astype(float)
         customers = per_team(has, books)
-        satisfaction = per_team(has, state.customers @ BAND_VALUES) / customers
+        satisfaction = per_team(has, (state.customers * BAND_VALUES).sum(axis=1)) / customers
     names = np.asarray(org.dept_names, dtype=object)
     return {
         "team": units,

@@ -225,13 +225,13 @@ class State:
         counts = self.customers if seats is None else self.customers[seats]
         n = counts.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (counts @ BAND_VALUES) / n
+            return (counts * BAND_VALUES).sum(axis=1) / n
 
     @property
     def mean_satisfaction(self) -> float:
         """Mean satisfaction of all active customers (0 when there are none)."""
         n = self.customers.sum()
-        return float((self.customers.sum(axis=0) @ BAND_VALUES) / n) if n else 0.0
+        return float((self.customers.sum(axis=0) * BAND_VALUES).sum() / n) if n else 0.0
 
 
 def draw_quit_propensity(params: Params, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -79,7 +79,7 @@ class SurveyEffect:
 def reference_lateral_rate() -> float:
     """Lateral requests per person and week in the reference organization (built-in matrix)."""
     shares = np.array([d.share for d in DEFAULT_DEPARTMENTS])
-    return float(shares @ np.asarray(DEFAULT_DEPENDENCY).sum(axis=1))
+    return float((shares * np.asarray(DEFAULT_DEPENDENCY).sum(axis=1)).sum())
 
 
 def dependency_by_kind(seat_counts: np.ndarray, customer_facing: np.ndarray) -> np.ndarray:
@@ -119,7 +119,7 @@ def dependency_from_weights(weights: np.ndarray, seat_counts: np.ndarray) -> np.
     (:func:`reference_lateral_rate`); ``requests.lateral_scale`` multiplies it as usual.
     """
     counts = np.asarray(seat_counts, dtype=float)
-    per_person = float(counts @ weights.sum(axis=1)) / float(counts.sum())
+    per_person = float((counts * weights.sum(axis=1)).sum()) / float(counts.sum())
     return weights * (reference_lateral_rate() / per_person)
 
 

@@ -150,7 +150,7 @@ def serve_customers(state, org, params, conditions, capacity, demand, service, r
         served=served_per_seat,
         unserved=unserved_per_seat,
         lost_unserved=int(leaves.sum()),
-        quality_sum=float(served_per_seat @ quality),
+        quality_sum=float((served_per_seat * quality).sum()),
         count=float(served_per_seat.sum()),
     )
 

@@ -434,7 +434,7 @@ def serve_customers(
         served=served_per_seat,
         unserved=unserved_per_seat,
         lost_unserved=int(leaving.sum()),
-        quality_sum=float(served_per_seat @ quality),
+        quality_sum=float((served_per_seat * quality).sum()),
         count=float(served_per_seat.sum()),
     )
 
@@ -457,8 +457,8 @@ def update_customers(
     hazard = np.minimum(churn_hazard(BAND_VALUES, params) * pace, 1.0)
     lost = rng.binomial(counts, hazard[None, :])
     per_band = counts.sum(axis=0)
-    referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
-    warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))
+    referrals = int(rng.poisson(pace * (per_band * referral_intensity(BAND_VALUES, params)).sum()))
+    warnings = int(rng.poisson(pace * (per_band * warning_intensity(BAND_VALUES, params)).sum()))
     counts = counts - lost
 
     prospects = state.market - int(counts.sum())
@@ -477,7 +477,9 @@ def update_customers(
     state.customers[front] = counts
 
     n = counts.sum(axis=1)
-    unhappy = np.where(n > 0, (counts @ unhappiness(BAND_VALUES, params)) / np.maximum(n, 1), 0.0)
+    unhappy = np.where(
+        n > 0, (counts * unhappiness(BAND_VALUES, params)).sum(axis=1) / np.maximum(n, 1), 0.0
+    )
     seats = front[state.filled[front]]
     memory = params.behaviour.received_memory
     state.complaints[seats] += memory * (unhappy[state.filled[front]] - state.complaints[seats])

@@ -22,7 +22,7 @@ import pytest
 from sim.cli import main
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_data
-from sim.studies.calibrate import Target, total_loss, total_losses
+from sim.studies.fit_engine import Target, total_loss, total_losses
 from sim.studies.scenario_fit import (
     UnreachableTarget,
     extends_reference,

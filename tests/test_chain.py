@@ -9,8 +9,8 @@ from sim.model import ServiceCultureModel
 from sim.phases.customers import churn_hazard, referral_intensity
 from sim.phases.encounters import seat_quality
 from sim.phases.people import update_people
-from sim.phases.workforce import vacate
 from sim.state import BAND_VALUES
+from sim.vacancies import vacate
 from tests.quiet import quiet_conditions, quiet_encounters, quiet_service, set_customers
 
 

@@ -33,7 +33,7 @@ def KpiCharts(ui: Ui, views: list[RunView], version: int, height: int = 0) -> No
             frames = {v.label: v.kpis for v in views}
             bands = None
             if any(len(v.reps) > 1 for v in views):
-                from dashboards.figures.compare import rep_band
+                from dashboards.figures.differences import rep_band
 
                 bands = {v.label: rep_band(v.reps) for v in views if len(v.reps) > 1}
                 frames = {v.label: rep_band(v.reps, mean=True) for v in views}

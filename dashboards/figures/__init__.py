@@ -6,7 +6,7 @@
 - :mod:`~dashboards.figures.timeseries`: KPI small multiples with event markers.
 - :mod:`~dashboards.figures.chain`: the service-profit chain strip and its weakest link.
 - :mod:`~dashboards.figures.employee`: one employee's history.
-- :mod:`~dashboards.figures.compare`: differences between compare runs, with CI bands.
+- :mod:`~dashboards.figures.differences`: differences between compare runs, with CI bands.
 - :mod:`~dashboards.figures.report`: CSV, the HTML report and the PNG snapshot of a view.
 
 No Solara here: every figure is a pure function of the model(s), unit-tested without a browser.

@@ -26,10 +26,10 @@ from sim.phases.customers import CustomerOutcome, update_customers
 from sim.phases.demand import Demand, draw_demand
 from sim.phases.economics import Ledger, keep_books
 from sim.phases.encounters import EncounterOutcome, serve_customers
-from sim.phases.kpis import compute_kpis
 from sim.phases.people import update_people
 from sim.phases.requests import generate_requests
 from sim.phases.service import ServiceOutcome, serve_requests
+from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import WorkforceOutcome, turn_over
 from sim.state import Requests
 

@@ -30,8 +30,8 @@ from sim.events import apply_events, seasonal_demand
 from sim.interventions import LeverEffects, lever_effects
 from sim.org import Organization
 from sim.params import Params
-from sim.phases.workforce import vacate
 from sim.state import State
+from sim.vacancies import depart
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ def set_conditions(
     levers = lever_effects(params.interventions, week)
     shock = apply_events(state, org, params, week, rng)
     leaving = np.concatenate([shock.key_people, shock.laid_off])
-    vacate(state, leaving, params.workforce.time_to_fill_weeks, rng)
+    # The usual time-to-fill, as for quits and budget layoffs (sim.vacancies).
+    depart(state, params, leaving, rng)
     return Conditions(
         levers=levers,
         demand_multiplier=shock.demand_multiplier,

@@ -125,8 +125,8 @@ def update_customers(
     # Compiled: lost = rng.binomial(customers, hazard) per cohort, removed in place.
     n_churned, per_band = churn(state.customers, front, hazard, rng)
     n_before = int(per_band.sum()) + encounters.lost_unserved
-    referrals = int(rng.poisson(pace * per_band @ referral_intensity(BAND_VALUES, params)))
-    warnings = int(rng.poisson(pace * per_band @ warning_intensity(BAND_VALUES, params)))
+    referrals = int(rng.poisson(pace * (per_band * referral_intensity(BAND_VALUES, params)).sum()))
+    warnings = int(rng.poisson(pace * (per_band * warning_intensity(BAND_VALUES, params)).sum()))
     counts = state.customers[front]
 
     prospects = state.market - int(counts.sum())
@@ -145,7 +145,9 @@ def update_customers(
         state.customers[front] = counts
 
     n = counts.sum(axis=1)
-    unhappy = np.where(n > 0, (counts @ unhappiness(BAND_VALUES, params)) / np.maximum(n, 1), 0.0)
+    unhappy = np.where(
+        n > 0, (counts * unhappiness(BAND_VALUES, params)).sum(axis=1) / np.maximum(n, 1), 0.0
+    )
     seats = front[state.filled[front]]
     memory = params.behaviour.received_memory
     state.complaints[seats] += memory * (unhappy[state.filled[front]] - state.complaints[seats])

@@ -180,7 +180,7 @@ def move_satisfaction(
         minus down (for tests and diagnostics).
     """
     moved = move_bands(counts, quality, rate, rng)  # compiled: the rule above, cell by cell
-    shift = (moved @ np.arange(N_BANDS)) - (counts @ np.arange(N_BANDS))
+    shift = (moved * np.arange(N_BANDS)).sum(axis=-1) - (counts * np.arange(N_BANDS)).sum(axis=-1)
     return moved, shift
 
 
@@ -243,6 +243,8 @@ def serve_customers(
         served=served_per_seat,
         unserved=unserved_per_seat,
         lost_unserved=int(lost_unserved),
-        quality_sum=float(served_per_seat @ quality),
+        # Elementwise then summed, not a BLAS dot product, whose summation order (and so the
+        # last bits) differs between CPUs: same seed, same numbers on every machine.
+        quality_sum=float((served_per_seat * quality).sum()),
         count=float(served_per_seat.sum()),
     )

@@ -21,9 +21,8 @@ employees):
   does the cutting; frontline seats, which bring the revenue in, are always backfilled); beyond
   ``layoff_shortfall`` staff off the frontline and below the top are laid off, each with
   probability ``layoff_rate`` x the payroll's excess over the budget (overhead is cut first).
-- A quit or layoff leaves a vacancy. Its time-to-fill is exponential with mean
-  ``time_to_fill_weeks`` x exp(``reputation_effect`` x (0.6 - mean morale)): an employer with
-  unhappy staff is slower to hire (outstanding internal service attracts good people).
+- A quit or layoff leaves a vacancy for the usual time-to-fill, longer for an employer with
+  unhappy staff (:mod:`sim.vacancies`, the one home of every departure).
 - A hire starts with ``hire_morale``, ``hire_skill``, a mindset drawn from the hiring pool
   (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard their new team
   holds (norms are learned from colleagues; Harrison & Carroll 1991), expectations at the norm,
@@ -38,18 +37,15 @@ No vacancy fills during a hiring freeze.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
+from sim.phases.conditions import Conditions
 from sim.state import State, draw_quit_propensity, learned_skill, stationary_tenure
-
-if TYPE_CHECKING:  # the conditions phase calls vacate(); only the type is needed here
-    from sim.phases.conditions import Conditions
+from sim.vacancies import depart
 
 
 @dataclass(frozen=True)
@@ -67,15 +63,6 @@ class WorkforceOutcome:
     laid_off: int
     hires: int
     hire_cost: float
-
-
-def vacate(state: State, seats: np.ndarray, mean_wait: float, rng: np.random.Generator) -> None:
-    """Turn filled ``seats`` into vacancies with an exponential time-to-fill of ``mean_wait``."""
-    if seats.size == 0:
-        return
-    state.filled[seats] = False
-    state.vacancy_wait[seats] = rng.exponential(max(mean_wait, 1e-9), seats.size)
-    state.onboarding_left[seats] = 0
 
 
 def quit_hazard(
@@ -128,13 +115,6 @@ def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
     state.quit_propensity[seats] = propensity
     state.tenure[seats] = tenure
     state.skill[seats] = learned_skill(tenure, params, rng)
-
-
-def mean_time_to_fill(state: State, params: Params) -> float:
-    """Mean weeks to fill a vacancy, lengthened by a poor reputation (low mean morale)."""
-    wf = params.workforce
-    morale = float(state.morale[state.filled].mean()) if state.filled.any() else 0.0
-    return wf.time_to_fill_weeks * math.exp(wf.reputation_effect * (0.6 - morale))
 
 
 def newcomer_attitudes(
@@ -267,7 +247,7 @@ def turn_over(
             hire_cost = hire(state, org, params, due, rng)
             hires = int(due.size)
     laid_off = budget_layoffs(state, org, params, rng)
-    vacate(state, laid_off, mean_time_to_fill(state, params), rng)
+    depart(state, params, laid_off, rng)
     hazard = quit_hazard(
         state.morale,
         state.pressure,
@@ -276,7 +256,7 @@ def turn_over(
         state.insecurity,
     )
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
-    vacate(state, quits, mean_time_to_fill(state, params), rng)
+    depart(state, params, quits, rng)
     if conditions.pace > 1.0:
         renew_in_place(state, org, params, hazard, conditions.pace, rng)
     state.seat_quits[quits] += 1

@@ -7,15 +7,24 @@ Used by the offline HTML report (:mod:`sim.studies.report`) and by
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
 from sim.kpis import CHAIN, KPI_BY_NAME, format_kpi
 from sim.studies.stats import t_half_width
 
-if TYPE_CHECKING:
-    from sim.studies.compare import CompareResult
+
+class Comparison(Protocol):
+    """What the figures read of a comparison (:class:`sim.studies.compare.CompareResult` has
+    it); declared here so that the figures need not import the study that draws them."""
+
+    scenarios: list[str]
+    reps: int
+    weeks: int
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+
 
 # The time series shown in the report: the service-profit chain, link by link.
 TIMESERIES_KPIS: tuple[str, ...] = tuple(kpi for _, kpi in CHAIN)
@@ -42,7 +51,7 @@ def _label(kpi: str) -> str:
     return f"{kpi} ({k.unit})" if k else kpi
 
 
-def band_frame(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS) -> pd.DataFrame:
+def band_frame(result: Comparison, kpis: tuple[str, ...] = TIMESERIES_KPIS) -> pd.DataFrame:
     """Per (scenario, step, kpi): the mean over replications and its 95% t-interval."""
     ts = result.timeseries
     g = ts.groupby(["scenario", "step"], observed=True)[list(kpis)]
@@ -63,7 +72,7 @@ def band_frame(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS) -
     return pd.concat(out, ignore_index=True)
 
 
-def timeseries_figure(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_KPIS):
+def timeseries_figure(result: Comparison, kpis: tuple[str, ...] = TIMESERIES_KPIS):
     """Weekly KPI means per scenario with shaded 95% confidence bands, one panel per KPI."""
     from plotly.subplots import make_subplots
 
@@ -120,7 +129,7 @@ def timeseries_figure(result: CompareResult, kpis: tuple[str, ...] = TIMESERIES_
     return fig
 
 
-def chain_figure(result: CompareResult, stat: str = "mean"):
+def chain_figure(result: Comparison, stat: str = "mean"):
     """The service-profit chain side by side: one panel (bar group) per link, a bar per scenario.
 
     Bars are the whole-run means (``stat="mean"``) or final-week values, with 95% CI error bars.

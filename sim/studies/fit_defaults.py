@@ -6,7 +6,7 @@ correlations near Harter, Schmidt & Hayes (2002), the inverted pyramid also beat
 pyramid, customers who reach back to employees, and a plausible sensitivity to internal hours.
 This module declares the free parameters (:data:`FREE`) and the targets (:data:`TARGETS`, each
 with its source), measures a candidate by simulation with replications, and runs the
-calibration engine (:mod:`sim.studies.calibrate`). The result is written to
+calibration engine (:mod:`sim.studies.fit_engine`). The result is written to
 ``sim/fitted.toml``, which the schema reads its fitted defaults from: rerunning the fit with the
 same seed and number of trials reproduces the shipped defaults.
 
@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.studies.calibrate import FitResult, FreeParameter, Target, run_fit, total_loss
+from sim.studies.fit_engine import FitResult, FreeParameter, Target, run_fit, total_loss
 from sim.studies.stats import corrected_correlation
 
 FITTED_FILE = Path(__file__).resolve().parents[1] / "fitted.toml"

@@ -9,7 +9,7 @@ target kinds name, or any numeric parameters given with bounds. It runs in three
    it furthest up and down. A figure beyond that range by more than its tolerance stops the fit
    before the budget is spent, with the range the model reaches and what else would move it.
    The ranges are kept with the study, so a resumed fit does not measure them again.
-2. **The fit.** The calibration engine (:mod:`sim.studies.calibrate`: optuna's TPE sampler,
+2. **The fit.** The calibration engine (:mod:`sim.studies.fit_engine`: optuna's TPE sampler,
    seeded, the scenario's own values as the first trial) minimizes the sum over targets of
    ``((model - observed) / tolerance)^2``. Each trial runs ``reps`` replications with the same
    seeds for every trial (common random numbers: two candidates differ by their parameters, not
@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from sim.params import FIELDS, ParameterError, Params, field_spec
-from sim.studies.calibrate import FitResult, FreeParameter, Target, run_fit, total_losses
+from sim.studies.fit_engine import FitResult, FreeParameter, Target, run_fit, total_losses
 from sim.studies.targets import (
     REVENUE_SCALE,
     ObservedFigure,

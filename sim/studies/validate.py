@@ -117,7 +117,7 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
     salaries, per seat); indexed by the manager's seat.
     """
     from sim.phases.economics import seat_revenue
-    from sim.phases.kpis import seat_productivity
+    from sim.phases.weekly_kpis import seat_productivity
 
     s, o = model.state, model.org
     n = o.n_seats
@@ -132,7 +132,9 @@ def _unit_year(model, team: np.ndarray, has: np.ndarray) -> dict[str, np.ndarray
         model.step()
         wk = model.last_week
         counts = s.customers.sum(axis=1)
-        sat_sum += np.bincount(team, weights=s.customers @ BAND_VALUES * has, minlength=n)
+        sat_sum += np.bincount(
+            team, weights=(s.customers * BAND_VALUES).sum(axis=1) * has, minlength=n
+        )
         sat_cnt += np.bincount(team, weights=counts * has, minlength=n)
         prod = seat_productivity(s, model.params, wk.conditions)
         prod_sum += np.bincount(team[members], weights=prod[members], minlength=n) / np.maximum(
@@ -223,7 +225,7 @@ def link_run(overrides: dict[str, float], seed: int, weeks: int = 156) -> dict[s
 def leaver_run(seed: int, weeks_before: int = 104, weeks_after: int = 8) -> dict[str, Any]:
     """A frontline employee leaves (the seat stays vacant): their customers, before and after."""
     from sim.model import ServiceCultureModel
-    from sim.phases.workforce import vacate
+    from sim.vacancies import vacate
 
     model = ServiceCultureModel("pyramid", seed=seed)
     model.run(weeks_before)
@@ -234,7 +236,7 @@ def leaver_run(seed: int, weeks_before: int = 104, weeks_after: int = 8) -> dict
 
     def satisfaction(seats: np.ndarray) -> float:
         counts = s.customers[seats].sum(axis=0)
-        return float(counts @ BAND_VALUES / counts.sum()) if counts.sum() else 0.0
+        return float((counts * BAND_VALUES).sum() / counts.sum()) if counts.sum() else 0.0
 
     before, before_others = satisfaction(np.array([seat])), satisfaction(others)
     vacate(s, np.array([seat]), mean_wait=10_000.0, rng=model.rng)

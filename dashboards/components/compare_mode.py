@@ -8,7 +8,7 @@ from dashboards.components.chain import ChainStrip
 from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
 from dashboards.components.pyramid import PyramidView
-from dashboards.figures.compare import diff_figure, headline
+from dashboards.figures.differences import diff_figure, headline
 from dashboards.limits import MAX_REPLICATIONS
 from dashboards.snapshot import Snapshot
 from sim.kpis import KPIS

@@ -71,7 +71,9 @@ def compute_kpis(
     margin_per_customer = ledger.revenue / n_active if n_active else 0.0
     clv = margin_per_customer * min(1.0 / max(state.churn_rate_memory, 1e-9), 520.0)
     per_band = state.customers.sum(axis=0)
-    unhappy = float(per_band @ unhappiness(BAND_VALUES, params) / n_active) if n_active else 0.0
+    unhappy = (
+        float((per_band * unhappiness(BAND_VALUES, params)).sum() / n_active) if n_active else 0.0
+    )
 
     if service is not None:
         internal = {
