@@ -58,7 +58,9 @@ class Employee(mesa.Agent):
     morale = _array_property("morale", "Morale, 0-1.")
     mindset = _array_property("mindset", "Service mindset, 0-1.")
     skill = _array_property("skill", "Skill, 0-1.")
-    tenure = _array_property("tenure", "Weeks in the seat.", int)
+    tenure = _array_property("tenure", "Weeks the person has worked here.", int)
+    role_tenure = _array_property("role_tenure", "Weeks the person has held this seat.", int)
+    promotions = _array_property("promotions", "Times the person has been promoted here.", int)
     person_id = _array_property("person_id", "Id of the person now in the seat.", int)
 
     @property
@@ -105,6 +107,13 @@ class Employee(mesa.Agent):
         value = float(self.model.state.satisfaction_of(np.array([self.seat]))[0])
         return None if value != value else value
 
+    @property
+    def levels_held(self) -> list[int]:
+        """The levels the person has held here, from the one they were hired at up to this one
+        (0 = top): one level per promotion."""
+        s = self.model.state
+        return list(range(int(s.hire_level[self.seat]), self.level - 1, -1))
+
     def as_dict(self) -> dict:
         """A snapshot of this employee's state (for tables and the dashboard)."""
         s = self.model.state
@@ -121,6 +130,9 @@ class Employee(mesa.Agent):
             "mindset": float(s.mindset[i]),
             "skill": float(s.skill[i]),
             "tenure_weeks": int(s.tenure[i]),
+            "weeks_in_role": int(s.role_tenure[i]),
+            "promotions": int(s.promotions[i]),
+            "levels_held": self.levels_held,
             "service_received": float(s.received[i]),
             "service_given": float(s.given[i]),
             "expectation": float(s.expectation[i]),

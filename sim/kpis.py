@@ -192,6 +192,26 @@ KPIS: tuple[KPI, ...] = (
         True,
         "loyalty",
     ),
+    KPI(
+        "promotions",
+        "people/week",
+        "Manager seats filled by promotion from within this week.",
+        None,
+    ),
+    KPI(
+        "internal_fill_share",
+        "share",
+        "Share of the manager seats filled over the last year that were filled from within (0 "
+        "when none was filled).",
+        None,
+    ),
+    KPI(
+        "manager_mindset",
+        "0-1",
+        "Mean service mindset of the managers in post: whose example teams follow.",
+        True,
+        "internal service",
+    ),
 )
 KPI_NAMES: tuple[str, ...] = tuple(k.name for k in KPIS)
 KPI_BY_NAME = {k.name: k for k in KPIS}

@@ -27,7 +27,9 @@ EMPLOYEE_COLUMNS: dict[str, str] = {
     "level": "hierarchy level (0 = top)",
     "department": "department name",
     "team": "the manager's seat (-1 for the top seat)",
-    "tenure": "weeks in the seat",
+    "tenure": "weeks the person has worked here",
+    "role_tenure": "weeks the person has held this seat",
+    "promotions": "times the person has been promoted here",
     "quit": "quit voluntarily this week",
 }
 
@@ -39,6 +41,8 @@ TEAM_COLUMNS: dict[str, str] = {
     "headcount": "filled seats reporting to the manager",
     "manager_present": "the manager's seat is filled",
     "manager_morale": "the manager's morale",
+    "manager_mindset": "the manager's service mindset",
+    "manager_role_tenure": "weeks the manager has held the seat",
     "morale": "mean morale of the members (NaN with no member)",
     "mindset": "mean service mindset of the members",
     "skill": "mean skill of the members",
@@ -70,6 +74,8 @@ def employee_columns(state: State, org: Organization, quits: np.ndarray) -> dict
         "department": names[org.dept[seats]],
         "team": org.manager[seats],
         "tenure": state.tenure[seats],
+        "role_tenure": state.role_tenure[seats],
+        "promotions": state.promotions[seats],
         "quit": quits[seats] > 0,
     }
 
@@ -103,6 +109,8 @@ def team_columns(state: State, org: Organization, quits: np.ndarray) -> dict[str
         "headcount": headcount,
         "manager_present": state.filled[units],
         "manager_morale": state.morale[units],
+        "manager_mindset": state.mindset[units],
+        "manager_role_tenure": state.role_tenure[units],
         **means,
         "quits": per_team(has, quits.astype(float)).astype(np.int64),
         "customers": customers.astype(np.int64),

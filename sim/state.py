@@ -32,6 +32,14 @@ DIRECTION_NAMES = ("up", "down", "lateral")
 TASK, AVOIDABLE, CUSTOMER = 0, 1, 2
 KIND_NAMES = ("task input", "avoidable", "customer input")
 
+# What belongs to the person in a seat, not to the seat: a promotion moves these with them (the
+# seat keeps its customers, its unit's local conditions and its memory of its suppliers).
+PERSON_FIELDS = (
+    "morale", "mindset", "skill", "tenure", "person_id", "received", "given", "given_up",
+    "given_front", "task_supply", "expectation", "standard", "diligence", "felt_reach",
+    "feedback", "complaints", "quit_propensity", "voice", "promotions", "hire_level",
+)  # fmt: skip
+
 # Customer satisfaction bands: 0.0, 0.1, ..., 1.0.
 N_BANDS = 11
 BAND_VALUES = np.linspace(0.0, 1.0, N_BANDS)
@@ -126,12 +134,19 @@ class State:
     Seat arrays (length ``n_seats``):
         filled: The seat has an occupant.
         morale, mindset, skill: Traits of the occupant, 0-1.
-        tenure: Weeks in the seat.
+        tenure: Weeks the occupant has worked here (in any seat).
+        role_tenure: Weeks the occupant has held this seat.
+        promotions: Times the occupant has been promoted here.
+        hire_level: The level the occupant was hired at (the levels held run from it up to the
+            seat's).
         person_id: Id of the occupant (a new hire gets a new id).
         vacancy_wait: Weeks until a vacant seat is filled.
         onboarding_left: Weeks of onboarding left.
         received: Remembered quality of internal service received (0-1).
-        given: Remembered quality of internal service given (0-1).
+        given: Remembered service given, as those served felt it (0-1).
+        given_up: The same, of the service given to higher levels (0-1).
+        given_front: The same, of the service given toward the customer: to the frontline, and
+            the inputs customer encounters need (0-1).
         task_supply: Remembered score of the inputs one's own work needed from colleagues (0-1).
         expectation: The treatment the person expects (0-1); adapts to what they get.
         standard: The quality standard the person holds: the share of the standard time per
@@ -153,6 +168,8 @@ class State:
         local_quit: Static log-multiplier of the quit hazard from the seat's business unit's
             local labour market.
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
+        voice: Share of their needs for their manager's help the occupant still asks for, 0-1
+            (falls when the manager leaves their requests waiting: organizational silence).
 
     Customer cohorts:
         customers: (seats x N_BANDS) number of each seat's customers per satisfaction band
@@ -164,11 +181,17 @@ class State:
         revenue_trend: Revenue smoothed over ``economics.revenue_smoothing_weeks``.
         revenue_plan: The revenue the budget is planned on; adapts to the trend slowly.
         shortfall: Revenue shortfall against plan (share of plan, budget cuts included), >= 0.
-        insecurity: Job insecurity, 0-1, from the shortfall.
+        insecurity: Job insecurity, 0-1, from the shortfall and recent layoffs.
+        layoff_insecurity: The part of job insecurity recent layoffs left (fades).
+        payroll_cut: Share of the payroll a restructuring (layoffs) cut from the budget; the
+            budget grows back as the revenue plan adapts.
         quit_history, headcount_history: Quits and headcount per week (turnover is measured
             over a trailing year).
         churn_rate_memory: Smoothed weekly customer churn rate (for lifetime value).
         next_person_id: Id of the next hire.
+        pool_shift: How far the hiring pool's mean mindset has moved with the employer's
+            reputation (attraction).
+        fill_history: Per week, (manager seats filled from within, manager seats filled).
     """
 
     filled: np.ndarray
@@ -176,11 +199,16 @@ class State:
     mindset: np.ndarray
     skill: np.ndarray
     tenure: np.ndarray
+    role_tenure: np.ndarray
+    promotions: np.ndarray
+    hire_level: np.ndarray
     person_id: np.ndarray
     vacancy_wait: np.ndarray
     onboarding_left: np.ndarray
     received: np.ndarray
     given: np.ndarray
+    given_up: np.ndarray
+    given_front: np.ndarray
     task_supply: np.ndarray
     expectation: np.ndarray
     standard: np.ndarray
@@ -197,6 +225,7 @@ class State:
     local_price: np.ndarray
     local_quit: np.ndarray
     quit_propensity: np.ndarray
+    voice: np.ndarray
     customers: np.ndarray
     market: int
     pending: Requests
@@ -205,10 +234,14 @@ class State:
     revenue_plan: float
     shortfall: float
     insecurity: float
+    layoff_insecurity: float
+    payroll_cut: float
     next_person_id: int
     quit_history: list[int]
     headcount_history: list[int]
     churn_rate_memory: float
+    pool_shift: float
+    fill_history: list[tuple[int, int]]
 
     @property
     def customers_per_seat(self) -> np.ndarray:
@@ -387,11 +420,16 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         mindset=draw(wf.initial_mindset),
         skill=skill,
         tenure=tenure,
+        role_tenure=tenure.copy(),
+        promotions=np.zeros(n, dtype=np.int16),
+        hire_level=org.level.astype(np.int16),
         person_id=np.arange(n, dtype=np.int64),
         vacancy_wait=np.zeros(n),
         onboarding_left=np.zeros(n, dtype=np.int16),
         received=np.full(n, expected),
         given=np.full(n, expected),
+        given_up=np.full(n, expected),
+        given_front=np.full(n, expected),
         task_supply=np.full(n, expected),
         expectation=np.full(n, expected),
         standard=np.ones(n),
@@ -408,6 +446,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         local_price=local_price,
         local_quit=local_quit,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
+        voice=np.ones(n),
         customers=customers,
         market=int(market),
         pending=Requests.empty(),
@@ -416,9 +455,13 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         revenue_plan=0.0,
         shortfall=0.0,
         insecurity=0.0,
+        layoff_insecurity=0.0,
+        payroll_cut=0.0,
         next_person_id=n,
         # Turnover is measured over a trailing year that starts with the initial state.
         quit_history=[0],
         headcount_history=[n],
         churn_rate_memory=params.customers.churn_base_weekly,
+        pool_shift=0.0,
+        fill_history=[],
     )

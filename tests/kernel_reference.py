@@ -24,7 +24,14 @@ from sim.phases.customers import (
 )
 from sim.phases.demand import Demand
 from sim.phases.encounters import EncounterOutcome, _served_capacity, seat_quality
-from sim.phases.service import ServiceOutcome, priority
+from sim.phases.requests import unasked_needs
+from sim.phases.service import (
+    ServiceOutcome,
+    care_culture,
+    priority,
+    queue_culture,
+    rework,
+)
 from sim.state import (
     AVOIDABLE,
     BAND_VALUES,
@@ -116,13 +123,14 @@ def generate_requests(
 
     # To the manager (the requester is the report).
     askers = np.flatnonzero(filled & has_mgr)
-    req_up = np.repeat(askers, rng.poisson(r.to_manager_rate * mult, askers.size))
+    req_up = np.repeat(askers, rng.poisson(r.to_manager_rate * mult * state.voice[askers]))
     prov_up = org.manager[req_up]
 
     # To reports (the requester is the manager); a vacant report's work falls back on the
     # manager, so only filled reports are asked.
     reports = np.flatnonzero(filled & mgr_filled)
-    prov_down = np.repeat(reports, rng.poisson(r.to_subordinate_rate * mult, reports.size))
+    rate = np.where(org.is_manager[reports], r.reporting_rate, r.to_subordinate_rate) * mult
+    prov_down = np.repeat(reports, rng.poisson(rate))
     req_down = org.manager[prov_down]
 
     # Lateral, by the department dependency matrix.
@@ -170,6 +178,27 @@ def generate_requests(
 
 
 # ----------------------------------------------------------------------------- service
+def cover_seats(state: State, org: Organization) -> np.ndarray:
+    """Reference of ``sim.kernels.service.cover_seats``: a vacant worker's requests go to the
+    next teammate in post (same manager, cyclic seat order), else the manager; a vacant
+    manager's to their manager."""
+    n = org.n_seats
+    cover = np.arange(n)
+    filled = state.filled
+    workers = org.has_manager & ~org.is_manager
+    for m in np.unique(org.manager[workers]):
+        team = np.flatnonzero(workers & (org.manager == m))
+        for pos, s in enumerate(team):
+            if filled[s]:
+                continue
+            later = np.concatenate([team[pos + 1 :], team[:pos]])
+            later = later[filled[later]]
+            cover[s] = later[0] if later.size else m
+    vacant_managers = ~filled & org.is_manager & org.has_manager
+    cover[vacant_managers] = org.manager[vacant_managers]
+    return cover
+
+
 def _stable_argsort(key: np.ndarray) -> np.ndarray:
     """``np.argsort(key, kind="stable")``, computed with the much faster default sort.
 
@@ -219,10 +248,7 @@ def serve_requests(
     reqs = Requests.concat([state.pending, new])
     # Nobody waits on a request whose requester has left.
     reqs = reqs.take(state.filled[reqs.requester])
-    provider = reqs.provider
-    mgr = org.manager[provider]
-    redirect = ~state.filled[provider] & (mgr >= 0)
-    provider = np.where(redirect, mgr, provider)
+    provider = cover_seats(state, org)[reqs.provider]
     servable = state.filled[provider]
 
     # Time pressure: hours asked of each provider against their hours. People first put in
@@ -239,7 +265,7 @@ def serve_requests(
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
-    direction = state.service_direction
+    direction = queue_culture(state, params)
     prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
     prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
     order = _stable_argsort(provider + 0.999 * (1.0 - prio_n))
@@ -258,7 +284,7 @@ def serve_requests(
     # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
-    disfavoured = np.where(reqs.direction == DOWN, max(-direction, 0.0), 0.0)
+    disfavoured = np.where(reqs.direction == DOWN, max(-care_culture(state, params), 0.0), 0.0)
     care = state.mindset[provider] - params.culture.care_gap * disfavoured
     if levers.lateral_care:
         care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])
@@ -288,32 +314,63 @@ def serve_requests(
     )
 
     # Memories of service received, of the inputs one's own work needed, of service given.
-    rq = reqs.requester[resolved]
-    cnt = np.bincount(rq, minlength=n).astype(float)
+    # Needs people kept from their manager count as inputs that never came; a week of waiting
+    # past the standard counts as a week without the service (the close-the-loop credit).
+    unasked = unasked_needs(state, org, params, levers)
+    felt = ~resolved & (age + 1 >= r.service_standard_weeks) & r.wait_felt
+    felt &= reqs.kind != AVOIDABLE
+    heard = resolved | felt
+    rq = reqs.requester[heard]
+    weight = np.where(
+        reqs.provider == org.manager[reqs.requester],
+        b.manager_service_weight,
+        np.where(org.manager[reqs.provider] == reqs.requester, b.report_service_weight, 1.0),
+    )
+    cnt = np.bincount(rq, weights=weight[heard], minlength=n) + b.manager_service_weight * unasked
+    score = np.where(felt, levers.informed_credit, score)
+    upward = resolved & (reqs.direction == DOWN)
+    if b.voice_floor < 1.0:
+        ru = reqs.requester[upward]
+        asked_up = np.bincount(ru, minlength=n).astype(float)
+        ok_up = np.bincount(ru, weights=on_time[upward], minlength=n)
+        hit = asked_up > 0
+        answered = b.voice_floor + (1.0 - b.voice_floor) * ok_up[hit] / asked_up[hit]
+        state.voice[hit] += b.received_memory * (answered - state.voice[hit])
     _ema(
         state.received,
-        np.bincount(rq, weights=score[resolved], minlength=n),
+        np.bincount(rq, weights=(weight * score)[heard], minlength=n),
         cnt,
         b.received_memory,
     )
-    task = resolved & (reqs.kind == TASK)
+    task = heard & (reqs.kind == TASK)
     rt = reqs.requester[task]
     _ema(
         state.task_supply,
         np.bincount(rt, weights=score[task], minlength=n),
-        np.bincount(rt, minlength=n).astype(float),
+        np.bincount(rt, minlength=n).astype(float) + unasked,
         b.received_memory,
     )
     pv = provider[resolved]
-    given_score = np.where(served, quality, 0.0)[resolved]
+    gave = score if b.example_is_service else np.where(served, quality, 0.0)
+    given_score = gave[resolved]
     _ema(
         state.given,
         np.bincount(pv, weights=given_score, minlength=n),
         np.bincount(pv, minlength=n).astype(float),
         b.received_memory,
     )
+    for memory, sel in (
+        (state.given_up, resolved & (reqs.direction == UP)),
+        (state.given_front, resolved & ((reqs.kind == CUSTOMER) | org.frontline[reqs.requester])),
+    ):
+        _ema(
+            memory,
+            np.bincount(provider[sel], weights=gave[sel], minlength=n),
+            np.bincount(provider[sel], minlength=n).astype(float),
+            b.received_memory,
+        )
     # Encounter inputs: on-time share per (frontline employee, supplying department / manager).
-    cust = resolved & (reqs.kind == CUSTOMER)
+    cust = (resolved | felt) & (reqs.kind == CUSTOMER)
     if cust.any():
         width = org.n_depts + 1
         idx = reqs.requester[cust] * width + reqs.column[cust]
@@ -327,8 +384,9 @@ def serve_requests(
     )
     carry = ~resolved
     waiting = reqs.take(carry)
+    back = rework(reqs, provider, served, diligence, r, rng)
     waiting.age = (waiting.age + 1).astype(np.int16)
-    state.pending = waiting
+    state.pending = Requests.concat([waiting, back])
     state.backlog_hours = np.bincount(waiting.provider, weights=waiting.hours, minlength=n)
 
     def level(sel: np.ndarray) -> float:

@@ -131,6 +131,22 @@ def test_queue_is_the_numpy_queue(seed: int, ties: bool) -> None:
     np.testing.assert_array_equal(got[1], want[1])
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_vacant_seats_are_covered_as_the_numpy_rule_says(seed: int) -> None:
+    model = ServiceCultureModel("airline", overrides={"warmup_weeks": 0}, seed=seed)
+    s, org = model.state, model.org
+    data = np.random.default_rng(700 + seed)
+    s.filled[:] = data.random(org.n_seats) < data.choice([0.3, 0.7, 0.95])
+    cover = service.cover_seats(s.filled, org.manager, org.is_manager)
+    np.testing.assert_array_equal(cover, ref.cover_seats(s, org))
+    vacant_workers = ~s.filled & org.has_manager & ~org.is_manager
+    covered = cover[vacant_workers]
+    # A vacant worker's requests go to a teammate in post, or to the manager when none is.
+    teammate = (org.manager[covered] == org.manager[vacant_workers]) & s.filled[covered]
+    assert np.all(teammate | (covered == org.manager[vacant_workers]))
+    assert np.all(cover[s.filled] == np.flatnonzero(s.filled))
+
+
 def test_queue_of_no_requests() -> None:
     none_i, none_f = np.empty(0, dtype=np.int64), np.empty(0)
     served, used = service.serve_in_order(
@@ -150,17 +166,40 @@ ALL_LEVERS_ON = LeverEffects(
 )
 
 
-def random_week(seed: int, scenario: str, levers: LeverEffects, surveyed: bool):
+# The mechanisms whose neutral defaults would leave their code paths untested: silence (voice),
+# rework of rushed work, first come first served, the administrative load on managers, and the
+# queue's and care's cultures set apart from the culture in force.
+MECHANISMS_ON = {
+    "behaviour.voice_floor": 0.4,
+    "requests.rework_rate": 1.5,
+    "requests.age_weight": 0.1,
+    "requests.wait_felt": True,
+    "behaviour.manager_service_weight": 3.0,
+    "requests.reporting_rate": 3.0,
+    "workforce.rush_min": 0.5,
+    "culture.queue_direction": 0.5,
+    "culture.care_direction": -0.5,
+}
+
+
+def random_week(
+    seed: int, scenario: str, levers: LeverEffects, surveyed: bool, overrides: dict | None = None
+):
     """A warm model whose state is scrambled at random, and the inputs of its service phase."""
     model = ServiceCultureModel(
-        scenario, overrides={"org.headcount": 400, "warmup_weeks": 8}, seed=seed
+        scenario,
+        overrides={"org.headcount": 400, "warmup_weeks": 8, **(overrides or {})},
+        seed=seed,
     )
     model.run(2)
     data = np.random.default_rng(500 + seed)
     s, org = model.state, model.org
     n = org.n_seats
     s.filled[:] = data.random(n) < 0.8
-    for name in ("morale", "mindset", "skill", "standard", "received", "task_supply", "given"):
+    for name in (
+        "morale", "mindset", "skill", "standard", "received", "task_supply", "given", "voice",
+        "given_up", "given_front",
+    ):  # fmt: skip
         setattr(s, name, data.random(n))
     s.input_supply[:] = data.random(s.input_supply.shape)
     s.customers[org.frontline] = random_counts(data, int(org.frontline.sum())) // 10
@@ -184,19 +223,26 @@ def assert_same(got, want, where: str) -> None:
 
 STATE_FIELDS = (
     "received", "task_supply", "given", "input_supply", "workload", "backlog_hours",
-    "customers", "feedback", "complaints", "churn_rate_memory",
+    "customers", "feedback", "complaints", "churn_rate_memory", "voice", "given_up",
+    "given_front",
 )  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize(
-    ("scenario", "levers", "surveyed"),
-    [("pyramid", LeverEffects(), False), ("airline", ALL_LEVERS_ON, True)],
+    ("scenario", "levers", "surveyed", "overrides"),
+    [
+        ("pyramid", LeverEffects(), False, None),
+        ("airline", ALL_LEVERS_ON, True, None),
+        ("two_way", ALL_LEVERS_ON, False, MECHANISMS_ON),
+    ],
 )
 def test_request_service_encounter_and_customer_phases_equal_their_numpy_references(
-    seed: int, scenario: str, levers: LeverEffects, surveyed: bool
+    seed: int, scenario: str, levers: LeverEffects, surveyed: bool, overrides: dict | None
 ) -> None:
-    model, org, conditions, capacity, demand = random_week(seed, scenario, levers, surveyed)
+    model, org, conditions, capacity, demand = random_week(
+        seed, scenario, levers, surveyed, overrides
+    )
     params = model.params
     # The same inputs and generator state twice: the phases with kernels, then the references.
     state_a, state_b = model.state, copy.deepcopy(model.state)

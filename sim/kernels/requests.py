@@ -59,12 +59,15 @@ def _pick_member(counts, starts, workers, dept, u):
 def generate(
     filled,
     manager,
+    is_manager,
     dept,
     level,
     frontline,
     encounters,
     lam_up,
+    voice,
     lam_down,
+    lam_down_manager,
     lateral_rate,
     mult,
     cdf,
@@ -81,9 +84,13 @@ def generate(
     """This week's new requests.
 
     Args:
-        filled, manager, dept, level, frontline: Per seat (manager -1 for the top).
+        filled, manager, is_manager, dept, level, frontline: Per seat (manager -1 for the top).
         encounters: Customers who came, per seat.
-        lam_up, lam_down: Expected requests to one's manager and to each report.
+        lam_up: Expected needs a week for one's manager's help; a share ``voice`` (per seat)
+            of them is asked.
+        voice: Per seat, the share of those needs the person takes to their manager.
+        lam_down, lam_down_manager: Expected requests to each report who is not a manager, and
+            to each report who is one.
         lateral_rate: Per department, expected lateral requests of a member (before ``mult``).
         mult: Multiplier of colleague requests (the avoidable share and its lever).
         cdf: (departments x departments) cumulative target distribution of lateral requests.
@@ -104,12 +111,20 @@ def generate(
     en_up = np.exp(-lam_up)
     for s in range(n):
         if filled[s] and manager[s] >= 0:
-            up[s] = _poisson(bitgen, lam_up, en_up)
+            if voice[s] == 1.0:
+                up[s] = _poisson(bitgen, lam_up, en_up)
+            else:
+                lam = lam_up * voice[s]
+                up[s] = _poisson(bitgen, lam, np.exp(-lam))
     down = np.zeros(n, dtype=np.int64)
     en_down = np.exp(-lam_down)
+    en_down_manager = np.exp(-lam_down_manager)
     for s in range(n):
         if filled[s] and manager[s] >= 0 and filled[manager[s]]:
-            down[s] = _poisson(bitgen, lam_down, en_down)
+            if is_manager[s]:
+                down[s] = _poisson(bitgen, lam_down_manager, en_down_manager)
+            else:
+                down[s] = _poisson(bitgen, lam_down, en_down)
     lat = np.zeros(n, dtype=np.int64)
     lam_lat = lateral_rate * mult
     en_lat = np.exp(-lam_lat)

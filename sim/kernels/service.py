@@ -158,6 +158,18 @@ def settle_requests(
     task_supply,
     given,
     input_supply,
+    unasked,
+    voice,
+    voice_floor,
+    wait_felt,
+    asked_of,
+    manager,
+    manager_weight,
+    report_weight,
+    given_felt,
+    given_up,
+    given_front,
+    frontline,
 ):
     """Quality and outcome of every request, and the memories of service it leaves.
 
@@ -181,6 +193,23 @@ def settle_requests(
             lapsed one.
         memory: Weight of this week in the exponential memories.
         received, task_supply, given, input_supply: Memories, updated in place.
+        unasked: Per seat, the needs for their manager's help the person kept to themselves
+            this week (expected count): unmet, they count as inputs that never came.
+        voice: Per seat, the share of such needs the person asks for; updated in place toward
+            ``voice_floor + (1 - voice_floor) x`` the on-time share of their requests to
+            higher levels resolved this week (unchanged when ``voice_floor`` is 1).
+        voice_floor: The least share of needs people still ask for.
+        wait_felt: Whether a week of waiting past the standard counts in the memories.
+        asked_of: Who each request was asked of (before a vacancy's cover).
+        manager: Per seat, the manager (-1 for the top).
+        given_felt: Whether the memory of service given scores each request as its requester
+            felt it (on time, late or never) rather than by its quality when served.
+        given_up, given_front: Per seat, the memories of service given to higher levels and
+            toward the customer (to the frontline, and customer inputs), updated in place.
+        frontline: Per seat, on the frontline.
+        manager_weight: Weight of the service asked of one's own manager (unasked needs
+            included) in the memories of service received and of one's work's inputs, against
+            1 for any other request.
 
     Returns:
         (quality, on_time, resolved, counts): per request its quality, on-time and resolved
@@ -201,10 +230,21 @@ def settle_requests(
     given_cnt = np.zeros(n_seats)
     inp_ok = np.zeros((n_seats, width))
     inp_cnt = np.zeros((n_seats, width))
+    up_res = np.zeros(n_seats)
+    up_ok = np.zeros(n_seats)
+    up_sum = np.zeros(n_seats)
+    up_cnt = np.zeros(n_seats)
+    front_sum = np.zeros(n_seats)
+    front_cnt = np.zeros(n_seats)
     ws, wm, wc, wsum = weights[0], weights[1], weights[2], weights[3]
     for i in range(n_req):
         p = provider[i]
         rq = requester[i]
+        w = 1.0
+        if asked_of[i] == manager[rq]:
+            w = manager_weight
+        elif manager[asked_of[i]] == rq:
+            w = report_weight
         disf = disfavour if direction[i] == 1 else 0.0  # DOWN: a report's request to a manager
         care = mindset[p] - care_gap * disf
         if lateral_care != 0.0:
@@ -221,46 +261,124 @@ def settle_requests(
         on_time[i] = ok
         resolved[i] = res
         if not res:
+            if age[i] + 1 >= standard_weeks and wait_felt and kind[i] != 1:  # not AVOIDABLE
+                # Waiting past the standard for a needed input is felt: a week without the
+                # service (or, kept informed, the credit of closing the loop), in the memories
+                # it feeds. An avoidable ask blocks nothing while it waits.
+                rec_sum[rq] += w * informed_credit
+                rec_cnt[rq] += w
+                if kind[i] == 0:  # TASK
+                    task_sum[rq] += informed_credit
+                    task_cnt[rq] += 1.0
+                if kind[i] == 2:  # CUSTOMER: the encounter went without it this week
+                    inp_cnt[rq, column[i]] += 1.0
             continue
         d = direction[i]
         counts[d, 0] += 1
         if ok:
             counts[d, 1] += 1
+        if d == 1:  # DOWN: the requester asked someone above them
+            up_res[rq] += 1.0
+            up_ok[rq] += 1.0 if ok else 0.0
         if ok:
             score = q
         elif served[i]:
             score = late_credit * q
         else:
             score = informed_credit
-        rec_sum[rq] += score
-        rec_cnt[rq] += 1.0
+        rec_sum[rq] += w * score
+        rec_cnt[rq] += w
         if kind[i] == 0:  # TASK
             task_sum[rq] += score
             task_cnt[rq] += 1.0
-        given_sum[p] += q if served[i] else 0.0
+        gave = score if given_felt else (q if served[i] else 0.0)
+        given_sum[p] += gave
         given_cnt[p] += 1.0
+        if d == 0:  # UP: served someone higher
+            up_sum[p] += gave
+            up_cnt[p] += 1.0
+        if kind[i] == 2 or frontline[rq]:  # toward the customer
+            front_sum[p] += gave
+            front_cnt[p] += 1.0
         if kind[i] == 2:  # CUSTOMER
             inp_cnt[rq, column[i]] += 1.0
             inp_ok[rq, column[i]] += 1.0 if ok else 0.0
+    for s in range(n_seats):
+        if unasked[s] > 0.0:
+            rec_cnt[s] += manager_weight * unasked[s]
+            task_cnt[s] += unasked[s]
+    if voice_floor < 1.0:
+        for s in range(n_seats):
+            if up_res[s] > 0.0:
+                heard = voice_floor + (1.0 - voice_floor) * up_ok[s] / up_res[s]
+                voice[s] += memory * (heard - voice[s])
     _ema_update(received, rec_sum, rec_cnt, memory)
     _ema_update(task_supply, task_sum, task_cnt, memory)
     _ema_update(given, given_sum, given_cnt, memory)
+    _ema_update(given_up, up_sum, up_cnt, memory)
+    _ema_update(given_front, front_sum, front_cnt, memory)
     _ema_update(input_supply, inp_ok, inp_cnt, memory)
     return quality, on_time, resolved, counts
 
 
 @njit(cache=True)
-def gather_requests(pending, new, filled, manager):
+def cover_seats(filled, manager, is_manager):
+    """Who serves the requests addressed to each seat this week.
+
+    A seat in post serves its own. A vacant seat's requests fall to the next teammate in post
+    (same manager, not a manager, the next seat in seat order, cyclically): survivors take on
+    the leavers' work; with no teammate in post, and for a vacant manager's seat, they fall to
+    the seat's manager (one hop: a vacant manager's requests wait when their manager is vacant
+    too). The top seat, vacant, covers itself (and serves nothing).
+
+    Returns:
+        Per seat, the seat that serves its requests.
+    """
+    n = filled.size
+    cover = np.arange(n)
+    # Teams of non-manager seats, grouped by manager with a counting sort (seat order kept).
+    start = np.zeros(n + 1, dtype=np.int64)
+    for s in range(n):
+        if manager[s] >= 0 and not is_manager[s]:
+            start[manager[s] + 1] += 1
+    for m in range(n):
+        start[m + 1] += start[m]
+    fill = start[:-1].copy()
+    members = np.empty(start[n], dtype=np.int64)
+    for s in range(n):
+        if manager[s] >= 0 and not is_manager[s]:
+            members[fill[manager[s]]] = s
+            fill[manager[s]] += 1
+    for m in range(n):
+        lo, hi = start[m], start[m + 1]
+        if hi == lo:
+            continue
+        # Walk the team twice backwards: the nearest teammate in post after each seat.
+        nxt = -1
+        for k in range(2 * (hi - lo) - 1, -1, -1):
+            s = members[lo + k % (hi - lo)]
+            if k < hi - lo and not filled[s]:
+                cover[s] = nxt if nxt >= 0 else m
+            if filled[s]:
+                nxt = s
+    for s in range(n):
+        if not filled[s] and is_manager[s] and manager[s] >= 0:
+            cover[s] = manager[s]
+    return cover
+
+
+@njit(cache=True)
+def gather_requests(pending, new, filled, cover):
     """The week's queue: waiting requests, then new ones, of requesters still in post.
 
     Args:
         pending, new: (requester, provider, direction, hours, age, kind, column) arrays.
         filled: Per seat, in post.
-        manager: Per seat, the manager (-1 for the top).
+        cover: Per seat, who serves its requests (:func:`cover_seats`).
 
     Returns:
         (fields, provider, servable, asked): the kept requests' seven fields (provider as asked),
-        the provider who serves (a vacant provider's manager), whether they are in post, and per
+        the provider who serves (a vacant provider's cover), whether they are in post, and per
         seat the hours asked of them (``np.bincount`` of the servable requests' hours).
     """
     n_pending, n_new = pending[0].size, new[0].size
@@ -294,9 +412,7 @@ def gather_requests(pending, new, filled, manager):
     servable = np.empty(keep, dtype=np.bool_)
     asked = np.zeros(filled.size)
     for k in range(keep):
-        p = asked_of[k]
-        if not filled[p] and manager[p] >= 0:
-            p = manager[p]  # a vacant provider's requests fall to their manager
+        p = cover[asked_of[k]]  # a vacant provider's requests fall to who covers the seat
         provider[k] = p
         servable[k] = filled[p]
         asked[p] += hours[k] if servable[k] else 0.0
@@ -307,7 +423,7 @@ def gather_requests(pending, new, filled, manager):
 @njit(cache=True)
 def sort_key(
     requester, provider, age, kind, level, dept, customer_facing, top, standard, direction,
-    age_priority, jitter,
+    age_priority, age_weight, jitter,
 ):  # fmt: skip
     """The queue's sort key: ``provider + 0.999 x (1 - priority / (max priority + 1e-9))``.
 
@@ -322,6 +438,7 @@ def sort_key(
         standard: The service standard in weeks.
         direction: The culture in force (-1 pyramid .. +1 inverted).
         age_priority: Weight of deadline urgency (service standards).
+        age_weight: Weight of deadline urgency in every culture (first come, first served).
         jitter: One uniform draw per request (ties broken at random).
     """
     n = requester.size
@@ -343,10 +460,13 @@ def sort_key(
                 closeness = 0.8 * lvl / top + facing
             score = score + direction * closeness
         if abs(direction) < 1.0:
-            need = (0.5 if customer else 0.0) + 0.5 * urgency
+            value = 1.0 if customer else (0.5 if kind[i] == 0 else 0.0)
+            need = 0.5 * value + 0.5 * urgency
             score = score + w_need * need
         if age_priority:
             score = score + age_priority * urgency
+        if age_weight:
+            score = score + age_weight * urgency
         prio[i] = score + 0.02 * jitter[i]
         highest = max(highest, prio[i])
     key = np.empty(n)

@@ -178,3 +178,18 @@ class EconomicsParams(_Section):
         "Weekly layoff probability of staff off the frontline per unit of payroll excess over "
         "the budget, past the layoff threshold.",
     )
+    layoff_insecurity: float = _f(
+        3.0,
+        0.0,
+        20.0,
+        "insecurity/share",
+        "Job insecurity a layoff leaves in the survivors, per share of the workforce laid off "
+        "(capped at 1); it fades over layoff_memory_weeks.",
+    )
+    layoff_memory_weeks: float = _f(
+        26.0,
+        1.0,
+        520.0,
+        "weeks",
+        "Weeks over which the insecurity a layoff left fades (exponential memory).",
+    )

@@ -19,11 +19,37 @@ class CultureParams(_Section):
         extra={"slider": True},
     )
     care_gap: float = _f(
-        fitted("culture.care_gap"),
+        0.1,
         0.0,
-        0.5,
+        0.3,
         "mindset",
-        "Care a top-down culture withholds from requests from below (served last, with less care).",
+        "Care a top-down culture withholds from requests from below (served last, with less "
+        "care): a second channel of the culture, beside the order of the queue.",
+    )
+    queue_direction: float | None = _f(
+        None,
+        -1.0,
+        1.0,
+        "index",
+        "The culture the queues serve by, when it differs from the culture in force (unset = "
+        "the culture in force): espoused and enacted culture apart, or one channel of the "
+        "culture switched off (servicechain explain).",
+    )
+    promotion_direction: float | None = _f(
+        None,
+        -1.0,
+        1.0,
+        "index",
+        "The culture whose criteria decide who is promoted, when it differs from the culture in "
+        "force (unset = the culture in force).",
+    )
+    care_direction: float | None = _f(
+        None,
+        -1.0,
+        1.0,
+        "index",
+        "The culture that sets how carefully requests from below are served, when it differs "
+        "from the culture in force (unset = the culture in force).",
     )
 
 
@@ -31,17 +57,25 @@ class RequestParams(_Section):
     """Internal request generation, what requests are for, and the service standard."""
 
     to_manager_rate: float = _f(
-        0.8, 0.0, 20.0, "requests/week", "Requests each employee sends to their manager per week."
+        1.2, 0.0, 20.0, "requests/week", "Requests each employee sends to their manager per week."
     )
     to_subordinate_rate: float = _f(
-        0.5,
+        1.0,
         0.0,
         20.0,
         "requests/week",
-        "Requests a manager sends to each direct report per week.",
+        "Requests a manager sends to each direct report who is not a manager, per week.",
+    )
+    reporting_rate: float = _f(
+        3.0,
+        0.0,
+        20.0,
+        "requests/week",
+        "Requests a manager sends to each direct report who is a manager, per week: reports, "
+        "plans, reviews and figures asked from above (managers' administrative load).",
     )
     lateral_scale: float = _f(
-        1.0, 0.0, 10.0, "multiplier", "Multiplier on the department dependency matrix."
+        1.3, 0.0, 10.0, "multiplier", "Multiplier on the department dependency matrix."
     )
     mean_hours: float = _f(1.5, 0.1, 20.0, "hours", "Mean size of one internal request.")
     avoidable_share: float = _f(
@@ -72,6 +106,31 @@ class RequestParams(_Section):
     expiry_weeks: int = _f(
         4, 1, 26, "weeks", "Unserved requests are abandoned after this many weeks."
     )
+    age_weight: float = _f(
+        0.1,
+        0.0,
+        1.0,
+        "priority",
+        "Priority an older request gains in every culture (first come, first served within the "
+        "culture's order).",
+    )
+    wait_felt: bool = _f(
+        True,
+        None,
+        None,
+        "",
+        "Waiting is felt: every week a request waits past the service standard, its requester "
+        "notes a week without it in the service they remember (and, for inputs their work or a "
+        "customer needs, in what their work got).",
+    )
+    rework_rate: float = _f(
+        0.5,
+        0.0,
+        5.0,
+        "1/rush",
+        "Rework rushing causes: a request served at a share s of its standard time comes back "
+        "as an avoidable request with probability rework_rate x (1 - s).",
+    )
 
 
 class WorkforceParams(_Section):
@@ -93,7 +152,7 @@ class WorkforceParams(_Section):
         "Share of a support employee's hours (bottom level, not customer-facing) for requests.",
     )
     internal_share_manager: float = _f(
-        0.52,
+        0.35,
         0.0,
         1.0,
         "fraction",
@@ -106,14 +165,14 @@ class WorkforceParams(_Section):
         1.15, 0.0, 2.0, "multiplier", "Discretionary effort at morale 1 (the extra mile)."
     )
     overtime_max: float = _f(
-        0.2,
+        0.15,
         0.0,
         1.0,
         "fraction",
         "Extra hours people put in when work piles up, as a share of their hours for it.",
     )
     rush_min: float = _f(
-        0.6,
+        0.85,
         0.1,
         1.0,
         "fraction",
@@ -135,6 +194,14 @@ class WorkforceParams(_Section):
     )
     quit_pressure_sensitivity: float = _f(
         0.3, 0.0, 10.0, "1/pressure", "How steeply the quit hazard rises with workload pressure."
+    )
+    job_finding_rate: float = _f(
+        0.025,
+        0.001,
+        1.0,
+        "1/week",
+        "Weekly chance that someone who wants to leave lands an outside job: the quit hazard "
+        "saturates at it (1 = no limit).",
     )
     quit_insecurity_sensitivity: float = _f(
         0.7,
@@ -158,6 +225,14 @@ class WorkforceParams(_Section):
         "log-multiplier",
         "Spread between people of a personal factor in the quit hazard (log sd; mean factor 1).",
     )
+    misfit_sensitivity: float = _f(
+        2.0,
+        0.0,
+        20.0,
+        "1/mindset",
+        "How steeply the quit hazard rises with the distance between one's service mindset and "
+        "one's team's (attrition by fit).",
+    )
     morale_reference: float = _f(
         0.55, 0.0, 1.0, "morale", "Morale at which the quit hazard equals its base."
     )
@@ -172,6 +247,69 @@ class WorkforceParams(_Section):
     pool_mindset_mean: float = _f(0.55, 0.0, 1.0, "mindset", "Mean mindset of the hiring pool.")
     pool_mindset_sd: float = _f(0.12, 0.0, 0.5, "mindset", "Spread of the hiring pool's mindset.")
     onboarding_weeks: int = _f(8, 0, 52, "weeks", "Weeks a new hire needs onboarding.")
+    internal_fill: float = _f(
+        0.6,
+        0.0,
+        1.0,
+        "fraction",
+        "Chance that a vacant manager's seat is filled by promoting someone from the level "
+        "below (else from outside).",
+    )
+    promotion_min_weeks: int = _f(
+        26, 0, 520, "weeks", "Weeks in one's role before one can be promoted."
+    )
+    promotion_learning_weeks: int = _f(
+        8,
+        0,
+        52,
+        "weeks",
+        "Weeks a newly promoted manager learns the role (half capacity, like onboarding).",
+    )
+    promotion_noise: float = _f(
+        0.05,
+        0.0,
+        1.0,
+        "score",
+        "Spread of promotion decisions beyond the culture's criteria (sd of the score).",
+    )
+    selection: float = _f(
+        0.0,
+        0.0,
+        8.0,
+        "candidates",
+        "Extra candidates screened per hire for service mindset (0 = take the first applicant).",
+        extra={"slider": True},
+    )
+    selection_cost_share: float = _f(
+        0.02,
+        0.0,
+        1.0,
+        "fraction",
+        "Cost of screening one extra candidate, as a share of the seat's annual salary.",
+    )
+    selection_validity: float = _f(
+        0.6,
+        0.0,
+        1.0,
+        "correlation",
+        "How well screening reads a candidate's service mindset (correlation of the reading "
+        "with the truth).",
+    )
+    attraction_weight: float = _f(
+        0.3,
+        0.0,
+        2.0,
+        "mindset/quality",
+        "How far the hiring pool's mean mindset follows the organization's reputation as an "
+        "internal-service employer, per unit of remembered service above the norm.",
+    )
+    attraction_rate: float = _f(
+        0.01,
+        0.0,
+        1.0,
+        "1/week",
+        "Speed at which the hiring pool follows the organization's reputation.",
+    )
     onboarding_hours: float = _f(
         3.0, 0.0, 40.0, "hours/week", "Manager hours per week each onboarding hire takes."
     )
@@ -321,6 +459,39 @@ class BehaviourParams(_Section):
         0.012, 0.0, 1.0, "1/week", "Skill learning-curve rate toward 1 (on-the-job learning)."
     )
     noise: float = _f(0.015, 0.0, 0.2, "fraction", "Weekly random shock to morale and mindset.")
+    manager_service_weight: float = _f(
+        3.0,
+        0.0,
+        20.0,
+        "weight",
+        "Weight of the service one asks of one's own manager in the service one remembers, "
+        "against 1 for a colleague's (managers are the main source of people's experience of "
+        "work: Gallup finds they account for 70% of the variance in team engagement).",
+    )
+    report_service_weight: float = _f(
+        0.3,
+        0.0,
+        20.0,
+        "weight",
+        "Weight of the service a manager asks of their own reports in the service they "
+        "remember, against 1 for a colleague's.",
+    )
+    example_is_service: bool = _f(
+        True,
+        None,
+        None,
+        "",
+        "The manager's example is the service they give, as those they serve feel it (on time, "
+        "late or never), rather than their mindset.",
+    )
+    voice_floor: float = _f(
+        0.85,
+        0.0,
+        1.0,
+        "fraction",
+        "Least share of their needs people still take to a manager who does not answer in time "
+        "(1 = everyone always asks; below 1, unanswered reports fall silent).",
+    )
     received_memory: float = _f(
         0.25, 0.01, 1.0, "1/week", "Weight of this week in the remembered service received."
     )

@@ -9,9 +9,12 @@ attitudes; revenue feeds the budget that pays for people):
 - Shortfall = max(0, (plan - trend) / plan) + the share cut by budget-cut events this week.
 - The workforce phase stops hiring (but for the frontline) from ``freeze_shortfall`` and lays
   people off beyond ``layoff_shortfall``. Job insecurity starts when the budget bites: it is
-  min(1, (shortfall - ``freeze_shortfall``) / ``shortfall_scale``); it lowers everyone's morale
-  and raises quits (phases 5 and 6). Ordinary ups and downs of revenue so leave people calm,
-  and only a real loss reaches them.
+  min(1, (shortfall - ``freeze_shortfall``) / ``shortfall_scale`` + the insecurity recent
+  layoffs left); it lowers everyone's morale and raises quits (the employees and workforce
+  phases). Ordinary ups and downs of revenue so leave people calm, and only a real loss or a
+  layoff reaches them. What a layoff left fades over ``layoff_memory_weeks`` (exponential
+  memory; :func:`sim.vacancies.lay_off`), and a restructuring's payroll cut grows back over
+  ``plan_adaptation_weeks``, as the revenue plan adapts.
 - In the warm-up no shortfall is felt, and the plan is the trend until the warm-up's last year
   (``PLAN_YEAR_WEEKS``), over which it is the mean of the trend so far: management plans for a
   year, seasons included, so week 1 starts on the plan a steady year would have, wherever in
@@ -48,6 +51,8 @@ def review_budget(
             state.revenue_plan += (state.revenue_trend - state.revenue_plan) / into_plan_year
         state.shortfall = 0.0
         state.insecurity = 0.0
+        state.layoff_insecurity = 0.0
+        state.payroll_cut = 0.0
         return
     if state.revenue_plan <= 0.0:
         state.revenue_plan = state.revenue_trend
@@ -59,4 +64,7 @@ def review_budget(
         else 0.0
     )
     state.shortfall = max(gap, 0.0) + conditions.budget_cut
-    state.insecurity = min(max(state.shortfall - e.freeze_shortfall, 0.0) / e.shortfall_scale, 1.0)
+    budget_bites = max(state.shortfall - e.freeze_shortfall, 0.0) / e.shortfall_scale
+    state.insecurity = min(budget_bites + state.layoff_insecurity, 1.0)
+    state.layoff_insecurity *= 1.0 - 1.0 / e.layoff_memory_weeks
+    state.payroll_cut *= 1.0 - 1.0 / e.plan_adaptation_weeks

@@ -31,7 +31,7 @@ from sim.interventions import LeverEffects, lever_effects
 from sim.org import Organization
 from sim.params import Params
 from sim.state import State
-from sim.vacancies import depart
+from sim.vacancies import depart, lay_off
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,10 @@ def set_conditions(
         )
     levers = lever_effects(params.interventions, week)
     shock = apply_events(state, org, params, week, rng)
-    leaving = np.concatenate([shock.key_people, shock.laid_off])
-    # The usual time-to-fill, as for quits and budget layoffs (sim.vacancies).
-    depart(state, params, leaving, rng)
+    # The usual time-to-fill, as for quits and budget layoffs; layoffs also reach the survivors
+    # and cut the payroll budget (sim.vacancies).
+    depart(state, params, shock.key_people, rng)
+    lay_off(state, params, shock.laid_off, rng, org.salary_week)
     return Conditions(
         levers=levers,
         demand_multiplier=shock.demand_multiplier,

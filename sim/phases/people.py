@@ -118,7 +118,8 @@ def update_people(
     )
     # The manager's example, where there is a manager in post; otherwise one's own mindset.
     boss = org.manager_safe
-    boss_mindset = np.where(org.has_manager & filled[boss], state.mindset[boss], state.mindset)
+    shown = state.given if b.example_is_service else state.mindset
+    boss_mindset = np.where(org.has_manager & filled[boss], shown[boss], state.mindset)
     mindset = (
         state.mindset
         + min(b.reciprocity_rate * pace, 0.5) * (state.received - state.mindset)
@@ -133,6 +134,7 @@ def update_people(
     state.expectation = np.where(filled, expectation, state.expectation)
     state.standard = np.where(filled, standard, state.standard)
     state.tenure = np.where(filled, state.tenure + 1, state.tenure)
+    state.role_tenure = np.where(filled, state.role_tenure + 1, state.role_tenure)
     state.onboarding_left = np.where(
         filled & (state.onboarding_left > 0), state.onboarding_left - 1, state.onboarding_left
     ).astype(np.int16)

@@ -1,10 +1,16 @@
-"""Phase 2, request generation: who asks whom for what this week.
+"""Request generation: who asks whom for what this week.
 
 Rules (the internal customer; Juran's quality-control usage): anyone who depends on another
 member to do their job is that member's internal customer, in any direction.
-- To the manager: each employee sends Poisson(``to_manager_rate``) requests a week to their
-  manager (information, guidance, resources, approvals owed to subordinates).
-- To reports: each manager sends Poisson(``to_subordinate_rate``) requests a week to each report.
+- To the manager: each employee needs their manager's help Poisson(``to_manager_rate``) times a
+  week (information, guidance, resources, approvals owed to subordinates) and asks for a share
+  ``voice`` of it: people whose manager leaves them waiting stop asking (organizational
+  silence; Morrison & Milliken 2000; Detert & Burris 2007: voice follows managers'
+  openness). The needs they keep to themselves still go unmet (:mod:`sim.phases.service`).
+- To reports: each manager sends Poisson(``to_subordinate_rate``) requests a week to each report
+  who is not a manager, and Poisson(``reporting_rate``) to each report who is one: the reports,
+  plans and figures that administration asks of managers from above (managers spend about a
+  fifth of their time on administration; Field et al. 2023, McKinsey).
 - Lateral: each member of department i sends Poisson(``lateral_scale`` x sum_j D[i, j]) requests
   a week, each to department j with probability D[i, j] / sum_j D[i, j], to a random worker
   (non-manager) of j
@@ -24,12 +30,32 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.interventions import LeverEffects
 from sim.kernels.requests import generate
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
 from sim.state import Requests, State
+
+
+def colleague_multiplier(params: Params, levers: LeverEffects) -> tuple[float, float]:
+    """Colleague requests: the multiplier on their rates (task inputs plus the avoidable share,
+    which clear expectations cut) and the share of them that is avoidable."""
+    r = params.requests
+    avoidable = r.avoidable_share * levers.avoidable_rate
+    mult = (1.0 - r.avoidable_share) + avoidable
+    return mult, (avoidable / mult if mult > 0 else 0.0)
+
+
+def unasked_needs(
+    state: State, org: Organization, params: Params, levers: LeverEffects
+) -> np.ndarray:
+    """Per seat, the expected needs for their manager's help a person kept to themselves this
+    week: ``to_manager_rate x (1 - voice)`` (0 for vacant seats and the top)."""
+    mult, _ = colleague_multiplier(params, levers)
+    asks = state.filled & org.has_manager
+    return np.where(asks, params.requests.to_manager_rate * mult * (1.0 - state.voice), 0.0)
 
 
 def generate_requests(
@@ -46,9 +72,7 @@ def generate_requests(
     # Colleague-to-colleague requests: task inputs plus the avoidable share that clear
     # expectations cut. Drawn as one Poisson count per person and split by kind, which is the
     # same in distribution as two counts.
-    avoidable = r.avoidable_share * levers.avoidable_rate
-    mult = (1.0 - r.avoidable_share) + avoidable
-    p_avoidable = avoidable / mult if mult > 0 else 0.0
+    mult, p_avoidable = colleague_multiplier(params, levers)
     # Lateral requests by the department dependency matrix: a rate per member of each
     # department, and the cumulative distribution of the department asked.
     dep = org.dependency * r.lateral_scale
@@ -59,12 +83,15 @@ def generate_requests(
     requester, provider, direction, hours, kind, column = generate(
         state.filled,
         org.manager,
+        org.is_manager,
         org.dept,
         org.level,
         org.frontline,
         demand.encounters,
         r.to_manager_rate * mult,
+        state.voice,
         r.to_subordinate_rate * mult,
+        r.reporting_rate * mult,
         row_sum,
         mult,
         cdf,

@@ -40,13 +40,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.interventions import LeverEffects
-from sim.kernels.service import gather_requests, serve_in_order, settle_requests, sort_key
+from sim.kernels.service import (
+    cover_seats,
+    gather_requests,
+    serve_in_order,
+    settle_requests,
+    sort_key,
+)
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.capacity import Capacity, achievable_diligence, overload
 from sim.phases.conditions import Conditions
 from sim.phases.demand import Demand
-from sim.state import DOWN, LATERAL, UP, Requests, State
+from sim.phases.requests import unasked_needs
+from sim.state import AVOIDABLE, DOWN, LATERAL, TASK, UP, Requests, State
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,21 @@ class ServiceOutcome:
         return self.on_time[self.resolved]
 
 
+def queue_culture(state: State, params: Params) -> float:
+    """The culture the queues serve by: ``culture.queue_direction`` when set (espoused and
+    enacted culture apart, or explain's switch of the queue's channel), else the culture in
+    force."""
+    d = params.culture.queue_direction
+    return state.service_direction if d is None else d
+
+
+def care_culture(state: State, params: Params) -> float:
+    """The culture that sets the care given to requests from below: ``culture.care_direction``
+    when set, else the culture in force."""
+    d = params.culture.care_direction
+    return state.service_direction if d is None else d
+
+
 def priority(
     reqs: Requests, org: Organization, params: Params, levers: LeverEffects, direction: float
 ) -> np.ndarray:
@@ -119,11 +141,38 @@ def priority(
         )
         score = score + direction * closeness
     if abs(direction) < 1.0:
-        need = 0.5 * reqs.customer + 0.5 * urgency
+        value = np.where(reqs.customer, 1.0, np.where(reqs.kind == TASK, 0.5, 0.0))
+        need = 0.5 * value + 0.5 * urgency
         score = score + (1.0 - abs(direction)) * need
     if levers.age_priority:
         score = score + levers.age_priority * urgency
+    if params.requests.age_weight:
+        score = score + params.requests.age_weight * urgency
     return score
+
+
+def rework(
+    reqs: Requests,
+    provider: np.ndarray,
+    served: np.ndarray,
+    diligence: np.ndarray,
+    r,
+    rng,
+) -> Requests:
+    """Rushed work comes back (Oliva & Sterman 2001: corner cutting under pressure brings errors
+    and rework): a request served at a share s < 1 of its standard time returns next week, from
+    the same requester to the same provider and of the same size, as an avoidable request, with
+    probability ``rework_rate x (1 - s)``. Rushing so buys time this week and costs it later."""
+    if r.rework_rate <= 0.0:
+        return Requests.empty()
+    done = np.flatnonzero(served)
+    chance = r.rework_rate * (1.0 - diligence[provider[done]])
+    back = done[rng.random(done.size) < chance]
+    batch = reqs.take(back)
+    batch.age = np.zeros(back.size, dtype=np.int16)
+    batch.kind = np.full(back.size, AVOIDABLE, dtype=np.int8)
+    batch.column = np.full(back.size, -1, dtype=np.int16)
+    return batch
 
 
 def _fields(batch: Requests) -> tuple[np.ndarray, ...]:
@@ -150,8 +199,9 @@ def serve_requests(
     b = params.behaviour
     # The queue (compiled): waiting requests, then new ones; nobody waits on a request whose
     # requester has left, and a vacant provider's requests fall to their manager.
+    cover = cover_seats(state.filled, org.manager, org.is_manager)
     fields, provider, servable, asked = gather_requests(
-        _fields(state.pending), _fields(new), state.filled, org.manager
+        _fields(state.pending), _fields(new), state.filled, cover
     )
     reqs = Requests(*fields)
 
@@ -168,7 +218,7 @@ def serve_requests(
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
-    direction = state.service_direction
+    direction = queue_culture(state, params)
     # Each provider serves in priority order while the cumulative hours fit (compiled kernels:
     # the culture's priority of :func:`priority` with a little jitter against ties, the stable
     # sort by provider then priority, the running hours, the served mask).
@@ -184,6 +234,7 @@ def serve_requests(
         r.service_standard_weeks,
         float(direction),
         float(levers.age_priority),
+        float(r.age_weight),
         rng.random(len(reqs)),
     )
     served, used = serve_in_order(provider, key, reqs.hours, servable, diligence, room, n)
@@ -218,7 +269,7 @@ def serve_requests(
         diligence,
         org.service_offset(b.service_expectation),
         surveyed,
-        max(-direction, 0.0),
+        max(-care_culture(state, params), 0.0),
         params.culture.care_gap,
         float(levers.lateral_care),
         weights,
@@ -232,6 +283,18 @@ def serve_requests(
         state.task_supply,
         state.given,
         state.input_supply,
+        unasked_needs(state, org, params, levers),
+        state.voice,
+        b.voice_floor,
+        r.wait_felt,
+        reqs.provider,
+        org.manager,
+        b.manager_service_weight,
+        b.report_service_weight,
+        b.example_is_service,
+        state.given_up,
+        state.given_front,
+        org.frontline,
     )
 
     # Workload: hours asked of each provider against their hours; the rest waits.
@@ -241,7 +304,7 @@ def serve_requests(
     carry = ~resolved
     waiting = reqs.take(carry)
     waiting.age = (waiting.age + 1).astype(np.int16)
-    state.pending = waiting
+    state.pending = Requests.concat([waiting, rework(reqs, provider, served, diligence, r, rng)])
     state.backlog_hours = np.bincount(waiting.provider, weights=waiting.hours, minlength=n)
 
     def level(resolved_and_on_time: np.ndarray) -> float:

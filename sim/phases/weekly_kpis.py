@@ -1,4 +1,4 @@
-"""Phase 10, KPIs: every KPI of the week, a pure function of the state and the week's products.
+"""KPIs: every KPI of the week, a pure function of the state and the week's products.
 
 Rules:
 - Productivity = mean over employees of effort x (0.5 + 0.5 x skill) x work quality (the
@@ -6,6 +6,8 @@ Rules:
 - Annual turnover = quits over the trailing 52 weeks per mean headcount, per year.
 - Customer lifetime value = margin per active customer / smoothed weekly churn rate (capped at
   ten years).
+- Internal fill share = manager seats filled from within over the trailing 52 weeks / manager
+  seats filled then (0 when none was).
 
 :func:`compute_kpis` writes nothing, so the KPIs of a week can be recomputed at any time. The
 KPI names, units and descriptions are the catalogue in :mod:`sim.kpis`.
@@ -95,6 +97,11 @@ def compute_kpis(
             "internal_quality": fmean(state.received),
             "backlog_hours": 0.0,
         }
+    fills = state.fill_history[-52:]
+    filled_managers = sum(total for _, total in fills)
+    internal_share = sum(i for i, _ in fills) / filled_managers if filled_managers else 0.0
+    in_post = filled & org.is_manager
+    manager_mindset = float(state.mindset[in_post].mean()) if in_post.any() else 0.0
     quits = conditions.departures + (workforce.quits if workforce is not None else 0)
     layoffs = conditions.laid_off + (workforce.laid_off if workforce is not None else 0)
     return {
@@ -126,4 +133,7 @@ def compute_kpis(
         "cost": ledger.cost,
         "profit": ledger.profit,
         "customer_lifetime_value": clv,
+        "promotions": float(workforce.promotions.into.size if workforce is not None else 0),
+        "internal_fill_share": float(internal_share),
+        "manager_mindset": manager_mindset,
     }

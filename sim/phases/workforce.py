@@ -37,15 +37,16 @@ No vacancy fills during a hiring freeze.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from sim.org import Organization
 from sim.params import Params
+from sim.phases.careers import Promotions, misfit, promote, screened_mindsets, update_pool
 from sim.phases.conditions import Conditions
 from sim.state import State, draw_quit_propensity, learned_skill, stationary_tenure
-from sim.vacancies import depart
+from sim.vacancies import depart, lay_off
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,16 @@ class WorkforceOutcome:
     Attributes:
         quits: Voluntary quits drawn this week (key people leaving through events not included).
         laid_off: People laid off by the budget this week (event layoffs not included).
-        hires: Vacancies filled this week.
-        hire_cost: Replacement cost of this week's hires (currency).
+        hires: Vacancies filled from outside this week.
+        hire_cost: Replacement cost of this week's hires, screening included (currency).
+        promotions: Manager seats filled from within this week (:mod:`sim.phases.careers`).
     """
 
     quits: int
     laid_off: int
     hires: int
     hire_cost: float
+    promotions: Promotions = field(default_factory=Promotions.none)
 
 
 def quit_hazard(
@@ -74,16 +77,17 @@ def quit_hazard(
 ) -> np.ndarray:
     """Weekly probability of quitting for the given morale, pressure, propensity and insecurity."""
     wf = params.workforce
-    return np.minimum(
-        wf.quit_base_weekly
-        * np.exp(
-            wf.quit_morale_sensitivity * (wf.morale_reference - morale)
-            + wf.quit_pressure_sensitivity * pressure
-            + wf.quit_insecurity_sensitivity * insecurity
-            + propensity
-        ),
-        1.0,
+    wish = wf.quit_base_weekly * np.exp(
+        wf.quit_morale_sensitivity * (wf.morale_reference - morale)
+        + wf.quit_pressure_sensitivity * pressure
+        + wf.quit_insecurity_sensitivity * insecurity
+        + propensity
     )
+    if wf.job_finding_rate >= 1.0:
+        return np.minimum(wish, 1.0)
+    # A wish to leave becomes a quit when an outside offer comes: at most the labour market's
+    # weekly job-finding rate (intention, search, then quit; Mobley 1977).
+    return wf.job_finding_rate * -np.expm1(-wish / wf.job_finding_rate)
 
 
 def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
@@ -114,24 +118,29 @@ def settle_tenure(state: State, org: Organization, params: Params, rng) -> None:
     propensity, tenure = stationary_tenure(hazard, params, rng)
     state.quit_propensity[seats] = propensity
     state.tenure[seats] = tenure
+    state.role_tenure[seats] = tenure
     state.skill[seats] = learned_skill(tenure, params, rng)
 
 
 def newcomer_attitudes(
     state: State, org: Organization, params: Params, seats: np.ndarray, rng
-) -> None:
+) -> float:
     """Give ``seats`` the slow attitudes a newcomer brings: a mindset from the hiring pool
-    (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard their team holds
-    (norms are learned from colleagues; Harrison & Carroll 1991) and expectations at the norm
-    (``service_expectation``)."""
-    wf = params.workforce
+    (normal, ``pool_mindset_mean`` + the pool's shift with the employer's reputation, sd
+    ``pool_mindset_sd``; screened when ``selection`` > 0: :func:`sim.phases.careers.
+    screened_mindsets`), the quality standard their team holds (norms are learned from
+    colleagues; Harrison & Carroll 1991) and expectations at the norm (``service_expectation``).
+
+    Returns:
+        The candidates screened beyond the first, over all ``seats`` (for the cost of selection).
+    """
     # The team's standard as it is before anyone in ``seats`` changes (a vacancy is not counted).
     team_standard = org.team_mean(state.standard, state.filled)[seats]
-    state.mindset[seats] = np.clip(
-        rng.normal(wf.pool_mindset_mean, wf.pool_mindset_sd, seats.size), 0.0, 1.0
-    )
+    mindset, screened = screened_mindsets(params, state.pool_shift, seats.size, rng)
+    state.mindset[seats] = mindset
     state.standard[seats] = team_standard
     state.expectation[seats] = params.behaviour.service_expectation
+    return screened
 
 
 def renew_in_place(
@@ -165,7 +174,7 @@ def hire(state: State, org: Organization, params: Params, seats: np.ndarray, rng
     """Fill ``seats`` with new hires; returns their replacement cost (currency)."""
     wf = params.workforce
     expected = params.behaviour.service_expectation
-    newcomer_attitudes(state, org, params, seats, rng)
+    screened = newcomer_attitudes(state, org, params, seats, rng)
     state.filled[seats] = True
     state.morale[seats] = wf.hire_morale
     state.skill[seats] = wf.hire_skill
@@ -177,20 +186,29 @@ def hire(state: State, org: Organization, params: Params, seats: np.ndarray, rng
     # A newcomer has no experience yet: they remember service "as expected".
     state.received[seats] = expected
     state.given[seats] = expected
+    state.given_up[seats] = expected
+    state.given_front[seats] = expected
     state.task_supply[seats] = expected
     state.feedback[seats] = expected
     state.complaints[seats] = 0.0
     state.input_supply[seats] = 1.0
     state.person_id[seats] = state.next_person_id + np.arange(seats.size)
     state.next_person_id += int(seats.size)
-    return float(params.economics.replacement_cost_share * 52.0 * org.salary_week[seats].sum())
+    state.role_tenure[seats] = 0
+    state.promotions[seats] = 0
+    state.hire_level[seats] = org.level[seats]
+    annual = 52.0 * float(org.salary_week[seats].mean()) if seats.size else 0.0
+    replacement = params.economics.replacement_cost_share * 52.0 * org.salary_week[seats].sum()
+    return float(replacement + wf.selection_cost_share * annual * screened)
 
 
-def affordable_payroll(org: Organization, params: Params, shortfall: float) -> float:
+def affordable_payroll(
+    org: Organization, params: Params, shortfall: float, payroll_cut: float = 0.0
+) -> float:
     """Weekly payroll the budget allows: every seat, less the shortfall beyond the freeze
-    threshold (currency/week)."""
+    threshold, less what a restructuring cut (``payroll_cut``) (currency/week)."""
     cut = max(shortfall - params.economics.freeze_shortfall, 0.0)
-    return float(org.salary_week.sum()) * max(1.0 - cut, 0.0)
+    return float(org.salary_week.sum()) * max(1.0 - cut, 0.0) * (1.0 - payroll_cut)
 
 
 def budget_hires(
@@ -199,15 +217,15 @@ def budget_hires(
     """Which vacancies whose wait is over the budget lets fill this week.
 
     Frontline seats always (they bring the revenue in). Off the frontline, while revenue is
-    short of plan by ``freeze_shortfall`` or more, only as many as keep the payroll within what
-    the budget allows (a random pick among those due): attrition does the cutting, and hiring
-    resumes once the payroll fits.
+    short of plan by ``freeze_shortfall`` or more, or while a restructuring's payroll cut lasts,
+    only as many as keep the payroll within what the budget allows (a random pick among those
+    due): attrition does the cutting, and hiring resumes once the payroll fits.
     """
-    if state.shortfall < params.economics.freeze_shortfall:
+    if state.shortfall < params.economics.freeze_shortfall and state.payroll_cut <= 0.0:
         return due
     front = due[org.frontline[due]]
     other = rng.permutation(due[~org.frontline[due]])
-    room = affordable_payroll(org, params, state.shortfall) - float(
+    room = affordable_payroll(org, params, state.shortfall, state.payroll_cut) - float(
         org.salary_week[state.filled].sum() + org.salary_week[front].sum()
     )
     fits = np.cumsum(org.salary_week[other]) <= room
@@ -237,22 +255,32 @@ def turn_over(
     Also keeps the trailing history of quits (events' departures included) and headcount that
     annual turnover is computed from.
     """
-    hires, hire_cost = 0, 0.0
+    hires, hire_cost, managers_hired = 0, 0.0, 0
+    promotions = Promotions.none()
     vacant = ~state.filled
     state.vacancy_wait[vacant] -= 1.0
+    update_pool(state, params)
     if not conditions.hiring_frozen:
         due = np.flatnonzero(vacant & (state.vacancy_wait <= 0.0))
         due = budget_hires(state, org, params, due, rng) if due.size else due
         if due.size:
+            # Manager seats first go to people one level below (a chain of vacancies).
+            promotions, due = promote(state, org, params, due, rng)
+        if due.size:
             hire_cost = hire(state, org, params, due, rng)
             hires = int(due.size)
+            managers_hired = int(org.is_manager[due].sum())
+    internal = int(promotions.into.size)
+    state.fill_history.append((internal, internal + managers_hired))
     laid_off = budget_layoffs(state, org, params, rng)
-    depart(state, params, laid_off, rng)
+    lay_off(state, params, laid_off, rng)
+    # Attrition by fit: people far from their team's mindset leave more often (careers).
+    fit = params.workforce.misfit_sensitivity * misfit(state, org)
     hazard = quit_hazard(
         state.morale,
         state.pressure,
         params,
-        state.quit_propensity + state.local_quit,
+        state.quit_propensity + state.local_quit + fit,
         state.insecurity,
     )
     quits = np.flatnonzero(state.filled & (rng.random(org.n_seats) < hazard))
@@ -263,5 +291,9 @@ def turn_over(
     state.quit_history.append(conditions.departures + int(quits.size))
     state.headcount_history.append(int(state.filled.sum()))
     return WorkforceOutcome(
-        quits=int(quits.size), laid_off=int(laid_off.size), hires=hires, hire_cost=hire_cost
+        quits=int(quits.size),
+        laid_off=int(laid_off.size),
+        hires=hires,
+        hire_cost=hire_cost,
+        promotions=promotions,
     )

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
-from sim.params import ParameterError, field_spec
+from sim.params import ParameterError, Params, field_spec
 from sim.scenario import load_scenario, scenario_info
 from sim.studies.progress import Progress
 from sim.studies.seeds import replication_seeds
@@ -132,8 +132,6 @@ def compare(
     import time
 
     from sim.model import ServiceCultureModel
-    from sim.overrides import apply_overrides
-    from sim.scenario import culture_direction, split_spec
 
     specs = [str(s) for s in scenarios]
     if not specs:
@@ -145,15 +143,7 @@ def compare(
     labels = unique_labels(specs)
     # Validate everything before running anything: a typo in the last scenario must not cost
     # the runs of the first ones.
-    resolved = []
-    for spec in specs:
-        name, culture = split_spec(spec)
-        params = apply_overrides(load_scenario(name), overrides, where=f"{spec}: --set")
-        if culture is not None:
-            params = apply_overrides(
-                params, {"culture.service_direction": culture_direction(culture)}, where=spec
-            )
-        resolved.append(params)
+    resolved = resolve_scenarios(specs, overrides)
     n_weeks = resolved[0].weeks if weeks is None else int(weeks)
     most = int(field_spec("weeks").high or n_weeks)
     if not 1 <= n_weeks <= most:
@@ -195,6 +185,31 @@ def compare(
         info=info,
         elapsed=elapsed,
     )
+
+
+def resolve_scenarios(
+    specs: Sequence[str], overrides: Mapping[str, Any] | None = None
+) -> list[Params]:
+    """Each scenario spec (a preset, a file, or ``NAME@culture``) as validated parameters, with
+    ``overrides`` applied to every one (a ``@culture`` wins over ``culture.service_direction``
+    in them).
+
+    Raises:
+        ParameterError: an unknown scenario or culture, or an invalid override.
+    """
+    from sim.overrides import apply_overrides
+    from sim.scenario import culture_direction, split_spec
+
+    resolved = []
+    for spec in specs:
+        name, culture = split_spec(spec)
+        params = apply_overrides(load_scenario(name), overrides, where=f"{spec}: --set")
+        if culture is not None:
+            params = apply_overrides(
+                params, {"culture.service_direction": culture_direction(culture)}, where=spec
+            )
+        resolved.append(params)
+    return resolved
 
 
 def per_rep(ts: pd.DataFrame, stat: str) -> pd.DataFrame:

@@ -50,7 +50,6 @@ WINDOW_START = 105
 # Bounds are the plausible range of each parameter; starts are the first trial (a previous fit's
 # result, rounded): fixed, so that rerunning the fit repeats its trials exactly.
 FREE: tuple[FreeParameter, ...] = (
-    FreeParameter("culture.care_gap", 0.1, 0.5, 0.3488),
     FreeParameter("behaviour.morale_base", 0.4, 0.75, 0.7146),
     FreeParameter("behaviour.service_weight", 0.3, 1.5, 0.3618),
     FreeParameter("behaviour.pressure_weight", 0.05, 0.8, 0.2444),
