@@ -21,13 +21,14 @@ times (:mod:`sim.forks`). Restoring copies them again, so one snapshot can be re
 of times.
 
 As bytes or a file (:meth:`Snapshot.to_bytes`, :meth:`Snapshot.write`) a snapshot is a zip
-archive: ``snapshot.json`` (format tag, format version, package version, the spec) and one
-``arrays/<name>.npy`` per array, written and read by NumPy's ``.npy`` format with pickling
-disabled. Nothing in a file is ever unpickled or executed: the only classes a file can name are
-the core's own dataclasses and pydantic models (modules ``sim`` and ``sim.*`` outside the tools),
-built from their fields. A file that is not a snapshot, is truncated or corrupt (every member
-carries a CRC-32 that reading checks), was written by a newer format, or holds a model whose
-state differs from this version's (a field missing or unknown) raises :class:`SnapshotError` with
+archive of two members: ``snapshot.json`` (format tag, format version, package version, the spec,
+and each array's dtype, shape and offset) and ``arrays.bin`` (the arrays' bytes, one after the
+other). Nothing in a file is ever unpickled or executed: arrays are read back as plain dtypes only
+(booleans, numbers, fixed-width strings), and the only classes a file can name are the core's own
+dataclasses and pydantic models (modules ``sim`` and ``sim.*`` outside the tools), built from
+their fields. A file that is not a snapshot, is truncated or corrupt (each member carries a
+CRC-32 that reading checks), was written by a newer format, or holds a model whose state differs
+from this version's (a field missing or unknown) raises :class:`SnapshotError` with
 one line saying which; the CLI turns it into exit code 2.
 """
 
@@ -54,7 +55,7 @@ from sim.version import __version__
 FORMAT = "servicechain-snapshot"
 FORMAT_VERSION = 1
 HEADER = "snapshot.json"
-ARRAY_DIR = "arrays/"
+BLOB = "arrays.bin"
 # Snapshot files are meant to be opened by this module only; ``.snap`` is the suggested suffix.
 SUFFIX = ".snap"
 # Modules whose dataclasses and pydantic models a snapshot may name: the core, never a tool.
@@ -148,14 +149,18 @@ class Snapshot:
             compress: Deflate the members (level 1: most of the saving at a fraction of the
                 time); False stores them as they are.
         """
+        table, offset = {}, 0
+        for name, array in self.arrays.items():
+            table[name] = {"dtype": array.dtype.str, "shape": list(array.shape), "offset": offset}
+            offset += array.nbytes
         buffer = io.BytesIO()
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         with zipfile.ZipFile(buffer, "w", compression=method, compresslevel=1) as archive:
-            text = json.dumps(self.header, separators=(",", ":"), allow_nan=True)
+            text = json.dumps({**self.header, "arrays": table}, separators=(",", ":"))
             archive.writestr(HEADER, text)
-            for name, array in self.arrays.items():
-                with archive.open(f"{ARRAY_DIR}{name}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
+            with archive.open(BLOB, "w", force_zip64=True) as member:
+                for array in self.arrays.values():
+                    member.write(np.ascontiguousarray(array).data.cast("B"))
         return buffer.getvalue()
 
     @classmethod
@@ -176,25 +181,19 @@ class Snapshot:
             )
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                if HEADER not in names:
+                if HEADER not in archive.namelist():
                     raise SnapshotError(
                         f"{source}: not a servicechain snapshot (a zip archive without {HEADER})"
                     )
                 header = json.loads(archive.read(HEADER))
                 _check_header(header, source)
-                arrays = {}
-                for name in names:
-                    if name.startswith(ARRAY_DIR) and name.endswith(".npy"):
-                        with archive.open(name) as member:
-                            array = np.lib.format.read_array(member, allow_pickle=False)
-                        array.flags.writeable = False
-                        arrays[name[len(ARRAY_DIR) : -len(".npy")]] = array
+                blob = archive.read(BLOB)  # checks the CRC-32
+            arrays = _arrays_from(blob, header.pop("arrays"))
         except SnapshotError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as err:
-            # BadZipFile: truncated or a bad CRC-32; ValueError: a bad .npy header, an object
-            # array (pickles are refused) or broken JSON.
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+                TypeError) as err:  # fmt: skip
+            # BadZipFile: truncated or a bad CRC-32; ValueError: broken JSON or array table.
             raise SnapshotError(
                 f"{source}: corrupt or truncated snapshot ({type(err).__name__}: {err})"
             ) from None
@@ -258,6 +257,26 @@ def as_snapshot(source: Snapshot | bytes | bytearray | memoryview | str | os.Pat
     raise TypeError(f"a snapshot is a Snapshot, bytes or a file path, not {type(source).__name__}")
 
 
+def _arrays_from(blob: bytes, table: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The arrays of a file: read-only views of its blob, by the table's dtype, shape and
+    offset. Only plain dtypes are accepted (booleans, numbers, fixed-width strings)."""
+    arrays = {}
+    for name, entry in table.items():
+        dtype = np.dtype(entry["dtype"])
+        if dtype.kind not in "biufcUS" or dtype.fields is not None:
+            raise ValueError(f"array {name!r} has dtype {entry['dtype']!r}, which is refused")
+        shape = tuple(int(d) for d in entry["shape"])
+        count = int(np.prod(shape, dtype=np.int64))
+        offset = int(entry["offset"])
+        if min(shape, default=0) < 0 or not 0 <= offset <= len(blob) - count * dtype.itemsize:
+            raise ValueError(f"array {name!r} lies outside the data")
+        array = np.frombuffer(blob, dtype, count, offset) if count else np.empty(0, dtype)
+        array = array.reshape(shape)
+        array.flags.writeable = False
+        arrays[name] = array
+    return arrays
+
+
 def _check_header(header: Any, source: str) -> None:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise SnapshotError(f"{source}: not a servicechain snapshot (no '{FORMAT}' tag)")
@@ -270,7 +289,7 @@ def _check_header(header: Any, source: str) -> None:
             f"({header.get('package_version', '?')}); this one ({__version__}) reads format "
             f"{FORMAT_VERSION}: upgrade servicechain"
         )
-    if "tree" not in header:
+    if "tree" not in header or not isinstance(header.get("arrays"), dict):
         raise SnapshotError(f"{source}: corrupt snapshot (no values in {HEADER})")
 
 
