@@ -97,7 +97,7 @@ class WarmStarts:
     ``max_bytes``.
 
     Args:
-        max_bytes: Memory for kept week-0 snapshots (default 512 MiB; about 0.3 MB each at 300
+        max_bytes: Memory for kept week-0 snapshots (default 256 MiB; about 0.3 MB each at 300
             employees, 10 MB at 10,000). The most recent one is always kept.
 
     Attributes:
@@ -105,7 +105,7 @@ class WarmStarts:
         forks: Runs started from a kept week 0 instead.
     """
 
-    def __init__(self, max_bytes: int = 512 * 2**20) -> None:
+    def __init__(self, max_bytes: int = 256 * 2**20) -> None:
         self.max_bytes = int(max_bytes)
         self.warmups = 0
         self.forks = 0

@@ -47,6 +47,21 @@ def build(case: str, seed: int = 3, panel: str | None = None) -> ServiceCultureM
     return ServiceCultureModel(scenario, overrides=overrides, seed=seed, panel=panel)
 
 
+def same(a, b) -> bool:
+    """Equal in type and value, arrays by dtype, shape and bytes, dataclasses field by field."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray) and a.dtype.hasobject:
+        return a.dtype == b.dtype and a.shape == b.shape and a.tolist() == b.tolist()
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if dataclasses.is_dataclass(a):
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
 def assert_same(a: ServiceCultureModel, b: ServiceCultureModel) -> None:
     """Bit-identical: the KPI frames, and every value of the two models' complete states."""
     pd.testing.assert_frame_equal(a.kpis(), b.kpis(), check_exact=True)
@@ -65,11 +80,25 @@ def test_a_run_resumed_from_week_k_equals_the_uninterrupted_run(case: str):
     assert_same(whole, resumed)
     for field in dataclasses.fields(State):  # spelled out, field by field
         a, b = getattr(whole.state, field.name), getattr(resumed.state, field.name)
-        assert type(a) is type(b), field.name
-        if isinstance(a, np.ndarray):
-            assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True), field.name
+        assert same(a, b), field.name
     assert whole.rng.bit_generator.state == resumed.rng.bit_generator.state
     assert whole.random.getstate() == resumed.random.getstate()
+
+
+def test_a_client_snapshot_resumes_without_its_chart_files(monkeypatch):
+    model = build("client")
+    data = model.snapshot()
+
+    def unreadable(*args, **kwargs):
+        raise AssertionError("the org chart was read again")
+
+    monkeypatch.setattr("sim.orgchart.organization_from_chart", unreadable)
+    monkeypatch.setattr("sim.orgchart.load_chart", unreadable)
+    resumed = ServiceCultureModel.from_snapshot(data)
+    assert same(resumed.org.seat_ids, model.org.seat_ids)
+    assert (
+        resumed.seat_table()["employee_id"].tolist() == model.seat_table()["employee_id"].tolist()
+    )
 
 
 def test_every_field_of_the_state_is_in_the_snapshot_and_only_they():

@@ -39,8 +39,6 @@ from sim.kpis import KPI_BY_NAME
 from sim.params import ParameterError, Params
 
 DEFAULT_OUTCOMES = ("morale_mean", "turnover_annualized", "customer_satisfaction", "profit")
-# Memory per runner for the kept week-0 states of shared warm-ups (sim.forks.WarmStarts).
-WARM_BYTES = 256 * 2**20
 
 
 def to_name(path: str) -> str:
@@ -89,7 +87,7 @@ class Runner:
         }
         params = apply_overrides(self.base, overrides)
         if self._warm is None:
-            self._warm = WarmStarts(max_bytes=WARM_BYTES)
+            self._warm = WarmStarts()
         per_run = []
         for seed in self.seeds:
             df = self._warm.model(params, seed).run(self.weeks)
