@@ -41,32 +41,45 @@ def _timed_compare(specs: list[str], reps: int, weeks: int, seed: int, shared: b
     return result, time.process_time() - cpu, time.perf_counter() - wall
 
 
-def compare_sharing(reps: int = 10, weeks: int = 260, seed: int = 1) -> dict[str, object]:
+def compare_sharing(
+    reps: int = 10, weeks: int = 260, seed: int = 1, rounds: int = 2
+) -> dict[str, object]:
     """``compare`` of 4 lever doses x ``reps`` replications, with and without shared warm-ups.
+
+    The two are timed alternately ``rounds`` times and the fastest of each counts, so a change
+    of load on a shared machine does not favour one.
 
     Returns:
         CPU and wall seconds of each, ``speedup`` (CPU without / with), ``weeks_ratio`` (the
         simulated weeks without / with sharing: 4 x (warm-up + weeks) / (warm-up + 4 x
-        weeks); the speed-up exceeds it as far as a warm-up week and a model's build cost more
-        than a week of the run) and ``identical`` (the two timeseries frames are equal).
+        weeks), what the speed-up comes to when a warm-up week costs what a run's week does)
+        and ``identical`` (the two timeseries frames are equal).
     """
     with tempfile.TemporaryDirectory(prefix="servicechain-bench-") as tmp:
         specs = _lever_scenarios(Path(tmp))
         ServiceCultureModel(specs[0], seed=seed, warmup_weeks=1).run(1)  # imports, kernels
-        alone, cpu_alone, wall_alone = _timed_compare(specs, reps, weeks, seed, shared=False)
-        shared, cpu_shared, wall_shared = _timed_compare(specs, reps, weeks, seed, shared=True)
+        best: dict[bool, tuple[float, float]] = {}
+        frames = {}
+        for _ in range(rounds):
+            for shared in (False, True):
+                result, cpu, wall = _timed_compare(specs, reps, weeks, seed, shared)
+                frames[shared] = result.timeseries
+                old = best.get(shared, (float("inf"), float("inf")))
+                best[shared] = (min(old[0], cpu), min(old[1], wall))
         warmup = load_scenario(specs[0]).warmup_weeks
     try:
-        pd.testing.assert_frame_equal(alone.timeseries, shared.timeseries, check_exact=True)
+        pd.testing.assert_frame_equal(frames[False], frames[True], check_exact=True)
         identical = True
     except AssertionError:
         identical = False
     n = len(DOSES)
+    (cpu_alone, wall_alone), (cpu_shared, wall_shared) = best[False], best[True]
     return {
         "scenarios": n,
         "reps": reps,
         "weeks": weeks,
         "warmup_weeks": warmup,
+        "rounds": rounds,
         "alone_cpu_s": cpu_alone,
         "alone_wall_s": wall_alone,
         "shared_cpu_s": cpu_shared,

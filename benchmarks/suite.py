@@ -208,7 +208,8 @@ def run_suite(
     reps = 3 if quick else COMPARE_REPS
     console.print(f"[dim]compare 4 lever doses x {reps} reps, {weeks} weeks, with and without "
                   "shared warm-ups...[/dim]")  # fmt: skip
-    doc["compare"] = cmp = compare_sharing(reps=reps, weeks=weeks, seed=seed)
+    doc["compare"] = cmp = compare_sharing(reps=reps, weeks=weeks, seed=seed,
+                                           rounds=1 if quick else 2)  # fmt: skip
     label = f"4 scenarios x {reps} reps"
     rows += [
         _row("compare", f"{label}, every warm-up", cmp["alone_cpu_s"], "s", "lower"),

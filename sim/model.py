@@ -250,8 +250,8 @@ class ServiceCultureModel(mesa.Model):
         """The model's complete state now as bytes (and written to ``path`` when given).
 
         :meth:`from_snapshot` resumes it bit-identically: a run resumed from week k equals the
-        uninterrupted run, KPI frame and state arrays alike. The bytes are a zip archive of
-        ``.npy`` arrays and a JSON header with a format version (nothing is pickled); see
+        uninterrupted run, KPI frame and state arrays alike. The bytes are a zip archive of the
+        arrays' bytes and a JSON header with a format version (nothing is pickled); see
         :mod:`sim.snapshot`.
 
         Args:
