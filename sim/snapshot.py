@@ -375,9 +375,10 @@ def _numbers(values: list | tuple) -> tuple[str, np.ndarray] | None:
     (kind, array); None for anything else (empty, mixed, objects, ints beyond 64 bits)."""
     if not values:
         return None
-    first = type(values[0])
-    if any(type(v) is not first for v in values):
+    kinds = set(map(type, values))
+    if len(kinds) != 1:
         return None
+    first = kinds.pop()
     if first in _NUMBER_KINDS:
         dtype = {bool: np.bool_, int: np.int64, float: np.float64}[first]
         try:
@@ -394,11 +395,10 @@ def _join(path: str, name: str) -> str:
 
 
 def _array_name(path: str, taken: Mapping[str, Any]) -> str:
-    """A file-name-safe, unique member name for the array at ``path``."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in path) or "value"
-    name, k = safe, 2
+    """A unique name for the array at ``path`` (its path, made unique if need be)."""
+    name, k = path or "value", 2
     while name in taken:
-        name = f"{safe}~{k}"
+        name = f"{path}~{k}"
         k += 1
     return name
 
