@@ -35,6 +35,7 @@ _LAZY = {
     "load_scenario": "sim.scenario",
     "preset_names": "sim.scenario",
     "compare": "sim.studies.compare",
+    "explain": "sim.studies.explain",
     "rerun": "sim.studies.sweep",
     "sweep": "sim.studies.sweep",
 }
@@ -46,6 +47,7 @@ __all__ = [
     "ScenarioError",
     "ServiceCultureModel",
     "compare",
+    "explain",
     "load_scenario",
     "preset_names",
     "rerun",

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.params import ParameterError, Params
@@ -94,6 +95,13 @@ CHANNELS: tuple[Channel, ...] = (
         lambda reference: {"culture.care_direction": reference},
     ),
     Channel(
+        "careers",
+        "Who is promoted",
+        "The culture's criteria decide who becomes a manager, and so whose example teams follow.",
+        True,
+        lambda reference: {"culture.promotion_direction": reference},
+    ),
+    Channel(
         "mindset",
         "Service mindset spreads",
         "People treated as customers treat others as customers, and follow their manager's "
@@ -146,6 +154,7 @@ class ExplainResult:
         a, b: The scenarios (``b`` is compared against ``a``).
         channels: The channels, in order.
         reps, weeks, seed: The design (replication seeds derive from ``seed``).
+        first: The first week of the means compared (they run to ``weeks``).
         contributions: Tidy frame, one row per (rep, seed, kpi, channel) with the channel's
             Shapley value (``other`` = what no channel reaches; ``total`` = the difference).
         summary: Tidy frame, one row per (kpi, channel): ``label``, ``value`` (mean over
@@ -163,6 +172,7 @@ class ExplainResult:
     contributions: pd.DataFrame
     summary: pd.DataFrame
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    first: int = WINDOW[0]
 
     def table(self, kpi: str = "profit") -> pd.DataFrame:
         """The summary of one outcome, channels in order then ``other`` and ``total``."""
@@ -332,6 +342,7 @@ def explain(
         contributions=contributions,
         summary=_summarize(contributions, chosen),
         runs=runs,
+        first=first,
     )
 
 
@@ -406,3 +417,131 @@ def _summarize(contributions: pd.DataFrame, chosen: list[Channel]) -> pd.DataFra
                 }
             )
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- presenting it
+def explain_figure(result: ExplainResult, kpi: str = "profit"):
+    """A waterfall of one outcome's difference: each channel's share, then the total, with the
+    channels' 95% intervals as error bars (a Plotly figure)."""
+    import plotly.graph_objects as go
+
+    table = result.table(kpi)
+    parts = table.drop(index=["total"])
+    if abs(float(parts.loc["other", "value"])) < 1e-12:
+        parts = parts.drop(index=["other"])
+    total = table.loc["total"]
+    fig = go.Figure(
+        go.Waterfall(
+            x=[*parts["label"], "Whole difference"],
+            y=[*parts["value"], float(total["value"])],
+            measure=["relative"] * len(parts) + ["total"],
+            connector={"line": {"color": "#999"}},
+            increasing={"marker": {"color": "#2a9d8f"}},
+            decreasing={"marker": {"color": "#e76f51"}},
+            totals={"marker": {"color": "#264653"}},
+        )
+    )
+    ends = np.cumsum(parts["value"].to_numpy())
+    fig.add_trace(
+        go.Scatter(
+            x=list(parts["label"]),
+            y=list(ends),
+            mode="markers",
+            marker={"size": 1, "color": "rgba(0,0,0,0)"},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": list(parts["ci_high"] - parts["value"]),
+                "arrayminus": list(parts["value"] - parts["ci_low"]),
+                "color": "#333",
+            },
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        title=f"{result.b} against {result.a}: where the difference in {OUTCOMES[kpi]} comes "
+        f"from (Shapley shares, {result.reps} replications, 95% intervals)",
+        yaxis_title=OUTCOMES[kpi],
+        showlegend=False,
+        margin={"t": 70, "b": 80},
+    )
+    return fig
+
+
+def _fmt(kpi: str, value: float) -> str:
+    if value != value:
+        return "n/a"
+    if kpi == "profit":
+        return f"{value:+,.0f}"
+    if kpi == "turnover":
+        return f"{value:+.1%}"
+    return f"{value:+.3f}"
+
+
+def print_explain(result: ExplainResult, console: Any) -> None:
+    """The decomposition as a table: one row per channel, one column per outcome, each a mean
+    [95% interval] with its share of the difference."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"Why {result.b} differs from {result.a} (weeks {result.first}-{result.weeks}, "
+        f"{result.reps} replications, root seed {result.seed}): Shapley shares of each difference",
+        show_lines=False,
+    )
+    table.add_column("channel", no_wrap=True)
+    for kpi in OUTCOMES:
+        table.add_column(OUTCOMES[kpi], justify="right")
+    names = [c.name for c in result.channels] + ["other", "total"]
+    for name in names:
+        cells = []
+        for kpi in OUTCOMES:
+            row = result.table(kpi).loc[name]
+            share = "" if name == "total" else f" ({row['share']:.0%})"
+            cells.append(
+                f"{_fmt(kpi, row['value'])} [{_fmt(kpi, row['ci_low'])}, "
+                f"{_fmt(kpi, row['ci_high'])}]{share}"
+            )
+        label = result.table("profit").loc[name, "label"]
+        table.add_row(f"[bold]{label}[/]" if name == "total" else label, *cells)
+    console.print(table)
+    for channel in result.channels:
+        console.print(f"[bold]{channel.label}[/]: {channel.sentence}")
+
+
+def write_explain_report(result: ExplainResult, path: str | Path) -> Path:
+    """An offline HTML page: the table and a waterfall per outcome."""
+    import html as html_lib
+
+    from sim.studies.html import figure_div, page
+
+    out = Path(path)
+    rows = []
+    for kpi in OUTCOMES:
+        t = result.table(kpi)
+        for name, row in t.iterrows():
+            rows.append(
+                f"<tr><td>{html_lib.escape(OUTCOMES[kpi])}</td>"
+                f"<td>{html_lib.escape(str(row['label']))}</td>"
+                f"<td>{_fmt(kpi, row['value'])}</td><td>{_fmt(kpi, row['ci_low'])}</td>"
+                f"<td>{_fmt(kpi, row['ci_high'])}</td>"
+                f"<td>{'' if name == 'total' else format(row['share'], '.0%')}</td></tr>"
+            )
+    sentences = "".join(
+        f"<li><b>{html_lib.escape(c.label)}</b>: {html_lib.escape(c.sentence)}</li>"
+        for c in result.channels
+    )
+    figures = {f"why-{kpi}": explain_figure(result, kpi) for kpi in OUTCOMES}
+    body = (
+        f"<h1>Why {html_lib.escape(result.b)} differs from {html_lib.escape(result.a)}</h1>"
+        f"<p>Means over weeks {result.first}-{result.weeks} of {result.reps} paired replications "
+        f"(root seed {result.seed}). Each channel's share is its Shapley value: the mean "
+        "difference it makes when switched on, over every order of switching channels on, so "
+        "interactions are shared fairly and the shares add up to the whole difference.</p>"
+        f"<ul>{sentences}</ul>"
+        "<table><tr><th>outcome</th><th>channel</th><th>difference</th><th>95% low</th>"
+        f"<th>95% high</th><th>share</th></tr>{''.join(rows)}</table>"
+        + "".join(figure_div(k) for k in figures)
+    )
+    out.write_text(page(f"servicechain explain: {result.b} against {result.a}", body, figures))
+    return out
