@@ -399,6 +399,7 @@ def serve_requests(
         requests=reqs,
         provider=provider,
         resolved=resolved,
+        served=served,
         on_time=on_time,
         new_requests=len(new),
         on_time_share=level(all_),

@@ -23,7 +23,7 @@ def quiet_service(model: ServiceCultureModel) -> ServiceOutcome:
     none = Requests.empty()
     return ServiceOutcome(
         none, np.empty(0, dtype=np.int64), np.empty(0, bool), np.empty(0, bool),
-        0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, np.zeros(n), np.ones(n), np.zeros(n),
+        np.empty(0, bool), 0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, np.zeros(n), np.ones(n), np.zeros(n),
     )  # fmt: skip
 
 

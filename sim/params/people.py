@@ -198,10 +198,11 @@ class WorkforceParams(_Section):
     job_finding_rate: float = _f(
         0.025,
         0.001,
-        1.0,
+        0.028,
         "1/week",
         "Weekly chance that someone who wants to leave lands an outside job: the quit hazard "
-        "saturates at it (1 = no limit).",
+        "saturates at it (employed job seekers find one within a month about a tenth of the "
+        "time; the range ends where no more than 150% a year could leave).",
     )
     quit_insecurity_sensitivity: float = _f(
         0.7,

@@ -64,6 +64,7 @@ class ServiceOutcome:
         requests: Every request considered this week (waiting ones first, then new ones).
         provider: Who was asked to serve each request, after vacancy redirection.
         resolved: Served or lapsed this week.
+        served: Served this week (on time or late).
         on_time: Served within the service standard.
         new_requests: Number of requests made this week.
         on_time_share: On-time share of the requests resolved this week (1 when none).
@@ -80,6 +81,7 @@ class ServiceOutcome:
     requests: Requests
     provider: np.ndarray
     resolved: np.ndarray
+    served: np.ndarray
     on_time: np.ndarray
     new_requests: int
     on_time_share: float
@@ -316,6 +318,7 @@ def serve_requests(
         requests=reqs,
         provider=provider,
         resolved=resolved,
+        served=served,
         on_time=on_time,
         new_requests=len(new),
         on_time_share=level(by_direction.sum(axis=0)),

@@ -83,8 +83,6 @@ def quit_hazard(
         + wf.quit_insecurity_sensitivity * insecurity
         + propensity
     )
-    if wf.job_finding_rate >= 1.0:
-        return np.minimum(wish, 1.0)
     # A wish to leave becomes a quit when an outside offer comes: at most the labour market's
     # weekly job-finding rate (intention, search, then quit; Mobley 1977).
     return wf.job_finding_rate * -np.expm1(-wish / wf.job_finding_rate)
