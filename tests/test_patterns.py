@@ -121,6 +121,9 @@ def test_bands_read_in_their_units():
     assert by_name("revenue_gain").band_text() == "+2% to +30%"
     assert by_name("no_service").band_text() == "at least 0 customers/week"
     assert by_name("demanding_frontline_morale").band_text() == "at most -0.005"
+    gain = by_name("inverted_retention_gain")
+    assert gain.show(0.04, -0.009, 0.09) == "+4.0 [-0.9, +9.0] points"
+    assert gain.show(0.04) == "+4.0 points" and gain.show(math.nan) == "n/a"
     with pytest.raises(ValueError, match="aim"):
         Pattern("x", "t", "s", Band(0.0, 1.0), "revenue_gain", aim=2.0)
     with pytest.raises(ValueError):

@@ -54,35 +54,46 @@ class Unit:
     """How a kind of figure prints.
 
     Attributes:
-        value: Format of a measured value (``str.format`` with one field).
+        value: Format of a measured number (``str.format`` with one field).
         bound: Format of a band's bound or an aim (shortest form).
         scale: What the value is multiplied by before formatting (100 for percentages).
+        suffix: Words after the number, or after an interval (``" points"``, ``"/week"``).
     """
 
     value: str
     bound: str
     scale: float = 1.0
+    suffix: str = ""
+
+    def _number(self, x: float) -> str:
+        return self.value.format(x * self.scale) if math.isfinite(x) else "n/a"
 
     def show(self, x: float) -> str:
         """A measured value as text (``"n/a"`` when it is not finite)."""
-        return self.value.format(x * self.scale) if math.isfinite(x) else "n/a"
+        return self._number(x) + self.suffix if math.isfinite(x) else "n/a"
+
+    def show_interval(self, x: float, low: float, high: float) -> str:
+        """A value with its 95% CI, ``"+4.0 [-0.9, +9.0] points"`` (the value alone without)."""
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return self.show(x)
+        return f"{self._number(x)} [{self._number(low)}, {self._number(high)}]{self.suffix}"
 
     def show_bound(self, x: float) -> str:
         """A band's bound or an aim as text (0 without a sign)."""
         text = self.bound.format(x * self.scale)
-        return text.replace("+0", "0", 1) if x == 0 else text
+        return (text.replace("+0", "0", 1) if x == 0 else text) + self.suffix
 
 
 UNITS: dict[str, Unit] = {
     "share": Unit("{:.1f}%", "{:.4g}%", 100.0),  # a share of a whole: 41.3%
     "change": Unit("{:+.1f}%", "{:+.4g}%", 100.0),  # a relative change: +6.2%
     # A difference of two shares (turnover rates), in percentage points.
-    "points": Unit("{:+.1f} points", "{:+.4g} points", 100.0),
+    "points": Unit("{:+.1f}", "{:+.4g}", 100.0, " points"),
     "ratio": Unit("{:.2f}", "{:.4g}"),
     "correlation": Unit("{:+.3f}", "{:+.4g}"),
     "score": Unit("{:+.3f}", "{:+.4g}"),  # a difference on a 0-1 scale (morale, quality)
-    "currency/week": Unit("{:+,.0f}/week", "{:+,.4g}/week"),
-    "customers/week": Unit("{:+.1f} customers/week", "{:+.4g} customers/week"),
+    "currency/week": Unit("{:+,.0f}", "{:+,.4g}", suffix="/week"),
+    "customers/week": Unit("{:+.1f}", "{:+.4g}", suffix=" customers/week"),
     "count": Unit("{:.0f}", "{:.4g}"),
 }
 
@@ -154,9 +165,9 @@ class Pattern:
         """The band in the figure's unit."""
         return self.band.text(self.unit)
 
-    def show(self, x: float) -> str:
-        """A value of the figure as text."""
-        return UNITS[self.unit].show(x)
+    def show(self, x: float, low: float = math.nan, high: float = math.nan) -> str:
+        """A value of the figure as text, with its 95% CI when given."""
+        return UNITS[self.unit].show_interval(x, low, high)
 
     def passes(self, value: float, low: float, high: float) -> bool:
         """The verdict on a figure ``value`` with 95% CI ``[low, high]``, by the pattern's test."""

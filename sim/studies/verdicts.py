@@ -95,10 +95,8 @@ class Verdict:
     @property
     def measured(self) -> str:
         """The figure as text: ``value [low, high]`` in the pattern's unit, then the detail."""
-        f, show = self.figure, self.pattern.show
-        text = show(f.value)
-        if math.isfinite(f.low) and math.isfinite(f.high):
-            text += f" [{show(f.low)}, {show(f.high)}]"
+        f = self.figure
+        text = self.pattern.show(f.value, f.low, f.high)
         return f"{text}; {f.detail}" if f.detail else text
 
 
