@@ -400,7 +400,11 @@ def validate(
     ),
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
 ) -> None:
-    """Check the shipped defaults against published patterns; exit 1 if any fails."""
+    """Check the shipped defaults against published patterns; exit 1 if any fails.
+
+    Prints the fit targets, the held-out patterns (which the fit never reads) and the model
+    checks as separate tables, each pattern's band, test and measured figure with its 95% CI.
+    """
     from sim.studies.validate import run_cli
 
     if write:
