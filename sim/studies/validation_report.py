@@ -315,6 +315,7 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
     if not report.frame("stationary").empty:
         st = report.frame("stationary")
         changes = stationary_changes(st).rename(columns={"profit": "profit (of revenue)"})
+        changes = changes.apply(lambda col: col.map(lambda x: f"{x:+.1%}"))
         lines += [
             f"## Stationarity by preset ({st['seed'].nunique()} seeds, year 9 against year 1)",
             "",
