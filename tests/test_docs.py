@@ -9,6 +9,14 @@ from pathlib import Path
 from sim.params import LEVERS, PARAMS_END, PARAMS_START, parameter_table_markdown
 from sim.phases import PHASES
 from sim.studies.fit_defaults import FIT_END, FIT_START, fit_table_markdown
+from sim.studies.patterns import (
+    PATTERNS,
+    PATTERNS_END,
+    PATTERNS_START,
+    ROLE_TITLES,
+    TEST_TITLES,
+    patterns_markdown,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 STALE = "docs/MODEL.md is stale: run `servicechain params --markdown --write docs/MODEL.md`"
@@ -26,6 +34,35 @@ def test_model_md_parameter_table_matches_schema():
 def test_model_md_fit_table_matches_the_shipped_fit():
     text = (ROOT / "docs" / "MODEL.md").read_text()
     assert between(text, FIT_START, FIT_END) == fit_table_markdown().strip(), STALE
+
+
+def test_model_md_pattern_tables_match_the_pattern_table():
+    text = (ROOT / "docs" / "MODEL.md").read_text()
+    assert between(text, PATTERNS_START, PATTERNS_END) == patterns_markdown().strip(), STALE
+
+
+def test_validation_md_reports_every_pattern_in_its_group_as_the_table_defines_it():
+    # docs/VALIDATION.md is written by a 20-replication `servicechain validate`; its verdict
+    # tables must say what the pattern table says (group, what, source, band, test).
+    stale = "docs/VALIDATION.md is stale: run `servicechain validate`"
+    text = (ROOT / "docs" / "VALIDATION.md").read_text()
+
+    def section(title: str) -> str:
+        start = text.index(f"\n## {title}\n")
+        end = text.find("\n## ", start + 1)
+        return text[start : end if end >= 0 else len(text)]
+
+    sections = {role: section(title) for role, title in ROLE_TITLES.items()}
+    for p in PATTERNS:
+        rows = [
+            line for line in sections[p.role].splitlines() if line.startswith(f"| `{p.name}` |")
+        ]
+        assert len(rows) == 1, (stale, p.name)
+        cells = [c.strip().replace("\\|", "|") for c in rows[0].strip("|").split(" | ")]
+        assert cells[1:5] == [p.title, p.source, p.band_text(), TEST_TITLES[p.test]], (
+            stale,
+            p.name,
+        )
 
 
 def test_model_md_names_every_phase_module_and_lever():

@@ -245,6 +245,7 @@ def params(
     if markdown:
         from sim.params import PARAMS_END, PARAMS_START, parameter_table_markdown
         from sim.studies.fit_defaults import FIT_END, FIT_START, fit_table_markdown
+        from sim.studies.patterns import PATTERNS_END, PATTERNS_START, patterns_markdown
         from sim.studies.report import replace_between_markers
 
         table_md = parameter_table_markdown()
@@ -256,6 +257,8 @@ def params(
         text = replace_between_markers(write.read_text(), table_md, PARAMS_START, PARAMS_END)
         if FIT_START in text:
             text = replace_between_markers(text, fit_table_markdown(), FIT_START, FIT_END)
+        if PATTERNS_START in text:
+            text = replace_between_markers(text, patterns_markdown(), PATTERNS_START, PATTERNS_END)
         write.write_text(text)
         console.print(f"updated the parameter table in {write}")
         return
@@ -540,7 +543,11 @@ def validate(
     ),
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
 ) -> None:
-    """Check the shipped defaults against published patterns; exit 1 if any fails."""
+    """Check the shipped defaults against published patterns; exit 1 if any fails.
+
+    Prints the fit targets, the held-out patterns (which the fit never reads) and the model
+    checks as separate tables, each pattern's band, test and measured figure with its 95% CI.
+    """
     from sim.studies.validate import run_cli
 
     if write:
@@ -632,8 +639,13 @@ def calibrate(
         int, typer.Option("--seed", min=0, help="Seed of the optimizer and the replications.")
     ] = 0,
     window: Annotated[
-        str, typer.Option("--window", help="Weeks FIRST-LAST over which figures are measured.")
-    ] = "105-260",
+        str | None,
+        typer.Option(
+            "--window",
+            help="Weeks FIRST-LAST over which figures are measured (default: the analysis "
+            "window validate and fit-defaults measure over).",
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
     ] = None,

@@ -274,8 +274,10 @@ def summarize(
 
 
 def annual_turnover(ts: pd.DataFrame) -> pd.Series:
-    """Whole-run annual turnover per (scenario, rep): quits per year over mean headcount."""
+    """Whole-run annual turnover per (scenario, rep): quits per year over mean headcount
+    (:func:`sim.studies.measures.annual_turnover`; NaN for a run with no headcount)."""
+    from sim.studies.measures import annual_turnover as turnover
+
     d = ts[ts["step"] > 0]
     g = d.groupby(["scenario", "rep"], observed=True)
-    years = g["step"].count() / 52.0
-    return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
+    return turnover(g["quits"].sum(), g["headcount"].mean(), g["step"].count())
