@@ -216,8 +216,10 @@ def window_outcomes(params: Params, seed: int, weeks: int, first: int) -> dict[s
     }
 
 
-def _task(args: tuple) -> dict[str, Any]:
-    arm, coalition, rep, seed, params, weeks, first = args
+def explain_run(
+    arm: str, coalition: str, rep: int, seed: int, params: Params, weeks: int, first: int
+) -> dict[str, Any]:
+    """One run of the decomposition: an arm under a coalition of channels (a worker task)."""
     return {
         "arm": arm,
         "coalition": coalition,
@@ -225,6 +227,10 @@ def _task(args: tuple) -> dict[str, Any]:
         "seed": seed,
         **window_outcomes(params, seed, weeks, first),
     }
+
+
+def _task(args: tuple) -> dict[str, Any]:
+    return explain_run(*args)
 
 
 def shapley_weights(k: int) -> dict[int, float]:
@@ -283,9 +289,46 @@ def explain(
     Raises:
         ParameterError: unknown scenario or channel, or reps/weeks out of range.
     """
+    from sim.studies.progress import Progress
+
+    plan = plan_explain(a, b, reps, weeks, seed, channels, overrides)
+    rows = _run(plan.tasks, workers, progress, Progress)
+    return explain_result(plan, rows)
+
+
+@dataclass(frozen=True)
+class ExplainPlan:
+    """The runs of a decomposition and what turns their results into one.
+
+    Attributes:
+        a, b, reps, weeks, seed, first: The design (see :class:`ExplainResult`).
+        channels: The channels switched.
+        tasks: One ``(arm, coalition, rep, seed, params, weeks, first)`` tuple per run, the
+            arguments of :func:`explain_run`.
+    """
+
+    a: str
+    b: str
+    reps: int
+    weeks: int
+    seed: int
+    first: int
+    channels: tuple[Channel, ...]
+    tasks: tuple[tuple, ...]
+
+
+def plan_explain(
+    a: str | Path = "pyramid",
+    b: str | Path = "two_way",
+    reps: int = 8,
+    weeks: int = WINDOW[1],
+    seed: int = 0,
+    channels: Sequence[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> ExplainPlan:
+    """Every run :func:`explain` needs, validated (the arguments are :func:`explain`'s)."""
     from sim.overrides import apply_overrides
     from sim.studies.compare import resolve_scenarios
-    from sim.studies.progress import Progress
 
     names = list(channels) if channels else [c.name for c in CHANNELS]
     unknown = [n for n in names if n not in CHANNEL_BY_NAME]
@@ -303,12 +346,11 @@ def explain(
         raise ParameterError(f"explain: seed = {seed}; allowed: a whole number >= 0")
     if not 2 <= weeks <= 5200:
         raise ParameterError(f"explain: weeks = {weeks}; allowed: a whole number from 2 to 5200")
-    chosen = [CHANNEL_BY_NAME[n] for n in names]
+    chosen = tuple(CHANNEL_BY_NAME[n] for n in names)
     params_a, params_b = resolve_scenarios([str(a), str(b)], overrides)
     reference = params_a.culture.service_direction
     first = WINDOW[0] if weeks >= WINDOW[0] + 51 else weeks // 2 + 1
     seeds = replication_seeds(seed, reps)
-
     # Every coalition of B; A only varies with the mechanisms (culture channels leave it alone).
     mechanisms = [c.name for c in chosen if not c.culture]
     coalitions = [
@@ -329,20 +371,26 @@ def explain(
             over = channel_overrides(chosen, on, reference, "b")
             params = apply_overrides(params_b, over, where="explain")
             tasks.append(("b", _key(on), rep, rep_seed, params, weeks, first))
-    rows = _run(tasks, workers, progress, Progress)
-    runs = pd.DataFrame(rows)
+    return ExplainPlan(str(a), str(b), reps, weeks, seed, first, chosen, tuple(tasks))
+
+
+def explain_result(plan: ExplainPlan, rows: Sequence[Mapping[str, Any]]) -> ExplainResult:
+    """The decomposition from the results of the plan's runs (any order)."""
+    chosen = list(plan.channels)
+    mechanisms = [c.name for c in chosen if not c.culture]
+    runs = pd.DataFrame(list(rows))
     contributions = _contributions(runs, chosen, mechanisms)
     return ExplainResult(
-        a=str(a),
-        b=str(b),
+        a=plan.a,
+        b=plan.b,
         channels=chosen,
-        reps=reps,
-        weeks=weeks,
-        seed=seed,
+        reps=plan.reps,
+        weeks=plan.weeks,
+        seed=plan.seed,
         contributions=contributions,
         summary=_summarize(contributions, chosen),
         runs=runs,
-        first=first,
+        first=plan.first,
     )
 
 

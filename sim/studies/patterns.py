@@ -190,6 +190,29 @@ SCHNEIDER = "Schneider et al. 2003, 2005 (customer and financial outcomes feed b
 OLIVA_STERMAN = "Oliva & Sterman 2001 (erosion of service quality)"
 HOGREVE = "Hogreve et al. 2017 (service-profit chain meta-analysis)"
 STEADY = "a steady state is where a model with no intervention must stay"
+DE_SMET = "De Smet, McGurk & Vinson 2009 (frontline managers spend 10-40% managing their people)"
+FIELD = "Field et al. 2023 (McKinsey, managers' time)"
+GANS = "Gans, Koole & Mandelbaum 2003 (contact centres run at 70-95% occupancy)"
+TREVOR_NYBERG = (
+    "Trevor & Nyberg 2008 (a 0.5% downsizing came with voluntary turnover 2.6 points, a "
+    "quarter, higher)"
+)
+SVERKE = "Sverke, Hellgren & Näswall 2002 (job insecurity meta-analysis); Maertz et al. 2010"
+BROWN_LAM = (
+    "Brown & Lam 2008 (employee satisfaction and customer responses, meta-analysis); Harter et "
+    "al. 2020's quartile gaps in engagement dwarf those in customer ratings"
+)
+ANDERSON = (
+    "Anderson, Fornell & Lehmann 1994; Gupta & Zeithaml 2006 (satisfaction's financial effect "
+    "is real but modest)"
+)
+HARRISON_CARROLL = "Harrison & Carroll 1991 (cultural transmission under turnover)"
+SCHNEIDER_1987 = (
+    "Schneider 1987 (attraction-selection-attrition); the sources: outstanding internal "
+    "service makes careers"
+)
+PRIORITY = "the culture is first a priority rule: with scarce time, who is served first waits less"
+BOUNDS = "sane extremes: no setting in the schema's ranges may break the model"
 UNIT_NOTE = (
     "business unit = team under one manager; corrected for the outcome's annual test-retest "
     "reliability, as the source's true-score correlations are"
@@ -526,6 +549,189 @@ PATTERNS: tuple[Pattern, ...] = (
     _stationary("morale", 0.10),
     _stationary("turnover", 0.25, "annual turnover"),
     _stationary("profit", 0.03, "profit (its move as a share of year 1's revenue)"),
+    # ------------------------------------------------------------------ observed units (fit)
+    *(
+        Pattern(
+            f"observed_r_{outcome}",
+            f"Units are as noisy as real units: unit morale's observed correlation with unit "
+            f"{words} stays within the published true-score one",
+            f"{HARTER_2002}: true-score {true:+.2f} (observed correlations sit below it)",
+            Band(0.0, true) if true > 0 else Band(true, 0.0),
+            f"observed_r_{outcome}",
+            role="fit",
+            unit="correlation",
+        )
+        for outcome, words, true in (
+            ("satisfaction", "customer satisfaction", 0.32),
+            ("turnover", "turnover", -0.36),
+            ("productivity", "productivity", 0.25),
+            ("profit", "profit", 0.15),
+        )
+    ),
+    # ------------------------------------------------------------------ held out: field studies
+    Pattern(
+        "manager_people_time",
+        "Managers' time on their own people: the hours managers spend serving their reports' "
+        "requests, as a share of their contracted hours (pyramid)",
+        f"{DE_SMET}; {FIELD}: 28%",
+        Band(0.10, 0.40),
+        "manager_people_time",
+        role="held_out",
+        unit="share",
+    ),
+    Pattern(
+        "frontline_occupancy",
+        "Frontline occupancy: the frontline's hours serving customers as a share of the hours "
+        "it has for them (pyramid)",
+        GANS,
+        Band(0.70, 0.95),
+        "frontline_occupancy",
+        role="held_out",
+        unit="share",
+    ),
+    Pattern(
+        "layoff_survivor_turnover",
+        "A layoff of a tenth of the workforce raises the survivors' voluntary turnover over the "
+        "year after (ratio to no layoff)",
+        TREVOR_NYBERG,
+        Band(1.1, 2.0),
+        "layoff_survivor_turnover",
+        role="held_out",
+        unit="ratio",
+    ),
+    Pattern(
+        "layoff_survivor_morale",
+        "Layoffs lower the survivors' morale over the half year after (job insecurity rises)",
+        SVERKE,
+        Band(-inf, 0.0),
+        "layoff_survivor_morale",
+        "ci",
+        "held_out",
+    ),
+    Pattern(
+        "satisfaction_per_morale",
+        "Across organizations given a new culture or levers, customer satisfaction moves by a "
+        "fraction of a point per point of morale (OLS slope)",
+        BROWN_LAM,
+        Band(0.0, 1.0),
+        "satisfaction_per_morale",
+        role="held_out",
+        unit="ratio",
+    ),
+    Pattern(
+        "revenue_per_satisfaction_point",
+        "Across the same organizations, a point (0.01) of customer satisfaction moves revenue by "
+        "a fraction of a percent",
+        ANDERSON,
+        Band(0.0, 0.01),
+        "revenue_per_satisfaction_point",
+        role="held_out",
+        unit="change",
+    ),
+    Pattern(
+        "culture_pool_drift",
+        "Turnover moves a culture toward its hiring pool and socialization holds part of it: "
+        "five years after the pool becomes 0.1 less service-minded, the organization's mindset "
+        "has followed by this share of the drop",
+        HARRISON_CARROLL,
+        Band(0.1, 1.0),
+        "culture_pool_drift",
+        role="held_out",
+        unit="share",
+    ),
+    Pattern(
+        "promoted_mindset_gap",
+        "The two-way street promotes people with more service mindset than the pyramid "
+        "(over five years, paired)",
+        SCHNEIDER_1987,
+        Band(0.0, inf),
+        "promoted_mindset_gap",
+        "ci",
+        "held_out",
+    ),
+    # ------------------------------------------------------------------ checks: the mechanism
+    Pattern(
+        "pyramid_down_gap",
+        "The pyramid makes reports wait on their managers: the on-time share of service "
+        "flowing down, two-way minus pyramid (weeks 27-104), at least 0.05",
+        PRIORITY,
+        Band(0.05, inf),
+        "pyramid_down_gap",
+    ),
+    Pattern(
+        "pyramid_down_gap_ci",
+        "... and clearly so: the same difference's 95% CI above 0",
+        PRIORITY,
+        Band(0.0, inf),
+        "pyramid_down_gap",
+        "ci",
+    ),
+    Pattern(
+        "inverted_up_gap",
+        "The inverted pyramid makes managers wait on their reports: the on-time share of "
+        "service flowing up, two-way minus inverted (weeks 27-104), at least 0.03",
+        PRIORITY,
+        Band(0.03, inf),
+        "inverted_up_gap",
+    ),
+    Pattern(
+        "inverted_up_gap_ci",
+        "... and clearly so: the same difference's 95% CI above 0",
+        PRIORITY,
+        Band(0.0, inf),
+        "inverted_up_gap",
+        "ci",
+    ),
+    Pattern(
+        "pyramid_up_over_down",
+        "In the pyramid, service flowing up is on time more often than service flowing down, "
+        "by at least 0.05",
+        PRIORITY,
+        Band(0.05, inf),
+        "pyramid_up_over_down",
+    ),
+    Pattern(
+        "inverted_down_over_up",
+        "In the inverted pyramid, service flowing down is on time more often than service "
+        "flowing up, by at least 0.05",
+        PRIORITY,
+        Band(0.05, inf),
+        "inverted_down_over_up",
+    ),
+    Pattern(
+        "queue_share_profit",
+        "Who is served first carries at least a fifth of two-way's profit gain over the "
+        "pyramid (its Shapley share, servicechain explain)",
+        PRIORITY,
+        Band(0.2, inf),
+        "queue_share_profit",
+        unit="share",
+    ),
+    Pattern(
+        "queue_share_morale",
+        "Who is served first carries at least a fifth of two-way's morale gain over the pyramid",
+        PRIORITY,
+        Band(0.2, inf),
+        "queue_share_morale",
+        unit="share",
+    ),
+    Pattern(
+        "bounds_turnover",
+        "At every setting the schema allows (a Latin hypercube of 200, and the extremes), "
+        "annual turnover stays below 150%",
+        BOUNDS,
+        Band(0.0, 1.5),
+        "bounds_turnover",
+        unit="share",
+    ),
+    Pattern(
+        "bounds_not_finite",
+        "... and no KPI is NaN or infinite",
+        BOUNDS,
+        Band(0.0, 0.0),
+        "bounds_not_finite",
+        unit="count",
+    ),
 )
 _BY_NAME: dict[str, Pattern] = {p.name: p for p in PATTERNS}
 

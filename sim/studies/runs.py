@@ -23,6 +23,13 @@ The experiments:
 - ``stationary``: every preset left alone for ten years.
 - ``weakest``: one failing internal supplier against the same loss spread out.
 - ``departments``: half of one department's internal hours, over the analysis window.
+- ``layoffs``: a tenth of the pyramid laid off, against none: the survivors' year after.
+- ``interventions``: organizations given a culture and lever doses by Latin hypercube: how
+  customer satisfaction and revenue move with morale across them.
+- ``pool``: the hiring pool a little less service-minded from week 1: the culture five years on.
+- ``explain``: two-way against the pyramid decomposed into the culture's channels
+  (:mod:`sim.studies.explain`).
+- ``bounds``: every parameter over its range and the extremes (:mod:`sim.studies.bounds`).
 """
 
 from __future__ import annotations
@@ -143,6 +150,65 @@ class UnitYears:
 
 
 UNIT_OUTCOMES = ("satisfaction", "turnover", "productivity", "profit")
+# The weeks whose service levels show who waits (the second half of the first two years: a new
+# culture's queues settle within weeks, its people and customers over years).
+SERVICE_WINDOW = Window(27, 104)
+
+
+class TimeUse:
+    """Observer of a culture run: where the hours go, over a window.
+
+    - ``manager_people_time``: the hours managers spend serving their own reports' requests (at
+      the pace the week allowed) as a share of managers' contracted hours in post.
+    - ``frontline_occupancy``: the hours the frontline spends serving customers (at the pace the
+      week allowed) as a share of the own-work hours it has (what contact centres call
+      occupancy).
+    """
+
+    def __init__(self, window: Window) -> None:
+        self.window = window
+        self.people = self.manager_hours = self.serving = self.own = 0.0
+
+    def __call__(self, model: Any, week: int) -> None:
+        if not self.window.first <= week <= self.window.last:
+            return
+        s, o, wk = model.state, model.org, model.last_week
+        out = wk.service
+        reqs = out.requests
+        pace = np.minimum(s.standard, out.reach)
+        own_reports = out.served & (o.manager[reqs.requester] == out.provider)
+        self.people += float((reqs.hours[own_reports] * pace[out.provider[own_reports]]).sum())
+        managers = o.is_manager & s.filled
+        self.manager_hours += model.params.workforce.weekly_hours * float(managers.sum())
+        front = o.frontline & s.filled
+        encounter = model.params.customers.encounter_hours
+        served = wk.encounters.served[front] * encounter * wk.encounters.reach[front]
+        self.serving += float(served.sum())
+        self.own += float(wk.capacity.own_hours[front].sum())
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "manager_people_time": self.people / self.manager_hours
+            if self.manager_hours
+            else np.nan,
+            "frontline_occupancy": self.serving / self.own if self.own else np.nan,
+        }
+
+
+class PromotedMindsets:
+    """Observer of a run: the service mindset of everyone promoted from within, at promotion."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.count = 0
+
+    def __call__(self, model: Any, week: int) -> None:
+        promoted = model.last_week.workforce.promotions.mindset
+        self.total += float(promoted.sum())
+        self.count += int(promoted.size)
+
+    def mean(self) -> float:
+        return self.total / self.count if self.count else np.nan
 
 
 def culture_run(scenario: str, seed: int, overrides: dict | None = None) -> dict[str, Any]:
@@ -157,7 +223,9 @@ def culture_run(scenario: str, seed: int, overrides: dict | None = None) -> dict
     frontline units (those with customers), turnover and productivity over all.
     """
     units_watch = UnitYears(RUN_WEEKS)
-    model = simulate(scenario, seed, overrides, RUN_WEEKS, [units_watch])
+    time_use = TimeUse(WINDOW)
+    careers = PromotedMindsets()
+    model = simulate(scenario, seed, overrides, RUN_WEEKS, [units_watch, time_use, careers])
     before, outcomes = units_watch.years
     units = np.flatnonzero(model.org.is_manager)
     front_units = units[np.isfinite(outcomes["satisfaction"][units])]
@@ -169,10 +237,16 @@ def culture_run(scenario: str, seed: int, overrides: dict | None = None) -> dict
         name: unit_correlations(before[name], {name: outcomes[name]}, {name: u})[name]
         for name, u in unit_sets.items()
     }
+    kpis = model.kpis()
+    early = SERVICE_WINDOW.rows(kpis)
     return {
         "scenario": scenario,
         "seed": seed,
-        **window_figures(model.kpis(), WINDOW),
+        **window_figures(kpis, WINDOW),
+        **{f"service_{d}": float(early[f"service_level_{d}"].mean()) for d in ("up", "down")},
+        **time_use.figures(),
+        "promoted_mindset": careers.mean(),
+        "promotions": careers.count,
         **{f"r_morale_{name}": r[name] for name in UNIT_OUTCOMES},
         **{f"rel_{name}": rel[name] for name in UNIT_OUTCOMES},
         "units_frontline": int(front_units.size),
@@ -488,6 +562,124 @@ def department_tasks(seeds: Sequence[int], overrides: dict | None = None) -> lis
     ]
 
 
+# ----------------------------------------------------------------------------- layoffs
+LAYOFF = {"type": "layoffs", "week": 27, "share": 0.1}
+LAYOFF_YEAR = Window(LAYOFF["week"] + 1, LAYOFF["week"] + 52)  # the survivors' year after
+LAYOFF_MORALE = Window(LAYOFF["week"] + 1, LAYOFF["week"] + 26)
+
+
+def layoff_run(arm: str, seed: int) -> dict[str, Any]:
+    """The pyramid with (``"layoff"``) or without (``"base"``) a layoff of a tenth of its people
+    (:data:`LAYOFF`): the survivors' voluntary turnover over the year after (quits per mean
+    headcount), their morale over the half year after, and job insecurity."""
+    over = {"events": [LAYOFF]} if arm == "layoff" else {}
+    df = simulate("pyramid", seed, over, LAYOFF_YEAR.last).kpis()
+    year, half = LAYOFF_YEAR.rows(df), LAYOFF_MORALE.rows(df)
+    return {
+        "arm": arm,
+        "seed": seed,
+        "turnover": window_figures(df, LAYOFF_YEAR)["turnover"],
+        "morale": float(half["morale_mean"].mean()),
+        "insecurity": float(half["job_insecurity"].mean()),
+        "headcount": float(year["headcount"].mean()),
+    }
+
+
+def layoff_tasks(seeds: Sequence[int]) -> list[Task]:
+    """Per arm, each seed."""
+    return [Task(layoff_run, {"arm": a, "seed": s}) for a in ("base", "layoff") for s in seeds]
+
+
+# ----------------------------------------------------------------------------- interventions
+# Organizations given a new culture or levers: the culture and every lever's dose by Latin
+# hypercube, measured over the final year of three (the links' window).
+INTERVENTION_DOSE = (0.0, 2.0)
+
+
+def intervention_bounds() -> dict[str, tuple[float, float]]:
+    """The culture in [-1, 1] and each lever's dose in :data:`INTERVENTION_DOSE`."""
+    from sim.params import LEVERS
+
+    return {
+        "culture.service_direction": (-1.0, 1.0),
+        **{f"interventions.{lever}.intensity": INTERVENTION_DOSE for lever in LEVERS},
+    }
+
+
+def intervention_run(overrides: dict[str, float], seed: int) -> dict[str, Any]:
+    """One organization given a culture and lever doses: morale, customer satisfaction and
+    revenue over :data:`LINK_WINDOW`."""
+    model = simulate("pyramid", seed, overrides, LINK_WINDOW.last)
+    w = window_figures(model.kpis(), LINK_WINDOW)
+    return {
+        "seed": seed,
+        **overrides,
+        "morale": w["morale"],
+        "customer_satisfaction": w["customer_satisfaction"],
+        "revenue": w["revenue"],
+    }
+
+
+def intervention_tasks(reps: int, seed: int) -> list[Task]:
+    """``max(2 reps, 16)`` organizations by Latin hypercube, each with its own seed."""
+    bounds = intervention_bounds()
+    names = list(bounds)
+    sample = latin_hypercube(list(bounds.values()), max(2 * reps, 16), sampler_seed(seed + 1))
+    orgs = [dict(zip(names, map(float, row), strict=True)) for row in sample]
+    org_seeds = replication_seeds(seed + 1, len(orgs))
+    return [
+        Task(intervention_run, {"overrides": o, "seed": s})
+        for o, s in zip(orgs, org_seeds, strict=True)
+    ]
+
+
+# ----------------------------------------------------------------------------- the hiring pool
+POOL_DROP = 0.1  # how much less service-minded the hiring pool becomes from week 1
+POOL_YEAR = Window(RUN_WEEKS - 51, RUN_WEEKS)  # the culture five years on
+
+
+def pool_run(arm: str, seed: int) -> dict[str, Any]:
+    """The pyramid whose hiring pool becomes :data:`POOL_DROP` less service-minded from week 1
+    (``"drop"``), or stays (``"base"``): mean service mindset in the fifth year."""
+    from sim.model import ServiceCultureModel
+
+    model = ServiceCultureModel("pyramid", seed=seed)
+    if arm == "drop":
+        pool = model.params.workforce.pool_mindset_mean
+        model.set_params({"workforce.pool_mindset_mean": max(pool - POOL_DROP, 0.0)})
+    df = model.run(POOL_YEAR.last)
+    return {"arm": arm, "seed": seed, "mindset": float(POOL_YEAR.rows(df)["mindset_mean"].mean())}
+
+
+def pool_tasks(seeds: Sequence[int]) -> list[Task]:
+    """Per arm, each seed."""
+    return [Task(pool_run, {"arm": a, "seed": s}) for a in ("base", "drop") for s in seeds]
+
+
+# ----------------------------------------------------------------------------- why two-way wins
+EXPLAIN_CHANNELS = ("queue", "care", "careers", "mindset", "retention", "customers")
+
+
+def explain_tasks(reps: int, seed: int) -> list[Task]:
+    """The runs of :func:`sim.studies.explain.explain` of two-way against the pyramid."""
+    from sim.studies.explain import explain_run, plan_explain
+
+    plan = plan_explain("pyramid", "two_way", reps, RUN_WEEKS, seed, EXPLAIN_CHANNELS)
+    keys = ("arm", "coalition", "rep", "seed", "params", "weeks", "first")
+    return [Task(explain_run, dict(zip(keys, args, strict=True))) for args in plan.tasks]
+
+
+# ----------------------------------------------------------------------------- bounds
+BOUNDS_SETTINGS = 200
+
+
+def bounds_tasks_of(seed: int) -> list[Task]:
+    """The hypercube of every parameter and the extremes (:mod:`sim.studies.bounds`)."""
+    from sim.studies.bounds import bounds_tasks
+
+    return [Task(fn, kw) for fn, kw in bounds_tasks(BOUNDS_SETTINGS, seed)]
+
+
 # ----------------------------------------------------------------------------- the plan
 EXPERIMENTS = (
     "cultures",
@@ -499,10 +691,25 @@ EXPERIMENTS = (
     "stationary",
     "weakest",
     "departments",
+    "layoffs",
+    "interventions",
+    "pool",
+    "explain",
+    "bounds",
 )
 # How many of the replications each side experiment uses (the culture runs, the leaver and the
-# surge use them all): the lever curves are 41 runs per seed, stationarity is ten-year runs.
-SIDE_REPS = {"levers": 6, "reverse": 10, "stationary": 4, "weakest": 10, "departments": 10}
+# surge use them all): the lever curves are 41 runs per seed, stationarity is ten-year runs,
+# the decomposition 72 runs per replication.
+SIDE_REPS = {
+    "levers": 6,
+    "reverse": 10,
+    "stationary": 4,
+    "weakest": 10,
+    "departments": 10,
+    "layoffs": 10,
+    "pool": 8,
+    "explain": 6,
+}
 
 
 def plan_tasks(
@@ -531,6 +738,11 @@ def plan_tasks(
         "stationary": lambda: stationary_tasks(side("stationary")),
         "weakest": lambda: weakest_tasks(side("weakest")),
         "departments": lambda: department_tasks(side("departments")),
+        "layoffs": lambda: layoff_tasks(side("layoffs")),
+        "interventions": lambda: intervention_tasks(reps, seed),
+        "pool": lambda: pool_tasks(side("pool")),
+        "explain": lambda: explain_tasks(min(reps, SIDE_REPS["explain"]), seed),
+        "bounds": lambda: bounds_tasks_of(seed),
     }
     return {name: builders[name]() for name in experiments}
 

@@ -515,3 +515,169 @@ __all__ = [
     "stationary_changes",
     "surge_deficit",
 ]
+
+
+# ----------------------------------------------------------------------------- observed units
+def _observed_correlation(frames: Frames, outcome: str) -> Figure:
+    """Unit morale against a unit outcome (pyramid), as observed (Fisher-z pooled, no
+    correction): real units are noisy, so an observed correlation sits below the true score."""
+    pyr = frames["cultures"]
+    pyr = pyr[pyr["scenario"] == "pyramid"]
+    values = pyr[f"r_morale_{outcome}"].to_numpy(dtype=float)
+    return Figure(*pooled_correlation(values[np.isfinite(values)]))
+
+
+for _outcome in ("satisfaction", "turnover", "productivity", "profit"):
+    figure(f"observed_r_{_outcome}", "cultures")(
+        lambda frames, _o=_outcome: _observed_correlation(frames, _o)
+    )
+
+
+# ----------------------------------------------------------------------------- who waits
+def _service(frames: Frames, a: str, b: str, direction: str) -> Figure:
+    """Per seed, culture ``b``'s on-time share of service flowing ``direction`` minus ``a``'s
+    (weeks 27-104)."""
+    c = frames["cultures"]
+    return _ci(paired(c, "scenario", a, b, f"service_{direction}"))
+
+
+figure("pyramid_down_gap", "cultures")(lambda f: _service(f, "pyramid", "two_way", "down"))
+figure("inverted_up_gap", "cultures")(lambda f: _service(f, "inverted", "two_way", "up"))
+
+
+def _within(frames: Frames, culture: str, first: str, second: str) -> Figure:
+    """Per seed, ``culture``'s on-time share of service flowing ``first`` minus ``second``."""
+    c = frames["cultures"]
+    rows = c[c["scenario"] == culture]
+    return _ci(rows[f"service_{first}"] - rows[f"service_{second}"])
+
+
+figure("pyramid_up_over_down", "cultures")(lambda f: _within(f, "pyramid", "up", "down"))
+figure("inverted_down_over_up", "cultures")(lambda f: _within(f, "inverted", "down", "up"))
+
+
+# ----------------------------------------------------------------------------- time use
+def _pyramid_mean(frames: Frames, col: str) -> Figure:
+    return _ci(arm(frames["cultures"], "scenario", "pyramid", col))
+
+
+figure("manager_people_time", "cultures")(lambda f: _pyramid_mean(f, "manager_people_time"))
+figure("frontline_occupancy", "cultures")(lambda f: _pyramid_mean(f, "frontline_occupancy"))
+
+
+# ----------------------------------------------------------------------------- careers
+@figure("promoted_mindset_gap", "cultures")
+def _promoted_mindset_gap(frames: Frames) -> Figure:
+    """Per seed, the mean service mindset of the people two-way promoted minus the pyramid's."""
+    c = frames["cultures"]
+    gap = paired(c, "scenario", "pyramid", "two_way", "promoted_mindset")
+    gap = gap[np.isfinite(gap)]
+    counts = c.groupby("scenario")["promotions"].mean()
+    return _ci(gap, f"{counts.get('pyramid', 0):.0f} and {counts.get('two_way', 0):.0f} promotions")
+
+
+# ----------------------------------------------------------------------------- layoffs
+@figure("layoff_survivor_turnover", "layoffs")
+def _layoff_survivor_turnover(frames: Frames) -> Figure:
+    """The survivors' voluntary turnover in the year after, against no layoff (ratio of means)."""
+    base, cut = aligned(frames["layoffs"], "arm", "base", "layoff", "turnover")
+    return Figure(*ratio_ci(cut, base), detail=f"{_pct(*mean_ci(cut))} against {base.mean():.1%}")
+
+
+@figure("layoff_survivor_morale", "layoffs")
+def _layoff_survivor_morale(frames: Frames) -> Figure:
+    lay = frames["layoffs"]
+    insecure = paired(lay, "arm", "base", "layoff", "insecurity")
+    return _ci(
+        paired(lay, "arm", "base", "layoff", "morale"),
+        f"job insecurity {insecure.mean():+.2f}",
+    )
+
+
+# ----------------------------------------------------------------------------- links' sizes
+def _slope(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """OLS slope of y on x with its 95% t-interval."""
+    from scipy import stats
+
+    fit = stats.linregress(x, y)
+    half = stats.t.ppf(0.975, max(len(x) - 2, 1)) * fit.stderr
+    return float(fit.slope), float(fit.slope - half), float(fit.slope + half)
+
+
+@figure("satisfaction_per_morale", "interventions")
+def _satisfaction_per_morale(frames: Frames) -> Figure:
+    """Across organizations given a new culture or levers: points of customer satisfaction per
+    point of morale (the OLS slope)."""
+    orgs = frames["interventions"]
+    return Figure(
+        *_slope(orgs["morale"].to_numpy(), orgs["customer_satisfaction"].to_numpy()),
+        detail=f"{len(orgs)} orgs",
+    )
+
+
+@figure("revenue_per_satisfaction_point", "interventions")
+def _revenue_per_satisfaction_point(frames: Frames) -> Figure:
+    """Across the same organizations: the relative change of revenue per point (0.01) of
+    customer satisfaction (the OLS slope of log revenue, per point)."""
+    orgs = frames["interventions"]
+    slope, lo, hi = _slope(
+        orgs["customer_satisfaction"].to_numpy(), np.log(orgs["revenue"].to_numpy())
+    )
+    return Figure(slope / 100.0, lo / 100.0, hi / 100.0, f"{len(orgs)} orgs")
+
+
+# ----------------------------------------------------------------------------- the hiring pool
+@figure("culture_pool_drift", "pool")
+def _culture_pool_drift(frames: Frames) -> Figure:
+    """How far the culture followed a less service-minded hiring pool in five years, as a share
+    of the pool's drop."""
+    from sim.studies.runs import POOL_DROP
+
+    drift = paired(frames["pool"], "arm", "drop", "base", "mindset") / POOL_DROP
+    return _ci(drift)
+
+
+# ----------------------------------------------------------------------------- why it differs
+def explain_frame(frames: Frames):
+    """The decomposition of two-way against the pyramid from the ``explain`` experiment."""
+    from sim.studies.explain import CHANNEL_BY_NAME, _contributions
+    from sim.studies.runs import EXPLAIN_CHANNELS
+
+    chosen = [CHANNEL_BY_NAME[c] for c in EXPLAIN_CHANNELS]
+    mechanisms = [c.name for c in chosen if not c.culture]
+    return _contributions(frames["explain"], chosen, mechanisms)
+
+
+def _queue_share(frames: Frames, kpi: str) -> Figure:
+    """The queue's Shapley share of two-way's difference from the pyramid in ``kpi`` (ratio of
+    the mean contribution to the mean difference, over replications)."""
+    c = explain_frame(frames)
+    c = c[c["kpi"] == kpi]
+    queue = c[c["channel"] == "queue"].sort_values("rep")["value"].to_numpy()
+    total = c[c["channel"] == "total"].sort_values("rep")["value"].to_numpy()
+    sign = 1.0 if total.mean() >= 0 else -1.0
+    share = ratio_ci(sign * queue, sign * total)
+    means = c.groupby("channel")["value"].mean()
+    order = means.drop(index=["total", "other"], errors="ignore").abs().sort_values()[::-1]
+    largest = ", ".join(f"{name} {means[name] / total.mean():.0%}" for name in order.index[:3])
+    return Figure(*share, detail=f"largest shares: {largest}")
+
+
+figure("queue_share_profit", "explain")(lambda f: _queue_share(f, "profit"))
+figure("queue_share_morale", "explain")(lambda f: _queue_share(f, "morale"))
+
+
+# ----------------------------------------------------------------------------- bounds
+@figure("bounds_turnover", "bounds")
+def _bounds_turnover(frames: Frames) -> Figure:
+    """The highest annual turnover over every setting of the bounds check."""
+    rows = frames["bounds"]
+    worst = rows.sort_values("turnover", ascending=False).iloc[0]
+    return Figure(float(worst["turnover"]), detail=f"{len(rows)} settings; {worst['setting']}")
+
+
+@figure("bounds_not_finite", "bounds")
+def _bounds_not_finite(frames: Frames) -> Figure:
+    """How many settings of the bounds check gave a NaN or infinite KPI."""
+    rows = frames["bounds"]
+    return Figure(float((~rows["finite"]).sum()), detail=f"{len(rows)} settings")
