@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.culture import impose
 from sim.org import Organization
 from sim.params import (
     BudgetCut,
@@ -81,7 +82,7 @@ def apply_events(
         elif week != ev.week:
             continue
         elif isinstance(ev, LeadershipChange):
-            state.service_direction = ev.service_direction
+            impose(state, ev.service_direction)
         elif isinstance(ev, KeyPersonLeaves):
             level = min(ev.level, org.n_levels - 1)
             cand = np.flatnonzero(state.filled & ~leaving & (org.level == level))

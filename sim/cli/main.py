@@ -271,15 +271,35 @@ def org(
         str, typer.Argument(help="Preset name, TOML path, or NAME@culture.")
     ] = "pyramid",
     sets: SetOption = None,
+    week: Annotated[
+        int,
+        typer.Option(
+            "--week",
+            "-w",
+            min=0,
+            max=MAX_WEEKS,
+            help="Simulate this many weeks first, so that structural events (delayer, growth, "
+            "merger ...) have acted; 0 = the organization as built.",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of that simulation.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the spans-and-layers table (.csv).")
+    ] = None,
 ) -> None:
-    """Show the organization a scenario builds: levels, spans, departments, dependencies.
+    """Show the organization a scenario builds: spans and layers, levels, departments,
+    dependencies; what org-design practice flags and where the model is sensitive to it.
 
     Checks an imported org chart and survey (org.chart, org.survey) without simulating; see
-    docs/OWN_ORGANIZATION.md.
+    docs/OWN_ORGANIZATION.md and docs/ORG_DESIGN.md.
     """
     from sim.cli.org import print_organization
 
-    print_organization(scenario, parse_sets(sets), console)
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise UsageError(f"--out {out}: the spans-and-layers table is a .csv file")
+        check_writable(out)
+    print_organization(scenario, parse_sets(sets), console, week, seed, out)
 
 
 @app.command()
