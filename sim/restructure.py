@@ -41,12 +41,14 @@ loops over seats in Python, and a 100,000-seat organization restructures in well
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from sim.org import build_organization, level_sizes
 from sim.params import (
     Centralize,
     Delayer,
@@ -770,6 +772,9 @@ def apply_centralize(draft: Draft, ev: Centralize) -> None:
     public administrations", International Journal of Information Management 26(2)); in the
     model the pooled department's workers share every department's requests, its people take
     their example from a new chain of managers, and their requests to a manager go up that chain.
+    The unit is laid out as a pyramid of its own at the target span: its most senior people
+    (highest level, most reports) take the top tiers (people may be promoted or become
+    specialists; no seat is added or removed).
     """
     deps = draft.departments
     names = list(deps.names)
@@ -819,26 +824,17 @@ def apply_centralize(draft: Draft, ev: Centralize) -> None:
     strays = kept & ~inside & (draft.manager >= 0) & inside[np.maximum(draft.manager, 0)]
     draft.manager[strays] = outside_up[strays]
 
+    # The unit is a pyramid of its own at the target span (sim.org.level_sizes): the most
+    # senior people (highest level, most reports) take its top tiers, teammates stay together.
     senior = unit[np.lexsort((unit, -reports[unit], draft.level[unit]))]
-    head, others = senior[0], senior[1:]
     cap = max(math.floor(ev.span if ev.span is not None else median_span(reports[kept])), 1)
-    draft.manager[head] = top
-    draft.level[head] = 1
-    if others.size <= cap:
-        draft.manager[others] = head
-        draft.level[others] = 2
-        return
-    n_leads = math.ceil(others.size / (cap + 1))
-    pool = others[reports[others] > 0][:n_leads]
-    new = draft.add(np.full(n_leads - pool.size, head), 2, pool[0] if pool.size else head)
-    leads = np.concatenate([pool, new])
-    draft.manager[pool] = head
-    draft.level[leads] = 2
-    workers = np.setdiff1d(others, pool)
-    workers = workers[np.lexsort((workers, draft.manager[workers]))]  # teammates together
-    sizes = np.diff(np.linspace(0, workers.size, leads.size + 1).round().astype(int))
-    draft.manager[workers] = np.repeat(leads, sizes)
-    draft.level[workers] = 3
+    sizes = level_sizes(senior.size, span=max(cap, 2)) if senior.size >= 2 else [1]
+    tiers = np.split(senior, np.cumsum(sizes)[:-1])
+    draft.manager[tiers[0]] = top
+    for upper, lower in itertools.pairwise(tiers):
+        lower = lower[np.lexsort((lower, draft.manager[lower]))]  # former teammates together
+        share = np.diff(np.linspace(0, lower.size, upper.size + 1).round().astype(int))
+        draft.manager[lower] = np.repeat(upper, share)
 
 
 # ----------------------------------------------------------------------------- mergers
@@ -1103,7 +1099,7 @@ def partner_params(ev: Merger, params: Params) -> Params:
         try:
             base = load_scenario(ev.partner)
         except ScenarioError as err:
-            raise ParameterError(f"{where}: {err}") from None
+            raise ParameterError(f"{where}: {err}; or an org chart (.csv)") from None
     return apply_overrides(base, over, where=where)
 
 
@@ -1119,7 +1115,6 @@ def check_events(org: Organization, params: Params, from_week: int = 1) -> None:
     Raises:
         ParameterError: what is wrong, naming the event and what is allowed.
     """
-    from sim.org import build_organization
 
     seats, levels = float(org.n_seats), org.n_levels
     facing = dict(zip(org.dept_names, org.customer_facing.tolist(), strict=True))
