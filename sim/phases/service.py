@@ -103,18 +103,21 @@ def priority(
     org: Organization,
     params: Params,
     levers: LeverEffects,
-    direction: np.ndarray,
+    direction: np.ndarray | float,
     provider: np.ndarray | None = None,
 ) -> np.ndarray:
     """The culture's priority score of each request (higher is served first).
 
-    ``direction`` is per seat, the direction its occupant practises (:mod:`sim.culture`): each
-    provider (``provider``, default the one asked) orders their queue by their own.
+    ``direction`` is the culture in force, or per seat the direction its occupant practises
+    (:mod:`sim.culture`): each provider (``provider``, default the one asked) orders their queue
+    by their own.
     """
     top = max(org.n_levels - 1, 1)
     lvl = org.level[reqs.requester].astype(float)
     rank = (top - lvl) / top
-    d = direction[reqs.provider if provider is None else provider]
+    d = np.asarray(direction, dtype=float)
+    if d.ndim:
+        d = d[reqs.provider if provider is None else provider]
     # Earliest deadline first: urgency grows as the service standard approaches; a request that
     # is already late keeps a middling urgency so that it is not starved until it lapses.
     standard = params.requests.service_standard_weeks
