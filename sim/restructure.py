@@ -505,8 +505,10 @@ def median_span(org_reports: np.ndarray) -> float:
 
 
 def delayer_level(draft: Draft) -> int:
-    """The level a delayer without ``level`` removes: the middle management level (neither the
-    top nor the bottom) whose managers have the narrowest mean span; the shallower one on a tie.
+    """The level a delayer without ``level`` removes: the middle management level whose managers
+    have the narrowest mean span (practice removes layers where spans are narrowest); the
+    shallower one on a tie. Middle management lies between the top's direct reports (the
+    executive team, which stays unless there is no other middle level) and the bottom.
 
     Raises:
         ParameterError: the organization has no middle management level (two levels or fewer).
@@ -520,7 +522,7 @@ def delayer_level(draft: Draft) -> int:
         )
     reports = draft.reports()
     best, best_span = 1, math.inf
-    for lv in range(1, n_levels - 1):
+    for lv in range(2 if n_levels >= 4 else 1, n_levels - 1):
         managers = kept & (draft.level == lv) & (reports > 0)
         if managers.any():
             span = float(reports[managers].mean())
