@@ -27,6 +27,7 @@ from sim.restructure import (
 )
 from sim.seats import organization_arrays
 from sim.state import CUSTOMER, Requests, State
+from sim.studies.transmission import merger_convergence, mindset_after_growth
 from tests.chart_files import irregular_chart, write_csv
 
 SMALL = {"org.headcount": 120, "warmup_weeks": 20}
@@ -244,23 +245,12 @@ def test_growth_of_30_percent_over_26_weeks_raises_headcount_by_30_percent():
 
 def test_growth_from_a_different_pool_dilutes_the_culture_and_socialization_keeps_it_uniform():
     # Harrison & Carroll (1991): hiring brings the pool's values in, so fast growth moves the
-    # culture toward the pool; socialization (the manager's example) keeps it uniform.
-    def mindset(share: float, example: float, seed: int) -> tuple[float, float]:
-        events = [{"type": "growth", "week": 1, "share": share, "weeks": 13}] if share else []
-        m = sim.ServiceCultureModel(
-            "pyramid", overrides={"org.headcount": 200, "events": events}, seed=seed
-        )
-        # A hiring pool whose mindset is far below the incumbents', from week 1.
-        m.set_params({"workforce.pool_mindset_mean": 0.25,
-                      "behaviour.manager_example_rate": example})  # fmt: skip
-        m.run(26)
-        on = m.state.filled
-        return float(m.state.mindset[on].mean()), float(m.state.mindset[on].std())
-
+    # culture toward the pool; socialization (the manager's example) keeps it uniform. The pool
+    # is far below the incumbents' mindset from week 1.
     for seed in (1, 2):
-        steady, _ = mindset(0.0, 0.02, seed)
-        grown, spread = mindset(0.5, 0.02, seed)
-        _, socialized = mindset(0.5, 0.1, seed)
+        steady, _ = mindset_after_growth(0.0, 0.02, seed)
+        grown, spread = mindset_after_growth(0.5, 0.02, seed)
+        _, socialized = mindset_after_growth(0.5, 0.1, seed)
         assert grown < steady - 0.05, "growth from the pool dilutes the culture"
         assert socialized < spread, "stronger socialization keeps the culture more uniform"
 
@@ -353,32 +343,18 @@ def test_an_unknown_merger_partner_is_refused(capsys):
 
 
 def test_the_merged_cultures_are_visible_at_week_1_and_converge():
-    m = sim.ServiceCultureModel(
-        "pyramid",
-        overrides={"events": [{"type": "merger", "week": 1, "partner": "two_way"}]},
-        seed=3,
-        panel="team",
-    )
-    m.run(104)
-    panel = m.panel_frame()
-    spread = panel.groupby("step")["service_direction"].agg(["min", "max", "std"])
-    assert spread.loc[1, "min"] < -0.9 and spread.loc[1, "max"] > -0.1, "both at week 1"
-    assert spread.loc[52, "std"] < spread.loc[1, "std"], "they converge"
-    assert spread.loc[104, "std"] < spread.loc[1, "std"] / 4
+    spread = merger_convergence("pyramid", "two_way", seed=3, weeks=104)
+    assert spread.loc[1, "lowest"] < -0.9 and spread.loc[1, "highest"] > -0.1, "both at week 1"
+    assert spread.loc[52, "spread"] < spread.loc[1, "spread"], "they converge"
+    assert spread.loc[104, "spread"] < spread.loc[1, "spread"] / 4
 
 
 @pytest.mark.slow
 def test_a_merger_of_pyramid_with_two_way_runs_260_weeks_and_converges():
-    m = sim.ServiceCultureModel(
-        "pyramid",
-        overrides={"events": [{"type": "merger", "week": 1, "partner": "two_way"}]},
-        seed=0,
-        panel="team",
-    )
-    df = m.run(260)
-    assert len(df) == 261 and df.notna().all().all()
-    spread = m.panel_frame().groupby("step")["service_direction"].std()
-    assert spread.loc[1] > 0.3 and spread.loc[260] < spread.loc[1] / 5
+    spread = merger_convergence("pyramid", "two_way", seed=0, weeks=260)
+    kpis = spread.attrs["kpis"]
+    assert len(kpis) == 261 and kpis.notna().all().all()
+    assert spread.loc[1, "spread"] > 0.3 and spread.loc[260, "spread"] < spread.loc[1, "spread"] / 5
 
 
 # ----------------------------------------------------------------------------- charts and scale
