@@ -284,13 +284,13 @@ def org_metrics(
         >>> int(org_metrics("pyramid").loc["organization", "layers"])
         4
     """
-    org, params = _organization_of(scenario, overrides, week, seed)
+    org, params = organization_of(scenario, overrides, week, seed)
     frame = org_metrics_frame(org, params)
     frame.attrs["flags"] = org_flags(frame, params)
     return frame
 
 
-def _organization_of(
+def organization_of(
     scenario: Any, overrides: Mapping[str, Any] | None, week: int, seed: int
 ) -> tuple[Organization, Params]:
     """The organization (and parameters) a scenario, a model or an organization stands for."""

@@ -29,13 +29,13 @@ def print_organization(
     """Build the organization of ``scenario`` (with ``overrides``; after ``week`` simulated
     weeks) and print its tables; with ``out``, also write the spans-and-layers table (.csv)."""
     from sim.orgsummary import (
-        _organization_of,
         org_flags,
         org_metrics_frame,
+        organization_of,
         summarize_organization,
     )
 
-    org, params = _organization_of(scenario, overrides, week, seed)
+    org, params = organization_of(scenario, overrides, week, seed)
     s = summarize_organization(org, params)
     metrics = org_metrics_frame(org, params)
     top = metrics.loc["organization"]
