@@ -117,25 +117,25 @@ class Departments:
             headcount: Seats per current department (the weights).
         """
         k = len(names)
-        m = np.zeros((len(self.names), k))
-        m[np.arange(len(self.names)), into] = 1.0
+        into = np.asarray(into)
         w = np.asarray(headcount, dtype=float)
-        total = m.T @ w
         # A department without seats weighs like one seat, so that its row still counts.
+        total = group_sum(w, into, k)
         w_safe = np.where(total[into] > 0, w, 1.0)
-        total_safe = m.T @ w_safe
-        dependency = (m.T @ (w_safe[:, None] * self.dependency) @ m) / total_safe[:, None]
+        total_safe = group_sum(w_safe, into, k)
+        rows = group_sum(w_safe[:, None] * self.dependency, into, k)  # (k x old) sums of rows
+        dependency = group_sum(rows.T, into, k).T / total_safe[:, None]
 
         def mean(values: np.ndarray | None) -> np.ndarray | None:
             if values is None:
                 return None
             ok = np.isfinite(values)
-            num = m.T @ np.where(ok, values * w_safe, 0.0)
-            den = m.T @ np.where(ok, w_safe, 0.0)
+            num = group_sum(np.where(ok, values * w_safe, 0.0), into, k)
+            den = group_sum(np.where(ok, w_safe, 0.0), into, k)
             with np.errstate(invalid="ignore", divide="ignore"):
                 return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
-        facing = (m.T @ self.customer_facing.astype(float)) > 0
+        facing = group_sum(self.customer_facing.astype(float), into, k) > 0
         return Departments(tuple(names), facing, dependency, mean(self.internal_hours),
                            mean(self.received_rating), mean(self.given_rating))  # fmt: skip
 
@@ -439,11 +439,21 @@ def remap_state(state: State, source: np.ndarray, dept_map: np.ndarray, n_depts:
 def _remap_columns(values: np.ndarray, dept_map: np.ndarray, n_depts: int) -> np.ndarray:
     """Columns of old departments (plus the manager, last) -> columns of the new ones."""
     target = np.concatenate([dept_map, [n_depts]])
-    m = np.zeros((target.size, n_depts + 1))
-    m[np.arange(target.size), target] = 1.0
-    count = m.sum(axis=0)
-    out = values @ m
-    return np.where(count > 0, out / np.maximum(count, 1.0), 1.0)
+    count = np.bincount(target, minlength=n_depts + 1)
+    out = group_sum(values.T, target, n_depts + 1).T
+    return np.ascontiguousarray(np.where(count > 0, out / np.maximum(count, 1), 1.0))
+
+
+def group_sum(values: np.ndarray, groups: np.ndarray, k: int) -> np.ndarray:
+    """Sums of ``values``' rows by group (``groups[i]`` in 0..k-1), without a BLAS product, whose
+    last bits differ between CPUs (groups are departments: a few, so one NumPy sum each)."""
+    values = np.asarray(values, dtype=float)
+    out = np.zeros((k, *values.shape[1:]))
+    for g in range(k):
+        pick = groups == g
+        if pick.any():
+            out[g] = values[pick].sum(axis=0)
+    return out
 
 
 def rehome_customers(

@@ -61,6 +61,7 @@ def assert_sound(m: sim.ServiceCultureModel) -> None:
     assert org.frontline.any()
     for name in per_seat_fields(state, n):
         assert getattr(state, name).shape[0] == n, name
+        assert getattr(state, name).flags.c_contiguous, f"{name}: the kernels need C order"
     for f in dataclasses.fields(State):
         value = getattr(state, f.name)
         if isinstance(value, np.ndarray) and value.ndim:
