@@ -377,3 +377,17 @@ def test_every_event_keeps_an_imported_chart_sound(tmp_path):
         assert_sound(m)
     assert [w for w, _ in m.restructured] == [1, 2, 3, 4, 5, 6, 7]
     assert m.org.seat_ids is not None and (m.org.seat_ids == "").sum() > 0
+
+
+def test_a_merger_partner_file_is_found_beside_its_scenario(tmp_path, monkeypatch):
+    (tmp_path / "partner.toml").write_text('extends = "two_way"\nwarmup_weeks = 10\n'
+                                           "[org]\nheadcount = 40\n")  # fmt: skip
+    (tmp_path / "acquirer.toml").write_text(
+        'extends = "pyramid"\nwarmup_weeks = 10\n[org]\nheadcount = 60\n'
+        '[[events]]\ntype = "merger"\nweek = 1\npartner = "partner.toml"\n'
+    )
+    monkeypatch.chdir(tmp_path.parent)  # relative to the scenario file, not the working folder
+    m = sim.ServiceCultureModel(str(tmp_path / "acquirer.toml"), seed=1)
+    m.run(1)
+    assert m.org.n_seats == 100
+    assert_sound(m)
