@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.kpis import format_kpi
 from sim.studies.compare import compare
 from sim.studies.figures import fmt_ci, portfolio_text
 from sim.studies.transmission import merger_convergence, mindset_after_growth
@@ -146,65 +147,61 @@ def merger() -> str:
     )
 
 
-def run_plan_cli(scenario: Path | str, budget: float, folder: Path) -> tuple[float, pd.DataFrame]:
-    """``servicechain plan`` as the command line runs it; returns (seconds, pareto table)."""
+def run_plan_cli(scenario: Path | str, budget: float, folder: Path) -> tuple[str, pd.DataFrame]:
+    """``servicechain plan`` as the command line runs it; returns (how long it took, in words,
+    and the pareto table). A finished study in ``folder`` is read back instead of searched."""
+    resumed = (folder / "trials.csv").is_file() and len(pd.read_csv(folder / "trials.csv")) >= 60
     started = time.perf_counter()
     args = ["plan", str(scenario), "--budget", f"{budget:g}", "--trials", "60", "--reps", "4",
             "--out", str(folder)]  # fmt: skip
     code = sim.cli.main.main(args)
     if code:
         sys.exit(code)
-    return time.perf_counter() - started, pd.read_csv(folder / "pareto.csv")
+    seconds = time.perf_counter() - started
+    took = "read back from its finished study" if resumed else f"{seconds / 60:.1f} minutes"
+    return took, pd.read_csv(folder / "pareto.csv")
 
 
 def confirmed_points(table: pd.DataFrame) -> pd.Series:
-    """Per point: every objective's fresh mean inside its search CI."""
+    """Per point: every objective's effect on the search's and the fresh seeds inside its CI."""
     return table[[c for c in table if c.endswith("_confirmed")]].all(axis=1)
 
 
 def front_markdown(table: pd.DataFrame) -> str:
+    """The front as a Markdown table: each objective's effect against no lever [95% CI]."""
+    names = ("profit", "turnover_annualized", "customer_satisfaction")
     rows = []
     for _, r in table.iterrows():
-        rows.append(
-            (
-                int(r["point"]),
-                portfolio_text(r, short=True),
-                fmt_ci(r["profit"], r["profit_low"], r["profit_high"], "profit"),
-                fmt_ci(
-                    r["turnover_annualized"],
-                    r["turnover_annualized_low"],
-                    r["turnover_annualized_high"],
-                    "turnover_annualized",
-                ),
-                fmt_ci(
-                    r["customer_satisfaction"],
-                    r["customer_satisfaction_low"],
-                    r["customer_satisfaction_high"],
-                    "customer_satisfaction",
-                ),
-                "yes" if all(r[c] for c in r.index if c.endswith("_confirmed")) else "no",
-            )
-        )
+        cells = [
+            f"{format_kpi(r[n], n)}; "
+            + fmt_ci(r[f"{n}_effect"], r[f"{n}_effect_low"], r[f"{n}_effect_high"], n, True)
+            for n in names
+        ]
+        ok = "yes" if all(r[f"{n}_confirmed"] for n in names) else "no"
+        rows.append((int(r["point"]), portfolio_text(r, short=True), *cells, ok))
     frame = pd.DataFrame(
         rows,
         columns=["point", "levers (dose); cost per year", "profit per year",
                  "annual turnover", "customer satisfaction", "confirmed"],
     ).set_index("point")  # fmt: skip
-    return markdown_table(frame)
+    return (
+        markdown_table(frame)
+        + "\n\nEach outcome: its level; then its effect against no lever [95% CI], paired on "
+        "the same seeds, over the search's 4 seeds and 4 fresh ones."
+    )
 
 
 def plan() -> str:
-    seconds, table = run_plan_cli("pyramid", 400_000, RESULTS / "plan-pyramid")
+    took, table = run_plan_cli("pyramid", 400_000, RESULTS / "plan-pyramid")
     confirmed = int(confirmed_points(table).sum())
     return (
-        f"{len(table)} points, {confirmed} "
-        f"of them confirmed on fresh seeds; {seconds / 60:.1f} minutes on this run (a rerun of "
-        "a finished study only reads it back).\n\n" + front_markdown(table)
+        f"{len(table)} points, {confirmed} of them confirmed on fresh seeds ({took}).\n\n"
+        + front_markdown(table)
     )
 
 
 def story() -> str:
-    seconds, table = run_plan_cli(RESTRUCTURE, CLIENT_BUDGET, RESULTS / "plan-client")
+    took, table = run_plan_cli(RESTRUCTURE, CLIENT_BUDGET, RESULTS / "plan-client")
     confirmed = table[confirmed_points(table)]
     best = (confirmed if len(confirmed) else table).sort_values("profit").iloc[-1]
     levers = {c.removeprefix("dose:"): float(best[c]) for c in table if c.startswith("dose:")}
@@ -244,7 +241,7 @@ def story() -> str:
             *[f"{names[x]} - client.toml" for x in res.scenarios[1:]]]  # fmt: skip
     frame = pd.DataFrame(rows, columns=cols).set_index(cols[0])
     return (
-        f"The plan for `restructure.toml` ({seconds / 60:.1f} minutes):\n\n"
+        f"The plan for `restructure.toml` ({took}):\n\n"
         f"{front_markdown(table)}\n\nPoint {int(best['point'])} (highest profit among the "
         f"confirmed points: {portfolio_text(best)}) is written to `restructure_plan.toml`. "
         f"Compared over 10 replications (common random numbers), means of weeks 1-260 with "

@@ -86,16 +86,19 @@ def run_plan_cli(
     shown.add_column("#", justify="right")
     shown.add_column("levers (dose) and moves; cost per year", ratio=2)
     for o in spec.objectives:
-        shown.add_column(f"{KPI_BY_NAME[o.name].label} [95% CI]", ratio=1)
+        shown.add_column(f"{KPI_BY_NAME[o.name].label}: level; against no lever", ratio=1)
     shown.add_column("ok")
     for _, r in table.iterrows():
         shown.add_row(
-            str(r["point"]), r["short"], *[r[f"{o.name} fresh"] for o in spec.objectives],
+            str(r["point"]), r["short"],
+            *[f"{r[f'{o.name} ci']};\n{r[f'{o.name} effect']}" for o in spec.objectives],
             "yes" if r["confirmed"] else "[bold red]no[/bold red]",
         )  # fmt: skip
     console.print(shown)
     console.print(
-        "outcomes from fresh replications; ok: each inside the search's 95% CI",
+        f"means [95% CI] over the search's {reps} seeds and {reps} fresh ones; against no lever: "
+        "paired on the same seeds; ok: the effects on the search's and the fresh seeds both "
+        "inside its CI (the two sets of seeds agree)",
         style="dim",
         highlight=False,
     )

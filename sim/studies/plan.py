@@ -18,10 +18,14 @@ best (by default profit, annual turnover and customer satisfaction) within a yea
   Each objective is a KPI measured over the window of weeks: turnover as quits per mean
   headcount per year, money KPIs per year, others as their mean.
 - **The front.** The trials no other trial beats on every objective (optuna's ``best_trials``)
-  are **re-evaluated on fresh seeds** (replications the search never saw). Each point reports
-  its levers, doses, cost, and each objective's mean with a 95% CI from the search and from the
-  fresh replications, and whether the fresh mean falls inside the search's CI (a point that only
-  looked good by luck would not).
+  and the baseline are **re-evaluated on fresh seeds** (replications the search never saw).
+  Each point reports its levers, doses, cost, and for each objective its level and its effect
+  against the baseline without levers, each with a 95% CI over all its replications (the
+  search's and the fresh ones). Common random numbers make the effects precise (paired
+  replications) but not the levels: every trial shares the search's seeds, and with them their
+  luck. A point is *confirmed* when the effect the search saw and the effect on the fresh seeds
+  both lie inside the effect's CI (about a two-sample t-test at 5%): a point that only looked
+  good by the luck of the search's seeds is not.
 
 Output: a table, a Pareto chart and an offline HTML report a consultant can hand to a client;
 from Python, :func:`plan` returns the front as a tidy frame.
@@ -377,10 +381,13 @@ class PlanResult:
         trials: One row per finished trial: ``trial``, ``cost``, ``dose:<lever>`` for each
             lever, ``delayer``, ``span``, each objective's mean (by name) and ``pareto``.
         front: Tidy frame, one row per (Pareto point, objective): ``point``, ``trial``,
-            ``cost``, the doses, ``delayer``, ``span``, ``objective``, ``maximize``,
-            ``search_mean``, ``search_low``, ``search_high`` (95% CI over the search's
-            replications), ``mean``, ``low``, ``high`` (the fresh replications') and ``inside``
-            (the fresh mean lies within the search's CI).
+            ``cost``, the doses, ``delayer``, ``span``, ``objective``, ``maximize``, the outcome
+            ``mean`` with its 95% CI ``low``, ``high`` and its effect against the baseline
+            without levers ``effect``, ``effect_low``, ``effect_high`` (over all the point's
+            replications, the search's and the fresh ones; the effect from paired
+            replications), the search's and the fresh seeds' own means and effects
+            (``search_mean``, ``fresh_mean``, ``search_effect``, ``fresh_effect``) and
+            ``inside``: both effects lie inside the effect's CI (:func:`outcome_columns`).
         baseline: Each objective's mean with no lever (the first trial).
         elapsed: Seconds the search and the re-evaluation took.
     """
@@ -392,8 +399,9 @@ class PlanResult:
     elapsed: float = 0.0
 
     def pareto_table(self) -> pd.DataFrame:
-        """The front as one row per point: cost, doses, structure, and each objective's fresh
-        mean with its CI (columns ``<objective>``, ``<objective>_low``, ``<objective>_high``)."""
+        """The front as one row per point: cost, doses, structure, and per objective its level
+        and effect against the baseline with their CIs (columns ``<objective>``, ``_low``,
+        ``_high``, ``_effect``, ``_effect_low``, ``_effect_high``) and ``_confirmed``."""
         return pareto_table(self.front)
 
     def figure(self):
@@ -409,14 +417,16 @@ def pareto_table(front: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     keys = ["point", "trial", "cost", *[c for c in front if c.startswith("dose:")], "delayer",
             "span"]  # fmt: skip
+    stats = {"mean": "", "low": "_low", "high": "_high", "effect": "_effect",
+             "effect_low": "_effect_low", "effect_high": "_effect_high"}  # fmt: skip
+    present = [c for c in stats if c in front.columns]
     wide = front.pivot_table(
-        index=keys, columns="objective", values=["mean", "low", "high", "inside"], aggfunc="first"
+        index=keys, columns="objective", values=[*present, "inside"], aggfunc="first"
     )
     out = front[keys].drop_duplicates().set_index(keys)
     for name in front["objective"].unique():
-        out[name] = wide[("mean", name)]
-        out[f"{name}_low"] = wide[("low", name)]
-        out[f"{name}_high"] = wide[("high", name)]
+        for stat in present:
+            out[f"{name}{stats[stat]}"] = wide[(stat, name)]
         out[f"{name}_confirmed"] = wide[("inside", name)].astype(bool)
     return out.reset_index().sort_values("point", ignore_index=True)
 
@@ -501,30 +511,35 @@ def run_plan(
             study.tell(trial, values)
         complete = [t for t in study.trials if t.state == states.COMPLETE]
         best = sorted(study.best_trials, key=lambda t: t.number)
+        base = complete[0]  # the scenario without levers (enqueued first)
+
+        def fresh_runs(t: Any, label: str) -> list[dict[str, float]]:
+            """A trial's replications on the fresh seeds; kept with the study, so a rerun does
+            not measure them again."""
+            runs = study.user_attrs.get(f"fresh:{t.number}")
+            if runs is None:
+                doses = {k: float(t.user_attrs[f"dose:{k}"]) for k in spec.levers}
+                delayer, span = bool(t.params.get("delayer", False)), int(t.params.get("span", 0))
+                runs = runner.measure(
+                    spec.overrides(doses, delayer, span), spec.fresh_seeds, status(label)
+                )
+                study.set_user_attr(f"fresh:{t.number}", runs)
+            return runs
+
+        base_fresh = fresh_runs(base, "re-evaluating the baseline")
         rows = []
         for point, t in enumerate(best, start=1):
-            delayer, span = bool(t.params.get("delayer", False)), int(t.params.get("span", 0))
+            fresh = fresh_runs(t, f"re-evaluating point {point} of {len(best)}")
             doses = {k: float(t.user_attrs[f"dose:{k}"]) for k in spec.levers}
-            fresh = study.user_attrs.get(f"fresh:{t.number}")
-            if fresh is None:  # kept with the study, so a rerun does not measure it again
-                fresh = runner.measure(
-                    spec.overrides(doses, delayer, span),
-                    spec.fresh_seeds,
-                    status(f"re-evaluating point {point} of {len(best)}"),
-                )
-                study.set_user_attr(f"fresh:{t.number}", fresh)
             for o in spec.objectives:
-                searched = [r[o.name] for r in t.user_attrs["runs"]]
-                confirmed = [r[o.name] for r in fresh]
-                s_mean, s_low, s_high = mean_ci(searched)
-                f_mean, f_low, f_high = mean_ci(confirmed)
                 rows.append({
                     "point": point, "trial": t.number, "cost": float(t.user_attrs["cost"]),
                     **{f"dose:{k}": v for k, v in doses.items()},
-                    "delayer": delayer, "span": span, "objective": o.name,
-                    "maximize": o.maximize, "search_mean": s_mean, "search_low": s_low,
-                    "search_high": s_high, "mean": f_mean, "low": f_low, "high": f_high,
-                    "inside": bool(s_low <= f_mean <= s_high),
+                    "delayer": bool(t.params.get("delayer", False)),
+                    "span": int(t.params.get("span", 0)), "objective": o.name,
+                    "maximize": o.maximize,
+                    **outcome_columns(o.name, t.user_attrs["runs"], fresh,
+                                      base.user_attrs["runs"], base_fresh),
                 })  # fmt: skip
     front_numbers = {t.number for t in best}
     table = pd.DataFrame([
@@ -543,6 +558,38 @@ def run_plan(
         baseline={o.name: float(first[o.name]) for o in spec.objectives},
         elapsed=time.perf_counter() - started,
     )
+
+
+def outcome_columns(
+    name: str,
+    searched: Sequence[Mapping[str, float]],
+    fresh: Sequence[Mapping[str, float]],
+    base_searched: Sequence[Mapping[str, float]],
+    base_fresh: Sequence[Mapping[str, float]],
+) -> dict[str, float | bool]:
+    """One point's outcome on one objective: its level and its effect against the baseline.
+
+    Replication ``i`` of the point and of the baseline share a seed (common random numbers), so
+    the effect is estimated from paired differences, which CRN makes precise; the level is not
+    (every trial shares the search's seeds and their luck). Both are over all the point's
+    replications, the search's and the fresh ones; the point is confirmed (``inside``) when the
+    search's and the fresh seeds' effects both lie inside the effect's 95% CI (the two sets of
+    seeds agree: about a two-sample t-test at 5%).
+    """
+    s = np.array([r[name] for r in searched])
+    f = np.array([r[name] for r in fresh])
+    ds = s - np.array([r[name] for r in base_searched])
+    df = f - np.array([r[name] for r in base_fresh])
+    mean, low, high = mean_ci(np.concatenate([s, f]))
+    effect, e_low, e_high = mean_ci(np.concatenate([ds, df]))
+    s_effect, f_effect = float(ds.mean()), float(df.mean())
+    return {
+        "mean": mean, "low": low, "high": high,
+        "effect": effect, "effect_low": e_low, "effect_high": e_high,
+        "search_mean": float(s.mean()), "fresh_mean": float(f.mean()),
+        "search_effect": s_effect, "fresh_effect": f_effect,
+        "inside": bool(e_low <= s_effect <= e_high and e_low <= f_effect <= e_high),
+    }  # fmt: skip
 
 
 def plan(
@@ -612,7 +659,8 @@ def storage_url(storage: str | Path | None) -> str | None:
 def points_frame(result: PlanResult) -> pd.DataFrame:
     """One row per Pareto point for the table and the report: ``point``, ``portfolio`` (the
     levers in words), ``cost`` and per objective ``<name>`` (fresh mean), ``<name> CI``
-    (search and fresh, as text) and ``confirmed`` (every fresh mean inside its search CI)."""
+    ``<name> effect`` (against the baseline, with its CI), ``<name> seeds`` (the search's and the
+    fresh seeds' effects), as text, and ``confirmed`` (every objective's ``inside``)."""
     from sim.studies.figures import fmt_ci, portfolio_text
 
     wide = result.pareto_table()
@@ -630,9 +678,14 @@ def points_frame(result: PlanResult) -> pd.DataFrame:
             sub = result.front[(result.front["point"] == r["point"])
                                & (result.front["objective"] == o.name)].iloc[0]  # fmt: skip
             row[o.name] = float(sub["mean"])
-            row[f"{o.name} fresh"] = fmt_ci(sub["mean"], sub["low"], sub["high"], o.name)
-            row[f"{o.name} search"] = fmt_ci(
-                sub["search_mean"], sub["search_low"], sub["search_high"], o.name
+            row[f"{o.name} ci"] = fmt_ci(sub["mean"], sub["low"], sub["high"], o.name)
+            row[f"{o.name} effect"] = fmt_ci(
+                sub["effect"], sub["effect_low"], sub["effect_high"], o.name, signed=True
+            )
+            signed = {"kpi": o.name, "signed": True}
+            row[f"{o.name} seeds"] = (
+                f"search {fmt_ci(sub['search_effect'], math.nan, math.nan, **signed)}, "
+                f"fresh {fmt_ci(sub['fresh_effect'], math.nan, math.nan, **signed)}"
             )
             ok = ok and bool(sub["inside"])
         row["confirmed"] = ok
@@ -651,14 +704,15 @@ def report_html(result: PlanResult, command: str = "") -> str:
     table = points_frame(result)
     names = [o.name for o in spec.objectives]
     head = "".join(
-        f"<th>{h.escape(KPI_BY_NAME[n].label)}<br><small>fresh [95% CI]</small></th>"
-        f"<th><small>search [95% CI]</small></th>"
+        f"<th>{h.escape(KPI_BY_NAME[n].label)}<br><small>level [95% CI]</small></th>"
+        f"<th><small>against no lever [95% CI]; search and fresh seeds</small></th>"
         for n in names
     )
     body_rows = []
     for _, r in table.iterrows():
-        cells = "".join(f"<td>{h.escape(r[f'{n} fresh'])}</td><td class='dim'>"
-                        f"{h.escape(r[f'{n} search'])}</td>" for n in names)  # fmt: skip
+        cells = "".join(f"<td>{h.escape(r[f'{n} ci'])}</td><td>{h.escape(r[f'{n} effect'])}"
+                        f"<br><span class='dim'>{h.escape(r[f'{n} seeds'])}</span></td>"
+                        for n in names)  # fmt: skip
         mark = "yes" if r["confirmed"] else "<b>no</b>"
         body_rows.append(
             f"<tr><td>{r['point']}</td><td class='txt'>{h.escape(r['portfolio'])}</td>"
@@ -693,9 +747,12 @@ seeds. Without levers (the first trial): {h.escape(base)}.</p>
 <th>confirmed</th></tr></thead><tbody>{"".join(body_rows)}</tbody></table>
 <p class="dim">Doses: 1 is a lever's documented default dose; effects saturate with the dose while
 costs grow with it. A portfolio above the budget had all its doses scaled down to fit.
-<i>Confirmed</i>: each fresh replication mean lies inside the search's 95% CI (a point that looked
-good only by the luck of the search's seeds would not). Intervals are Student-t over
-{spec.reps} replications.</p>
+Levels and effects are means over all {2 * spec.reps} replications of a point (the search's
+{spec.reps} seeds and {spec.reps} fresh ones) with Student-t 95% intervals; an effect is the
+difference to the scenario without levers on the same seed (common random numbers make effects
+precise, not levels). <i>Confirmed</i>: the effect on the search's seeds and on the fresh ones
+both lie inside the effect's interval, so the two sets of seeds agree; a point that looked good
+only by the luck of the search's seeds would not.</p>
 {f"<p>Reproduce: <code>{h.escape(command)}</code></p>" if command else ""}"""
     style = ".txt { text-align: left; max-width: 420px; } .dim { color: #607d8b; }"
     return page(f"servicechain plan: {spec.scenario}", text, {"fig-pareto": result.figure()}, style)
