@@ -10,6 +10,11 @@ go through the usual time-to-fill. Sources: the work-pressure and quality-erosio
 Oliva & Sterman (2001) for surges (a seasonal one, ``every`` > 0, recurs every period and is part
 of the organization's normal year); the cultural transmission under turnover of Harrison & Carroll
 (1991) for leadership change and departures.
+
+Restructuring events (``delayer``, ``respan``, ``growth``, ``downsize``, ``centralize``,
+``merger``) change the organization itself: the model applies them between weeks
+(:mod:`sim.restructure`), before this week's conditions, and the people they lay off count with
+this week's layoffs; here they do nothing more.
 """
 
 from __future__ import annotations
