@@ -220,8 +220,9 @@ def portfolio_text(row: pd.Series, short: bool = False) -> str:
 
 
 def pareto_figure(result: PlanOutcome):
-    """The plan's Pareto chart: every trial (grey), the front (numbered, with the fresh
-    replications' 95% CIs) and the baseline without levers (a star). The first two objectives
+    """The plan's Pareto chart: every trial on the search's seeds (grey), the front (numbered,
+    over its search and fresh replications, with 95% CIs) and the baseline without levers (a
+    star, on the search's seeds). The first two objectives
     are the axes (cost and the objective with one), the third the colour."""
     import plotly.graph_objects as go
 
@@ -265,7 +266,7 @@ def pareto_figure(result: PlanOutcome):
             )
         hover.append("<br>".join(lines))
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", name="Pareto front (fresh replications)",
+        x=xs, y=ys, mode="markers+text", name="Pareto front (search and fresh seeds)",
         text=[str(p) for p in points.index], textposition="top center",
         marker={"size": 13, "line": {"width": 1, "color": "#263238"}, **(color or {})},
         error_x=None if x_name == "cost" else {
