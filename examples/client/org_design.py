@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 import sim
+from sim.cli.main import main as cli_main
 from sim.kpis import format_kpi
 from sim.studies.compare import compare
 from sim.studies.figures import fmt_ci, portfolio_text
@@ -154,7 +155,7 @@ def run_plan_cli(scenario: Path | str, budget: float, folder: Path) -> tuple[str
     started = time.perf_counter()
     args = ["plan", str(scenario), "--budget", f"{budget:g}", "--trials", "60", "--reps", "4",
             "--out", str(folder)]  # fmt: skip
-    code = sim.cli.main.main(args)
+    code = cli_main(args)
     if code:
         sys.exit(code)
     seconds = time.perf_counter() - started
@@ -262,8 +263,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="the document whose figures to replace")
     parser.add_argument("--only", nargs="*", help="only these blocks")
     args = parser.parse_args(argv)
-    import sim.cli.main  # noqa: F401  (run_plan_cli calls the command itself)
-
     RESULTS.mkdir(parents=True, exist_ok=True)
     blocks: dict[str, object] = {
         "spans": spans,
