@@ -7,6 +7,8 @@ Quick use::
     model = sim.ServiceCultureModel("pyramid", seed=1)
     model.run(10)
     model.employee(0).morale
+    model.snapshot("w10.snap")                      # the complete state, to resume exactly:
+    later = sim.ServiceCultureModel.from_snapshot("w10.snap")   # (or model.fork({...}))
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
     sim.org_metrics("pyramid")                                      # spans and layers
     sim.plan("pyramid", budget=400_000, trials=60)                  # best levers under a budget

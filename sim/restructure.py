@@ -995,18 +995,24 @@ class StructuralTimeline:
     """What the lasting structural events (growth, downsize) have done so far in a run.
 
     Attributes:
-        base: Per event (its position and start), the seats when it started.
+        base: Per event (``"position:type:week"``), the seats when it started.
         done: Per event, the seats added or removed so far.
     """
 
-    base: dict[tuple[int, str, int], int] = field(default_factory=dict)
-    done: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    base: dict[str, int] = field(default_factory=dict)
+    done: dict[str, int] = field(default_factory=dict)
+
+    @staticmethod
+    def key(index: int, ev: Growth | Downsize) -> str:
+        """An event's key: its position in the timeline, its type and its week (a string, so
+        that a model's snapshot can store the timeline)."""
+        return f"{index}:{ev.type}:{ev.week}"
 
     def due(self, index: int, ev: Growth | Downsize, seats: int, week: int) -> int:
         """Seats to add or remove this week: the event's total (``share`` of the seats it
         started with) spread evenly over its weeks, less what was done so far (so a week that
         did a seat more or less is made up for in the next)."""
-        key = (index, ev.type, ev.week)
+        key = self.key(index, ev)
         base = self.base.setdefault(key, seats)
         total = round(ev.share * base)
         target = round(total * (week - ev.week + 1) / ev.weeks)
@@ -1014,7 +1020,7 @@ class StructuralTimeline:
 
     def record(self, index: int, ev: Growth | Downsize, seats: int) -> None:
         """Count ``seats`` added or removed by the event this week."""
-        key = (index, ev.type, ev.week)
+        key = self.key(index, ev)
         self.done[key] = self.done.get(key, 0) + seats
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
@@ -391,3 +392,13 @@ def test_a_merger_partner_file_is_found_beside_its_scenario(tmp_path, monkeypatc
     m.run(1)
     assert m.org.n_seats == 100
     assert_sound(m)
+
+
+def test_a_restructured_model_resumes_from_its_snapshot_exactly():
+    events = [{"type": "growth", "week": 1, "share": 0.2, "weeks": 4},
+              {"type": "merger", "week": 2, "partner": "two_way"}]  # fmt: skip
+    m = model(events)
+    m.run(3)  # mid-growth, after the merger
+    resumed = sim.ServiceCultureModel.from_snapshot(m.snapshot())
+    pd.testing.assert_frame_equal(m.run(4), resumed.run(4))
+    assert resumed.org.n_seats == m.org.n_seats and resumed.structure == m.structure

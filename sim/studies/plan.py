@@ -13,8 +13,8 @@ best (by default profit, annual turnover and customer satisfaction) within a yea
   (so every trial is affordable). Structural moves cost nothing up front: what they save or
   cost (salaries, layoffs, vacancies) shows in the profit they produce.
 - **Measuring.** Each trial runs ``reps`` replications on the same seeds (common random numbers:
-  two portfolios differ by their levers, not their luck), each warmed up once per seed and
-  copied (levers and events act from week 1, so the warm-up is the same for every portfolio).
+  two portfolios differ by their levers, not their luck), each seed's warm-up run once and
+  forked (levers and events act from week 1, so every portfolio shares it; :mod:`sim.forks`).
   Each objective is a KPI measured over the window of weeks: turnover as quits per mean
   headcount per year, money KPIs per year, others as their mean.
 - **The front.** The trials no other trial beats on every objective (optuna's ``best_trials``)
@@ -33,7 +33,6 @@ from Python, :func:`plan` returns the front as a tidy frame.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import math
@@ -295,10 +294,9 @@ def plan_spec(
 
 
 # ----------------------------------------------------------------------------- running
-# Warmed-up models per (base parameters, seed) in this process: every portfolio starts from the
-# same warm-up, so it is run once per seed and copied (levers and events act from week 1 only).
-_WARM: dict[tuple[str, int], Any] = {}
-_WARM_LIMIT = 16
+# Week-0 models of this process: every portfolio shares its seed's warm-up (levers and events act
+# from week 1 only), so each is warmed up once and forked (sim.forks).
+_WARM: Any = None
 
 
 def run_portfolio(
@@ -310,17 +308,14 @@ def run_portfolio(
     objectives: tuple[Objective, ...],
 ) -> dict[str, float]:
     """One replication of a portfolio: its objectives over the window."""
-    from sim.model import ServiceCultureModel
+    global _WARM
+    from sim.forks import WarmStarts
+    from sim.overrides import apply_overrides
 
-    key = (hashlib.sha256(params.model_dump_json().encode()).hexdigest(), int(seed))
-    warm = _WARM.get(key)
-    if warm is None:
-        if len(_WARM) >= _WARM_LIMIT:
-            _WARM.pop(next(iter(_WARM)))
-        warm = _WARM[key] = ServiceCultureModel(params, seed=seed)
-    model = copy.deepcopy(warm)
-    if overrides:
-        model.set_params(overrides)
+    if _WARM is None:
+        _WARM = WarmStarts()
+    chosen = apply_overrides(params, overrides, where="portfolio")
+    model = _WARM.model(chosen, seed)
     return measure_objectives(model.run(weeks), objectives, window)
 
 
