@@ -26,6 +26,7 @@ from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import settle_tenure
 from sim.restructure import (
     Restructuring,
+    RestructuringSummary,
     StructuralTimeline,
     check_events,
     partner_params,
@@ -62,7 +63,8 @@ class ServiceCultureModel(mesa.Model):
         params: The validated parameters in force.
         org: The organization (seat tree, departments, dependency matrix); a structural event
             replaces it between weeks (:mod:`sim.restructure`).
-        restructured: ``(week, Restructuring)`` for every week a structural event acted.
+        restructured: ``(week, summary)`` for every week a structural event acted (events,
+            seats, added, removed, laid off; :class:`~sim.restructure.RestructuringSummary`).
         state: The columnar state arrays (:class:`~sim.state.State`).
         datacollector: Mesa DataCollector; its model reporters are the KPI names and ``seed``.
         seed: The seed in force (given or drawn).
@@ -101,7 +103,7 @@ class ServiceCultureModel(mesa.Model):
         )
         check_events(self.org, p)  # structural events that cannot happen are refused now
         self.structure = StructuralTimeline()
-        self.restructured: list[tuple[int, Restructuring]] = []
+        self.restructured: list[tuple[int, RestructuringSummary]] = []
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
         self.last_week: Week = self._warm_up(p.warmup_weeks)
@@ -171,7 +173,7 @@ class ServiceCultureModel(mesa.Model):
         records the model keeps follow their seats, and the agent views match the new seats."""
         old_n = self.org.n_seats
         self.org = change.org
-        self.restructured.append((self.steps, change))
+        self.restructured.append((self.steps, change.summary()))
         self._quits_seen = change.remap(self._quits_seen)
         if self._employees is not None:
             # Views read their seat's row, so they only need to match the number of seats.

@@ -269,6 +269,12 @@ class Restructuring:
     removed: int = 0
     events: tuple[str, ...] = ()
 
+    def summary(self) -> RestructuringSummary:
+        """What happened, without the organization (what a model keeps of each restructuring)."""
+        return RestructuringSummary(
+            self.events, self.org.n_seats, self.added, self.removed, self.laid_off
+        )
+
     def remap(self, values: np.ndarray, new: float | int = 0) -> np.ndarray:
         """A per-seat array of the old organization on the new one (``new`` for added seats)."""
         out = np.full((self.origin.size, *values.shape[1:]), new, dtype=values.dtype)
@@ -289,6 +295,25 @@ class Restructuring:
             self.removed + later.removed,
             self.events + later.events,
         )
+
+
+@dataclass(frozen=True)
+class RestructuringSummary:
+    """One week's restructuring in figures (``model.restructured``).
+
+    Attributes:
+        events: The event types applied, in order.
+        seats: Seats after it.
+        added: Seats added.
+        removed: Seats removed.
+        laid_off: People who lost their jobs.
+    """
+
+    events: tuple[str, ...]
+    seats: int
+    added: int
+    removed: int
+    laid_off: int
 
 
 # ----------------------------------------------------------------------------- the engine
