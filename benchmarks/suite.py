@@ -188,6 +188,19 @@ def run_suite(
     rows.append(_row("peer", f"toy {PEER_SIZE:,}: employee-weeks/CPU-s",
                      peer["employee_weeks_per_cpu_s"], "1/s", "higher"))  # fmt: skip
 
+    console.print("[dim]organization design at 100,000 seats...[/dim]")
+    from benchmarks.orgdesign import restructurings, spans_and_layers_of_a_chart
+
+    doc["org_design"] = org = {
+        "chart_s": spans_and_layers_of_a_chart(),
+        "restructure_s": restructurings(),
+    }
+    rows.append(_row("org", "100,000-row chart: spans and layers", org["chart_s"], "s", "lower"))
+    rows += [
+        _row("org", f"100,000 seats: {name}", seconds, "s", "lower")
+        for name, seconds in org["restructure_s"].items()
+    ]
+
     phase_results = []
     for n in [s for s in sizes if s in PHASE_SIZES]:
         console.print(f"[dim]phase profile at {n:,}...[/dim]")
@@ -292,6 +305,12 @@ def targets(doc: dict) -> list[tuple[str, str, bool | None]]:
         out.append((f">= {TARGET_DASHBOARD_WEEKS_PER_S:.0f} rendered weeks/s at "
                     f"{dash['headcount']:,} employees", f"{dash['weeks_per_s']:.1f}",
                     dash["weeks_per_s"] >= TARGET_DASHBOARD_WEEKS_PER_S))  # fmt: skip
+    org = doc.get("org_design") or {}
+    if "chart_s" in org:
+        from benchmarks.orgdesign import TARGET_ORG_S
+
+        out.append((f"100,000-row chart: spans and layers < {TARGET_ORG_S:.0f} s (issue 28)",
+                    f"{org['chart_s']:.1f} s", org["chart_s"] < TARGET_ORG_S))  # fmt: skip
     sweep = doc.get("sweep") or {}
     if "wall_s" in sweep:
         out.append((f"{SWEEP_RUNS:,}-run sweep (300 x {SWEEP_WEEKS}) < "

@@ -410,7 +410,9 @@ class DashboardSession:
     def _record_history(self) -> None:
         # Only the selected seat is recorded: O(1) per step, no loop over agents.
         i = self.selected
-        if i is None:
+        if i is not None and i >= self.model.org.n_seats:  # a restructuring removed the seat
+            self.selected = None
+        if i is None or self.selected is None:
             return
         s = self.model.state
         self.history.append(

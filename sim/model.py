@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Employee
+from sim.culture import impose
 from sim.interventions import LeverEffects
 from sim.kpis import KPI_NAMES
 from sim.org import Organization, build_organization
@@ -23,6 +24,14 @@ from sim.phases import Week, run_week
 from sim.phases.conditions import Conditions, warmup_settle_week
 from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import settle_tenure
+from sim.restructure import (
+    Restructuring,
+    RestructuringSummary,
+    StructuralTimeline,
+    check_events,
+    partner_params,
+    restructure,
+)
 from sim.scenario import load_scenario
 from sim.snapshot import Snapshot, SnapshotError, as_snapshot, write_bytes
 from sim.state import State, initial_state
@@ -52,7 +61,10 @@ class ServiceCultureModel(mesa.Model):
 
     Attributes:
         params: The validated parameters in force.
-        org: The static organization (seat tree, departments, dependency matrix).
+        org: The organization (seat tree, departments, dependency matrix); a structural event
+            replaces it between weeks (:mod:`sim.restructure`).
+        restructured: ``(week, summary)`` for every week a structural event acted (events,
+            seats, added, removed, laid off; :class:`~sim.restructure.RestructuringSummary`).
         state: The columnar state arrays (:class:`~sim.state.State`).
         datacollector: Mesa DataCollector; its model reporters are the KPI names and ``seed``.
         seed: The seed in force (given or drawn).
@@ -89,6 +101,9 @@ class ServiceCultureModel(mesa.Model):
         self.org: Organization = build_organization(
             p.org, p.economics.salary_base, p.economics.salary_level_ratio
         )
+        check_events(self.org, p)  # structural events that cannot happen are refused now
+        self.structure = StructuralTimeline()
+        self.restructured: list[tuple[int, RestructuringSummary]] = []
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
         self.last_week: Week = self._warm_up(p.warmup_weeks)
@@ -140,11 +155,42 @@ class ServiceCultureModel(mesa.Model):
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
-        """One week: every phase of :data:`sim.phases.PHASES`, in order."""
-        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
+        """One week: the week's structural events (:mod:`sim.restructure`), then every phase of
+        :data:`sim.phases.PHASES`, in order."""
         # Mesa has already counted this step, so ``self.steps`` is the 1-based week.
+        change = restructure(
+            self.state, self.org, self.params, self.steps, self.rng, self.structure, self._partner
+        )
+        if change is not None:
+            self._adopt(change)
+        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng,
+                  "restructuring": change}  # fmt: skip
         self.last_week = run_week(Week(number=self.steps), inputs)
         self._collect()
+
+    def _adopt(self, change: Restructuring) -> None:
+        """Swap in a restructured organization (the state was remapped in place): the per-seat
+        records the model keeps follow their seats, and the agent views match the new seats."""
+        old_n = self.org.n_seats
+        self.org = change.org
+        self.restructured.append((self.steps, change.summary()))
+        self._quits_seen = change.remap(self._quits_seen)
+        if self._employees is not None:
+            # Views read their seat's row, so they only need to match the number of seats.
+            n = change.org.n_seats
+            for view in self._employees[n:]:
+                view.remove()
+            extra = [Employee(self, i) for i in range(old_n, n)]
+            for view in extra:
+                view.unique_id = view.seat + 1  # as for the first views (the panel relies on it)
+            self._employees = self._employees[:n] + extra
+
+    def _partner(self, event, index: int) -> tuple[Organization, State]:
+        """A merger's partner organization and its steady state: its own model, warmed up, on a
+        seed derived from this model's seed and the event (so the run stays reproducible)."""
+        seed = int(np.random.SeedSequence([self.seed, index, event.week]).generate_state(1)[0])
+        partner = ServiceCultureModel(partner_params(event, self.params), seed=seed)
+        return partner.org, partner.state
 
     def _collect(self) -> None:
         """Record this week: the KPIs (model reporters) and, when asked for, the panel rows."""
@@ -171,7 +217,10 @@ class ServiceCultureModel(mesa.Model):
                 f"{', '.join(structural)}: shapes the organization or the starting state, so it "
                 "cannot change mid-run; build a new model with it instead"
             )
-        return apply_overrides(self.params, overrides, where="set_params")
+        new = apply_overrides(self.params, overrides, where="set_params")
+        if "events" in overrides:  # restructuring still to come must fit the organization now
+            check_events(self.org, new, from_week=self.steps + 1)
+        return new
 
     def set_params(self, overrides: Mapping[str, Any]) -> Params:
         """Change parameters mid-run; the change applies from the next week on.
@@ -189,7 +238,7 @@ class ServiceCultureModel(mesa.Model):
         """
         new = self.check_params(overrides)
         if new.culture.service_direction != self.params.culture.service_direction:
-            self.state.service_direction = new.culture.service_direction
+            impose(self.state, new.culture.service_direction)
         self.params = new
         return new
 

@@ -38,6 +38,7 @@ PERSON_FIELDS = (
     "morale", "mindset", "skill", "tenure", "person_id", "received", "given", "given_up",
     "given_front", "task_supply", "expectation", "standard", "diligence", "felt_reach",
     "feedback", "complaints", "quit_propensity", "voice", "promotions", "hire_level",
+    "seat_direction",
 )  # fmt: skip
 
 # Customer satisfaction bands: 0.0, 0.1, ..., 1.0.
@@ -170,6 +171,9 @@ class State:
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
         voice: Share of their needs for their manager's help the occupant still asks for, 0-1
             (falls when the manager leaves their requests waiting: organizational silence).
+        seat_direction: The service direction the occupant practises (-1 pyramid .. +1
+            inverted): the culture in force (``service_direction``) everywhere, unless parts of
+            the organization came with cultures of their own (a merger, :mod:`sim.culture`).
 
     Customer cohorts:
         customers: (seats x N_BANDS) number of each seat's customers per satisfaction band
@@ -177,7 +181,8 @@ class State:
         market: Size of the addressable market (active customers + prospects).
 
     Organization-level memory:
-        service_direction: The culture in force.
+        service_direction: The culture in force: the one leadership declares (a leadership
+            change sets it, and every seat's ``seat_direction`` with it).
         revenue_trend: Revenue smoothed over ``economics.revenue_smoothing_weeks``.
         revenue_plan: The revenue the budget is planned on; adapts to the trend slowly.
         shortfall: Revenue shortfall against plan (share of plan, budget cuts included), >= 0.
@@ -226,6 +231,7 @@ class State:
     local_quit: np.ndarray
     quit_propensity: np.ndarray
     voice: np.ndarray
+    seat_direction: np.ndarray
     customers: np.ndarray
     market: int
     pending: Requests
@@ -447,6 +453,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         local_quit=local_quit,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
         voice=np.ones(n),
+        seat_direction=np.full(n, params.culture.service_direction),
         customers=customers,
         market=int(market),
         pending=Requests.empty(),

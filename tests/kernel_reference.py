@@ -266,7 +266,7 @@ def serve_requests(
     room = hours * (1.0 + params.workforce.overtime_max)
 
     direction = queue_culture(state, params)
-    prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
+    prio = priority(reqs, org, params, levers, direction, provider) + 0.02 * rng.random(len(reqs))
     prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
     order = _stable_argsort(provider + 0.999 * (1.0 - prio_n))
     p_sorted = provider[order]
@@ -284,7 +284,8 @@ def serve_requests(
     # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
-    disfavoured = np.where(reqs.direction == DOWN, max(-care_culture(state, params), 0.0), 0.0)
+    care_direction = care_culture(state, params)
+    disfavoured = np.where(reqs.direction == DOWN, np.maximum(-care_direction[provider], 0.0), 0.0)
     care = state.mindset[provider] - params.culture.care_gap * disfavoured
     if levers.lateral_care:
         care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])
@@ -351,7 +352,7 @@ def serve_requests(
         b.received_memory,
     )
     pv = provider[resolved]
-    gave = score if b.example_is_service else np.where(served, quality, 0.0)
+    gave = score  # service given, as its requester felt it
     given_score = gave[resolved]
     _ema(
         state.given,

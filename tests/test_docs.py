@@ -3,6 +3,7 @@ lever is described, and nothing shipped points at a file users do not have."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -82,7 +83,8 @@ def test_nothing_shipped_points_at_the_design_reference():
         f
         for f in files
         if f.endswith((".py", ".md", ".toml", ".txt", ".ipynb", ".cfg", ".js"))
-        and "DESIGN.md" in (ROOT / f).read_text(errors="ignore")
+        # docs/ORG_DESIGN.md (the org-design guide) is a project doc, not the design reference.
+        and re.search(r"(?<![A-Za-z_])DESIGN\.md", (ROOT / f).read_text(errors="ignore"))
         and f != "tests/test_docs.py"
     ]
     assert not offenders, offenders

@@ -130,9 +130,10 @@ def test_reports_left_waiting_fall_silent_and_their_work_suffers() -> None:
 def test_quits_are_bounded_by_the_labour_market() -> None:
     params = Params()
     morale = np.linspace(0.0, 1.0, 11)
-    hazard = quit_hazard(morale, np.full(11, 3.0), params, 2.0, 1.0)
-    assert np.all(hazard <= params.workforce.job_finding_rate)
-    assert np.all(np.diff(hazard) < 0)  # still lower at higher morale
+    crisis = quit_hazard(morale, np.full(11, 3.0), params, 2.0, 1.0)
+    assert np.all(crisis <= params.workforce.job_finding_rate)
+    hazard = quit_hazard(morale, np.zeros(11), params)
+    assert np.all(np.diff(hazard) < 0)  # below the bound, still lower at higher morale
     # Ordinary hazards are hardly touched by the bound.
     calm = quit_hazard(np.array([0.7]), np.zeros(1), params)
     unbounded = quit_hazard(
@@ -173,8 +174,9 @@ def test_layoffs_reach_the_survivors() -> None:
     for b, c in zip(base, cut, strict=True):
         assert c["insecurity"] > b["insecurity"] + 0.1
         assert c["morale"] < b["morale"]
-        # The budget, not the normal refill, decides when cut seats come back.
-        assert c["headcount"] < b["headcount"] - 0.05 * 270
+        # The budget, not the normal refill, decides when cut seats come back (frontline seats
+        # always come back: they bring the revenue in).
+        assert c["headcount"] < b["headcount"] - 0.03 * 300
     # Survivors quit more in the year after (Trevor & Nyberg 2008), over the seeds together.
     assert sum(c["quits"] for c in cut) > sum(b["quits"] for b in base)
 
@@ -184,11 +186,15 @@ def test_a_vacant_seats_work_falls_on_its_teammates_not_its_manager() -> None:
     model.run(4)
     s, org = model.state, model.org
     workers = np.flatnonzero(s.filled & org.has_manager & ~org.is_manager)
-    team = workers[org.manager[workers] == org.manager[workers[0]]]
-    s.filled[team[0]] = False  # one member of a full team leaves
+    # The worker with the most waiting on them leaves; their teammates are all in post.
+    gone = int(workers[np.argmax(s.backlog_hours[workers])])
+    team = np.flatnonzero((org.manager == org.manager[gone]) & ~org.is_manager)
+    s.filled[team] = True
+    s.filled[gone] = False
     model.step()
     out = model.last_week.service
-    asked_of_gone = out.requests.provider == team[0]
+    asked_of_gone = out.requests.provider == gone
     assert asked_of_gone.any()
     # Served by a teammate in post, not by the manager.
-    assert np.all(np.isin(out.provider[asked_of_gone], team[1:]))
+    mates = team[team != gone]
+    assert np.all(np.isin(out.provider[asked_of_gone], mates))

@@ -145,22 +145,27 @@ def _number(node: ast.AST) -> float | None:
 
 
 def test_no_tool_compares_a_figure_with_a_bands_bound_literally():
-    # Bands live in the pattern table: a comparison with one of their bounds anywhere else in
-    # the tools is a second copy (0 and 1 are every share's natural limits, and not counted).
+    # Bands live in the pattern table: a comparison with one of their bounds where figures are
+    # judged is a second copy (0 and 1 are every share's natural limits, and not counted).
     bounds = {
         b
         for p in PATTERNS
         for b in (p.band.low, p.band.high)
         if math.isfinite(b) and b not in (0.0, 1.0)
     }
+    # The modules that judge figures (the rest of the tools use plain numbers for other ends:
+    # a design's thresholds, a chart's ranges).
+    judges = ("verdicts.py", "validate.py", "validation_report.py", "fit_defaults.py", "bounds.py")
     offences = []
     for path in _sources("sim/studies", "sim/cli"):
-        if path.name == "patterns.py":
+        if path.name not in judges:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Compare):
                 for side in (node.left, *node.comparators):
-                    if _number(side) in bounds:
+                    # A whole number is a count (replications, runs), not a figure's bound.
+                    whole = isinstance(side, ast.Constant) and type(side.value) is int
+                    if not whole and _number(side) in bounds:
                         offences.append(f"{path.relative_to(ROOT)}:{node.lineno}")
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Band":
                 offences.append(f"{path.relative_to(ROOT)}:{node.lineno} builds a Band")

@@ -356,15 +356,35 @@ def org(
         str, typer.Argument(help="Preset name, TOML path, or NAME@culture.")
     ] = "pyramid",
     sets: SetOption = None,
+    week: Annotated[
+        int,
+        typer.Option(
+            "--week",
+            "-w",
+            min=0,
+            max=MAX_WEEKS,
+            help="Simulate this many weeks first, so that structural events (delayer, growth, "
+            "merger ...) have acted; 0 = the organization as built.",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of that simulation.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the spans-and-layers table (.csv).")
+    ] = None,
 ) -> None:
-    """Show the organization a scenario builds: levels, spans, departments, dependencies.
+    """Show the organization a scenario builds: spans and layers, levels, departments,
+    dependencies; what org-design practice flags and where the model is sensitive to it.
 
     Checks an imported org chart and survey (org.chart, org.survey) without simulating; see
-    docs/OWN_ORGANIZATION.md.
+    docs/OWN_ORGANIZATION.md and docs/ORG_DESIGN.md.
     """
     from sim.cli.org import print_organization
 
-    print_organization(scenario, parse_sets(sets), console)
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise UsageError(f"--out {out}: the spans-and-layers table is a .csv file")
+        check_writable(out)
+    print_organization(scenario, parse_sets(sets), console, week, seed, out)
 
 
 @app.command()
@@ -446,7 +466,8 @@ def explain(
 
     Runs both scenarios with every combination of the channels switched off, with common random
     numbers, and shares the difference in profit, morale, turnover and customer satisfaction
-    (means over weeks 105-260) among the channels, with 95% intervals over replications.
+    (means over the analysis window, weeks 105 to the end of a 260-week run) among the channels,
+    with 95% intervals over replications.
     """
     from sim.studies.explain import explain as decompose
     from sim.studies.explain import print_explain, write_explain_report
@@ -683,6 +704,82 @@ def calibrate(
         console,
         err_console,
     )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def plan(
+    scenario: Annotated[
+        str, typer.Argument(help="Base scenario: preset name, TOML path, or NAME@culture.")
+    ],
+    budget: Annotated[
+        float,
+        typer.Option("--budget", "-b", help="Money per year the levers may cost (0 or more)."),
+    ],
+    trials: Annotated[
+        int, typer.Option("--trials", "-t", min=1, max=10_000, help="Trials of the search.")
+    ] = 60,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per trial.")
+    ] = 4,
+    weeks: Annotated[
+        int | None,
+        typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run (default 260)."),
+    ] = None,
+    objectives: Annotated[
+        str,
+        typer.Option(
+            "--objectives",
+            help="KPIs to trade off, comma-separated (directions from the KPI catalogue).",
+        ),
+    ] = "profit,turnover_annualized,customer_satisfaction",
+    structure: Annotated[
+        bool,
+        typer.Option(
+            "--structure/--no-structure",
+            help="Also search structural moves at week 1: a delayer and a target span.",
+        ),
+    ] = False,
+    levers: Annotated[
+        str | None,
+        typer.Option("--levers", help="Levers to search, comma-separated (default all)."),
+    ] = None,
+    max_dose: Annotated[
+        float, typer.Option("--max-dose", help="Highest dose tried per lever (above 0, up to 8).")
+    ] = 3.0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default plan-SCENARIO)."),
+    ] = None,
+    storage: Annotated[
+        Path | None,
+        typer.Option(
+            "--storage", help="SQLite file keeping the study (default OUT/plan.study.db)."
+        ),
+    ] = None,
+    sets: SetOption = None,
+    culture: CultureOption = None,
+) -> None:
+    """The best portfolio of levers under a yearly budget: a Pareto front with 95% CIs.
+
+    Searches the levers' doses (and with --structure, a delayer and a target span) with
+    optuna's multi-objective sampler, replications on common random numbers; re-runs the front
+    on fresh seeds; writes pareto.csv, front.csv, trials.csv and an offline HTML report. The
+    study is kept in SQLite: a rerun resumes it. See docs/ORG_DESIGN.md.
+    """
+    from sim.cli.plan import run_plan_cli
+
+    names = [o for o in objectives.split(",") if o.strip()]
+    chosen = [lv.strip() for lv in levers.split(",") if lv.strip()] if levers else []
+    code = run_plan_cli(
+        scenario, budget, trials, reps, weeks, names, structure, chosen, max_dose, seed, workers,
+        out, storage, parse_sets(sets, culture), console, err_console,
+    )  # fmt: skip
     if code:
         raise typer.Exit(code)
 

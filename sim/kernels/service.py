@@ -166,7 +166,6 @@ def settle_requests(
     manager,
     manager_weight,
     report_weight,
-    given_felt,
     given_up,
     given_front,
     frontline,
@@ -184,7 +183,8 @@ def settle_requests(
         mindset, skill, morale, work_quality, diligence: Per seat.
         offset: Per seat, the quality the department's conditions add (used if has_offset).
         has_offset: Whether a survey set departments' conditions.
-        disfavour: Care withheld from requests from below, as a share of ``care_gap``.
+        disfavour: Per seat, the care its occupant withholds from requests from below, as a
+            share of ``care_gap`` (``max(-d, 0)`` of the direction they practise).
         care_gap, lateral_care: Care terms (lateral care counts only when non-zero).
         weights: (skill, morale, care, sum floored at 1e-9) weights of internal quality.
         diligence_weight: Quality lost by fully rushed work.
@@ -202,8 +202,6 @@ def settle_requests(
         wait_felt: Whether a week of waiting past the standard counts in the memories.
         asked_of: Who each request was asked of (before a vacancy's cover).
         manager: Per seat, the manager (-1 for the top).
-        given_felt: Whether the memory of service given scores each request as its requester
-            felt it (on time, late or never) rather than by its quality when served.
         given_up, given_front: Per seat, the memories of service given to higher levels and
             toward the customer (to the frontline, and customer inputs), updated in place.
         frontline: Per seat, on the frontline.
@@ -245,7 +243,7 @@ def settle_requests(
             w = manager_weight
         elif manager[asked_of[i]] == rq:
             w = report_weight
-        disf = disfavour if direction[i] == 1 else 0.0  # DOWN: a report's request to a manager
+        disf = disfavour[p] if direction[i] == 1 else 0.0  # DOWN: a report's request to a boss
         care = mindset[p] - care_gap * disf
         if lateral_care != 0.0:
             care = care + lateral_care * (1.0 if seat_dept[p] != seat_dept[rq] else 0.0)
@@ -291,7 +289,7 @@ def settle_requests(
         if kind[i] == 0:  # TASK
             task_sum[rq] += score
             task_cnt[rq] += 1.0
-        gave = score if given_felt else (q if served[i] else 0.0)
+        gave = score  # service given, as its requester felt it
         given_sum[p] += gave
         given_cnt[p] += 1.0
         if d == 0:  # UP: served someone higher
@@ -436,7 +434,8 @@ def sort_key(
         customer_facing: Per department.
         top: ``max(n_levels - 1, 1)``.
         standard: The service standard in weeks.
-        direction: The culture in force (-1 pyramid .. +1 inverted).
+        direction: Per seat, the direction its occupant practises (-1 pyramid .. +1 inverted):
+            each provider orders their queue by their own.
         age_priority: Weight of deadline urgency (service standards).
         age_weight: Weight of deadline urgency in every culture (first come, first served).
         jitter: One uniform draw per request (ties broken at random).
@@ -444,25 +443,24 @@ def sort_key(
     n = requester.size
     prio = np.empty(n)
     highest = -np.inf
-    w_rank = max(-direction, 0.0)
-    w_need = 1.0 - abs(direction)
     for i in range(n):
+        d = direction[provider[i]]
         lvl = float(level[requester[i]])
         rank = (top - lvl) / top
         urgency = (age[i] + 1.0) / standard if age[i] < standard else 0.5
         customer = kind[i] == 2  # CUSTOMER
-        score = w_rank * rank
-        if direction > 0.0:
+        score = max(-d, 0.0) * rank
+        if d > 0.0:
             if customer:
                 closeness = 1.0
             else:
                 facing = 0.2 if customer_facing[dept[requester[i]]] else 0.0
                 closeness = 0.8 * lvl / top + facing
-            score = score + direction * closeness
-        if abs(direction) < 1.0:
+            score = score + d * closeness
+        if abs(d) < 1.0:
             value = 1.0 if customer else (0.5 if kind[i] == 0 else 0.0)
             need = 0.5 * value + 0.5 * urgency
-            score = score + w_need * need
+            score = score + (1.0 - abs(d)) * need
         if age_priority:
             score = score + age_priority * urgency
         if age_weight:

@@ -478,7 +478,7 @@ class BehaviourParams(_Section):
         "remember, against 1 for a colleague's.",
     )
     example_is_service: bool = _f(
-        True,
+        False,
         None,
         None,
         "",

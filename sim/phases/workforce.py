@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.culture import newcomer_direction
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.careers import Promotions, misfit, promote, screened_mindsets, update_pool
@@ -126,8 +127,9 @@ def newcomer_attitudes(
     """Give ``seats`` the slow attitudes a newcomer brings: a mindset from the hiring pool
     (normal, ``pool_mindset_mean`` + the pool's shift with the employer's reputation, sd
     ``pool_mindset_sd``; screened when ``selection`` > 0: :func:`sim.phases.careers.
-    screened_mindsets`), the quality standard their team holds (norms are learned from
-    colleagues; Harrison & Carroll 1991) and expectations at the norm (``service_expectation``).
+    screened_mindsets`), the quality standard and the service direction their team holds (norms
+    are learned from colleagues; Harrison & Carroll 1991) and expectations at the norm
+    (``service_expectation``).
 
     Returns:
         The candidates screened beyond the first, over all ``seats`` (for the cost of selection).
@@ -138,6 +140,7 @@ def newcomer_attitudes(
     state.mindset[seats] = mindset
     state.standard[seats] = team_standard
     state.expectation[seats] = params.behaviour.service_expectation
+    newcomer_direction(state, org, seats)  # the team's service direction (after a merger)
     return screened
 
 

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from sim.params import ParameterError, Params
+from sim.studies.measures import WINDOW
 from sim.studies.seeds import replication_seeds
 from sim.studies.stats import mean_ci
 
@@ -51,9 +52,8 @@ OUTCOMES: dict[str, str] = {
     "turnover": "annual turnover",
     "customer_satisfaction": "customer satisfaction (0-1)",
 }
-# Weeks whose means are compared: after two years of the new culture settling (the window of
-# the culture contrast), as validate and the fit measure the culture effect.
-WINDOW = (105, 260)
+# Weeks whose means are compared: the analysis window of the culture contrast, as validate and
+# the fit measure the culture effect (shorter runs: their second half).
 # Exact Shapley values need every subset of the channels: 2^k runs per arm and replication.
 MAX_CHANNELS = 8
 
@@ -172,7 +172,7 @@ class ExplainResult:
     contributions: pd.DataFrame
     summary: pd.DataFrame
     runs: pd.DataFrame = field(default_factory=pd.DataFrame)
-    first: int = WINDOW[0]
+    first: int = WINDOW.first
 
     def table(self, kpi: str = "profit") -> pd.DataFrame:
         """The summary of one outcome, channels in order then ``other`` and ``total``."""
@@ -261,7 +261,7 @@ def explain(
     a: str | Path = "pyramid",
     b: str | Path = "two_way",
     reps: int = 8,
-    weeks: int = WINDOW[1],
+    weeks: int = WINDOW.last,
     seed: int = 0,
     channels: Sequence[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
@@ -321,7 +321,7 @@ def plan_explain(
     a: str | Path = "pyramid",
     b: str | Path = "two_way",
     reps: int = 8,
-    weeks: int = WINDOW[1],
+    weeks: int = WINDOW.last,
     seed: int = 0,
     channels: Sequence[str] | None = None,
     overrides: Mapping[str, Any] | None = None,
@@ -349,7 +349,7 @@ def plan_explain(
     chosen = tuple(CHANNEL_BY_NAME[n] for n in names)
     params_a, params_b = resolve_scenarios([str(a), str(b)], overrides)
     reference = params_a.culture.service_direction
-    first = WINDOW[0] if weeks >= WINDOW[0] + 51 else weeks // 2 + 1
+    first = WINDOW.first if weeks >= WINDOW.first + 51 else weeks // 2 + 1
     seeds = replication_seeds(seed, reps)
     # Every coalition of B; A only varies with the mechanisms (culture channels leave it alone).
     mechanisms = [c.name for c in chosen if not c.culture]
