@@ -168,6 +168,8 @@ class State:
         local_price: Static factor (mean 1) of the seat's business unit's margin per occasion.
         local_quit: Static log-multiplier of the quit hazard from the seat's business unit's
             local labour market.
+        local_process: Static factor (mean 1) on the quality of work in the seat's business unit
+            (its tools and processes).
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
         voice: Share of their needs for their manager's help the occupant still asks for, 0-1
             (falls when the manager leaves their requests waiting: organizational silence).
@@ -229,6 +231,7 @@ class State:
     local_quality: np.ndarray
     local_price: np.ndarray
     local_quit: np.ndarray
+    local_process: np.ndarray
     quit_propensity: np.ndarray
     voice: np.ndarray
     seat_direction: np.ndarray
@@ -415,6 +418,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
     local_price = _unit_factor(org, params.economics.local_price_sd, rng)
     local_quit = np.log(_unit_factor(org, params.workforce.local_labour_market_sd, rng))
+    local_process = _unit_factor(org, params.workforce.local_process_sd, rng)
     customers = np.zeros((n, N_BANDS), dtype=np.int64)
     per_seat = np.bincount(
         np.arange(n_active) % frontline_seats.size, minlength=frontline_seats.size
@@ -451,6 +455,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         local_quality=local_quality,
         local_price=local_price,
         local_quit=local_quit,
+        local_process=local_process,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
         voice=np.ones(n),
         seat_direction=np.full(n, params.culture.service_direction),

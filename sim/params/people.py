@@ -219,6 +219,15 @@ class WorkforceParams(_Section):
         "Spread between business units of the local labour market's pull in the quit hazard "
         "(log sd of a unit factor of mean 1: outside offers differ by location).",
     )
+    local_process_sd: float = _f(
+        0.1,
+        0.0,
+        1.0,
+        "log-multiplier",
+        "Spread between business units of their tools and processes (log sd of a unit factor of "
+        "mean 1 on the quality of everyone's work there: units differ for reasons morale does not "
+        "explain).",
+    )
     quit_propensity_sd: float = _f(
         fitted("workforce.quit_propensity_sd"),
         0.0,

@@ -59,6 +59,7 @@ STRUCTURAL_PREFIXES: tuple[str, ...] = (
     "customers.local_conditions_sd",
     "economics.local_price_sd",
     "workforce.local_labour_market_sd",
+    "workforce.local_process_sd",
     "workforce.initial_",
 )
 

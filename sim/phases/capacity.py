@@ -17,7 +17,10 @@ Rules:
 - Work quality: a person's work loses quality when the inputs it needs from colleagues come late,
   poor or never: quality multiplier ``1 + supply_weight x (task supply - service_expectation)``,
   where task supply is the remembered score of one's task requests (requests have value: the
-  internal customer's own work depends on them; inputs as good as the norm leave it as it is).
+  internal customer's own work depends on them; inputs as good as the norm leave it as it is),
+  times the business unit's tools and processes (a static unit factor of mean 1, log-sd
+  ``local_process_sd``: units differ in productivity for reasons morale does not explain, which
+  is part of why Harter et al. 2002 find unit engagement correlating only about +0.2 with it).
 - Vacant seats have no capacity.
 """
 
@@ -90,13 +93,16 @@ def capacity_hours(
 
 
 def work_quality(state: State, params: Params) -> np.ndarray:
-    """Quality multiplier of each person's work from the task inputs they received.
+    """Quality multiplier of each person's work from the task inputs they received, times their
+    unit's tools and processes (``state.local_process``, mean 1).
 
     1 when the inputs are as good as the norm (``service_expectation``), ``1 - supply_weight x
     norm`` when they fail fully, and at most ``1 + supply_weight x (1 - norm)`` when perfect.
     """
     b = params.behaviour
-    return 1.0 + b.supply_weight * (state.task_supply - b.service_expectation)
+    return (
+        1.0 + b.supply_weight * (state.task_supply - b.service_expectation)
+    ) * state.local_process
 
 
 def plan_capacity(
