@@ -10,6 +10,7 @@ Quick use::
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
     runs = sim.sweep("culture_sweep")                               # an experiment file
     sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly
+    sim.rerun("run.manifest.json")                                  # a `run --out` run, exactly
     ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
 
 The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
@@ -33,7 +34,7 @@ _LAZY = {
     "load_scenario": "sim.scenario",
     "preset_names": "sim.scenario",
     "compare": "sim.studies.compare",
-    "rerun": "sim.studies.sweep",
+    "rerun": "sim.studies.rerun",
     "sweep": "sim.studies.sweep",
 }
 _MODULES = {"ema": "sim.studies.ema"}
