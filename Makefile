@@ -14,8 +14,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@# Compile the kernels once (numba caches them on disk), so the first run starts at once.
-	$(BIN)/python -c "import sim; sim.run(weeks=1)"
+	@# Compile the kernels once for this Python (numba caches them on disk, shared by every
+	@# process of this install), so the first run and every worker start at once.
+	$(BIN)/python -m sim.precompile
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,6 +48,7 @@ $(VENV312)/.installed: pyproject.toml
 	$(PY312) -m venv $(VENV312)
 	$(VENV312)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV312)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	$(VENV312)/bin/python -m sim.precompile
 	touch $@
 
 test-py312: $(VENV312)/.installed
