@@ -7,6 +7,8 @@ Quick use::
     model = sim.ServiceCultureModel("pyramid", seed=1)
     model.run(10)
     model.employee(0).morale
+    model.snapshot("w10.snap")                      # the complete state, to resume exactly:
+    later = sim.ServiceCultureModel.from_snapshot("w10.snap")   # (or model.fork({...}))
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
     runs = sim.sweep("culture_sweep")                               # an experiment file
     sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly

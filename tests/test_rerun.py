@@ -121,3 +121,18 @@ def test_a_broken_manifest_is_one_line_and_exit_2(tmp_path, capsys, content, wor
     assert err.count("\n") == 1 and err.startswith("error:") and "Traceback" not in err
     for word in words:
         assert word in err, err
+
+
+def test_a_resumed_run_reruns_from_its_snapshot(tmp_path, capsys):
+    state = tmp_path / "w3.snap"
+    assert main(["run", "pyramid", *RUN[2:], "--weeks", "3", "--save-state", str(state)]) == 0
+    out = tmp_path / "resumed.csv"
+    change = ["--set", "interventions.training.intensity=1"]
+    assert main(["run", "--from", str(state), "--weeks", "6", *change, "--out", str(out)]) == 0
+    again = tmp_path / "again.csv"
+    assert main(["rerun", str(tmp_path / "resumed.manifest.json"), "--out", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    state.unlink()
+    capsys.readouterr()
+    assert main(["rerun", str(tmp_path / "resumed.manifest.json")]) == 2
+    assert "needs that file" in capsys.readouterr().err

@@ -72,26 +72,71 @@ def kpi_table(final: dict[str, float], title: str) -> Table:
 @app.command()
 def run(
     scenario: Annotated[
-        str, typer.Argument(help="Preset name (see `servicechain scenarios`) or TOML path.")
-    ] = "pyramid",
+        str | None,
+        typer.Argument(
+            help="Preset name (see `servicechain scenarios`) or TOML path [default: pyramid].",
+            show_default=False,
+        ),
+    ] = None,
     weeks: Annotated[
         int | None,
-        typer.Option("--weeks", "-w", min=0, max=MAX_WEEKS, help="Weeks to simulate."),
+        typer.Option(
+            "--weeks",
+            "-w",
+            min=0,
+            max=MAX_WEEKS,
+            help="The week to run to (default: the scenario's weeks, 260).",
+        ),
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed (0 to 2^63 - 1).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--seed",
+            min=0,
+            max=MAX_SEED,
+            help="Random seed (0 to 2^63 - 1) [default: 0].",
+            show_default=False,
+        ),
+    ] = None,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the weekly KPIs (.csv/.parquet).")
+    ] = None,
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Resume the run saved in this snapshot file (see --save-state): its scenario, "
+            "seed and weeks so far. --set and --culture then change parameters from its next "
+            "week on; --weeks is the week to run to.",
+        ),
+    ] = None,
+    save_state: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-state",
+            help="Write the model's complete state after the last week (or --save-at) to this "
+            "snapshot file, to resume with --from.",
+        ),
+    ] = None,
+    save_at: Annotated[
+        int | None,
+        typer.Option(
+            "--save-at",
+            min=0,
+            max=MAX_WEEKS,
+            help="With --save-state: the week whose end to save (0 = just warmed up).",
+        ),
     ] = None,
 ) -> None:
     """Run one scenario and print its final KPIs (and the 5-year averages).
 
     With --out, the weekly KPIs go to a .csv or .parquet file and its provenance beside it
     (NAME.manifest.json): `servicechain rerun NAME.manifest.json --out again.csv` repeats the
-    run and writes the same file byte for byte.
+    run and writes the same file byte for byte. Save the state to resume later (--save-state,
+    --save-at) or resume a saved one (--from): a resumed run equals the uninterrupted one, week
+    for week.
     """
     import time
 
@@ -103,18 +148,49 @@ def run(
         check_frame_path(out)
         check_writable(out)
         check_writable(manifest_path(out))
+    if save_at is not None and save_state is None:
+        raise UsageError("--save-at WEEK needs --save-state FILE (where to write the state)")
+    if save_state is not None:
+        check_writable(save_state)
     overrides = parse_sets(sets, culture)
-    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
+    if start is not None:
+        if scenario is not None or seed is not None:
+            raise UsageError(
+                "--from resumes the snapshot's own scenario and seed: leave out SCENARIO and "
+                "--seed (change parameters from the next week with --set or --culture)"
+            )
+        model = ServiceCultureModel.from_snapshot(start, overrides=overrides)
+        label = f"{model.scenario_name} (resumed at week {model.steps})"
+    else:
+        label = scenario or "pyramid"
+        model = ServiceCultureModel(scenario=label, overrides=overrides, seed=seed or 0)
+    first = model.steps
     n = model.params.weeks if weeks is None else weeks
+    if n < first:
+        raise UsageError(f"--weeks {n}: the snapshot is at week {first} already; give the week "
+                         "to run to, at or after it")  # fmt: skip
+    if save_at is not None and not first <= save_at <= n:
+        raise UsageError(f"--save-at {save_at}: give a week of this run, {first} to {n}")
+    saved = None
     started = time.perf_counter()
-    with Progress(scenario, total=n, unit="weeks", console=err_console) as progress:
-        for _ in range(n):
+    with Progress(label, total=n - first, unit="weeks", console=err_console) as progress:
+        for _ in range(first, n):
+            if save_at == model.steps:
+                saved = model.snapshot(save_state)
             model.step()
             progress.advance()
+    if save_state is not None and saved is None:
+        model.snapshot(save_state)
     elapsed = time.perf_counter() - started
     df = model.kpis()
-    title = f"{scenario}: week {n}, seed {seed}, {model.org.n_seats} seats"
+    title = f"{model.scenario_name}: week {n}, seed {model.seed}, {model.org.n_seats} seats"
     print_run_summary(df, title, f"simulated in {elapsed:.2f} s")
+    if save_state is not None:
+        week = n if save_at is None else save_at
+        console.print(
+            f"wrote the state of week {week} to {save_state} (resume with: servicechain run "
+            f"--from {save_state})"
+        )
     if out is not None:
         import json
 
@@ -122,8 +198,12 @@ def run(
 
         write_frame(df, out)
         manifest = manifest_path(out)
-        record = run_manifest(model, n, scenario, overrides, out)
-        manifest.write_text(json.dumps(record, indent=2))
+        doc = run_manifest(model, n, model.scenario_name, overrides, out)
+        if start is not None:
+            # The parameters above are those in force at the end; before the resumed week the
+            # snapshot's were, so a rerun resumes the snapshot with the same overrides.
+            doc["resumed_from"] = {"snapshot": str(start), "week": first}
+        manifest.write_text(json.dumps(doc, indent=2))
         console.print(f"wrote {len(df)} rows to {out} and its provenance to {manifest}")
 
 

@@ -4,7 +4,8 @@ Two kinds of result keep what is needed to run them again:
 
 - a single run written with ``servicechain run ... --out run.csv``, whose manifest
   ``run.manifest.json`` holds the fully resolved parameters, the seed and the weeks
-  (:func:`sim.studies.provenance.run_manifest`);
+  (:func:`sim.studies.provenance.run_manifest`); a run resumed from a snapshot
+  (``run --from``) is rerun from the same snapshot file with the same changes;
 - one run of a sweep, from the sweep folder's ``manifest.json`` and the run's row
   (:func:`sim.studies.sweep.rerun`).
 
@@ -88,9 +89,28 @@ def rerun_run(manifest: Mapping[str, Any], where: str = "manifest") -> Rerun:
         weeks = check_weeks(manifest["weeks"], f"{where}: weeks")
     except ParameterError as err:
         raise ManifestError(str(err)) from None
-    model = ServiceCultureModel(params, seed=seed)
-    kpis = model.run(weeks)
+    resumed = manifest.get("resumed_from")
+    if resumed is None:
+        model = ServiceCultureModel(params, seed=seed)
+        kpis = model.run(weeks)
+    else:
+        model = _resume(resumed, manifest.get("overrides") or {}, where)
+        kpis = model.run(weeks - model.steps)
     return Rerun(kpis, dict(manifest), differences(manifest))
+
+
+def _resume(resumed: Mapping[str, Any], overrides: Mapping[str, Any], where: str) -> Any:
+    """The model of a run that was resumed from a snapshot (``run --from``): the same snapshot
+    file with the same changes from its next week on."""
+    from sim.model import ServiceCultureModel
+
+    snapshot = Path(str(resumed.get("snapshot", "")))
+    if not snapshot.is_file():
+        raise ManifestError(
+            f"{where}: the run resumed the snapshot {snapshot} at week {resumed.get('week')}, "
+            "and a rerun needs that file; it is not there"
+        )
+    return ServiceCultureModel.from_snapshot(snapshot, overrides=overrides)
 
 
 def differences(manifest: Mapping[str, Any]) -> list[str]:
