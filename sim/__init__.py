@@ -14,6 +14,7 @@ Quick use::
     sim.plan("pyramid", budget=400_000, trials=60)                  # best levers under a budget
     runs = sim.sweep("culture_sweep")                               # an experiment file
     sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly
+    sim.rerun("run.manifest.json")                                  # a `run --out` run, exactly
     ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
 
 The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
@@ -39,7 +40,7 @@ _LAZY = {
     "load_scenario": "sim.scenario",
     "preset_names": "sim.scenario",
     "compare": "sim.studies.compare",
-    "rerun": "sim.studies.sweep",
+    "rerun": "sim.studies.rerun",
     "sweep": "sim.studies.sweep",
 }
 _MODULES = {"ema": "sim.studies.ema"}

@@ -547,3 +547,28 @@ def test_the_shipped_calibrated_example_reproduces_its_figures_on_fresh_seeds():
         noise = 2 * float(np.std(values, ddof=1)) / np.sqrt(len(values))
         print(f"{f.name}: {got:.4g} (observed {f.value:g} ± {f.tolerance:g}, noise {noise:.3g})")
         assert abs(got - f.value) <= f.tolerance + noise, f"{f.name}: {got:.4g} vs {f.describe()}"
+
+
+def test_a_small_budget_gives_no_interval_and_says_so(small, tmp_path, capsys):
+    """Issue 30, item 6: with a few trials the bootstrap's best is one or two trials (the base
+    and the fit), so a "90% interval" would just span them: the fit says the budget was too
+    small, and how many trials would do, instead of printing one."""
+    plan = small_plan(small, "turnover_annualized=0.57+-0.03")
+    fit = run_scenario_fit(plan, trials=4)
+    assert fit.intervals == {} and "budget of 4 trials is too small" in fit.interval_note
+    assert "--trials 20" in fit.interval_note
+    out = tmp_path / "small_fitted.toml"
+    code, stdout, _ = run_cli(
+        capsys, "calibrate", str(small), "--target", "turnover_annualized=0.57+-0.03",
+        "--trials", "4", "--reps", "2", "--window", WINDOW, "--out", str(out), "-j", "1",
+    )  # fmt: skip
+    assert code in (0, 1)
+    text = " ".join(stdout.split())
+    assert "no 90% interval: the budget of 4 trials is too small" in text
+    header = " ".join(line.lstrip("# ") for line in out.read_text().splitlines())
+    assert "No 90% interval" in header and "none (see below)" in header
+    # A budget that covers the best's neighbourhood gives an interval around the fit.
+    wide = run_scenario_fit(plan, trials=24)
+    assert wide.interval_note is None
+    lo, hi = wide.intervals["workforce.quit_base_weekly"]
+    assert lo < wide.result.best["workforce.quit_base_weekly"] < hi

@@ -456,10 +456,16 @@ def _format(err: ValidationError, where: str) -> str:
 # ------------------------------------------------------------------------------------ loading
 def resolve_experiment(name_or_path: str | Path) -> Path:
     """The file behind an experiment path or the name of a shipped one in ``experiments/``."""
+    from sim.files import file_kind
+
     text = str(name_or_path)
+    if "\x00" in text:
+        raise ExperimentError(f"experiment {text!r}: a name or path cannot contain a NUL byte")
     path = Path(text)
     if path.is_file():
         return path
+    if path.exists():  # a folder, a FIFO, a device: say what it is
+        raise ExperimentError(f"{text}: is {file_kind(path.stat().st_mode)}, not a TOML file")
     candidate = EXPERIMENT_DIR / f"{text}.toml"
     if path.suffix != ".toml" and "/" not in text and candidate.is_file():
         return candidate

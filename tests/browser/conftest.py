@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,24 +52,17 @@ def server_log_size() -> int:
     return SERVER_LOG.stat().st_size
 
 
-@pytest.fixture(scope="session")
-def dashboard_url():
-    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
-    port = _free_port()
+@contextmanager
+def served(command: list[str], log: Path, url: str, what: str):
+    """Run a server ``command`` with its output in ``log``; yield once ``url`` answers; stop it."""
     env = {**os.environ, **dashboard_env()}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = SERVER_LOG
     with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            solara_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh
-        )
-        url = f"http://127.0.0.1:{port}/"
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh)
         try:
             if not wait_until_up(url, proc, timeout=90):
-                pytest.fail(
-                    f"dashboard server did not start; see {log}:\n{log.read_text()[-2000:]}"
-                )
-            yield url
+                pytest.fail(f"{what} did not start; see {log}:\n{log.read_text()[-2000:]}")
+            yield
         finally:
             proc.terminate()
             try:
@@ -76,6 +70,15 @@ def dashboard_url():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with served(solara_command("127.0.0.1", port), SERVER_LOG, url, "dashboard server"):
+        yield url
 
 
 @pytest.fixture(scope="session")
