@@ -32,8 +32,8 @@ from sim.params import (
     ParameterError,
     Params,
 )
+from sim.shipped import SCENARIO_DIR
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 TEXT_KEYS = ("description", "narrative")  # one text each
 LIST_KEYS = ("notice", "try")  # lists of short texts
 META_KEYS = (*TEXT_KEYS, *LIST_KEYS, "extends")
@@ -53,7 +53,8 @@ class ScenarioError(ParameterError):
 
 
 def preset_names() -> list[str]:
-    """Names of the shipped presets (files in ``scenarios/``), sorted."""
+    """Names of the shipped presets (files in ``scenarios/``, :data:`sim.shipped.SCENARIO_DIR`),
+    sorted."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 

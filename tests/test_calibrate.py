@@ -22,6 +22,7 @@ import pytest
 from sim.cli import main
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_data
+from sim.shipped import EXAMPLE_CLIENT_DIR
 from sim.studies.fit_engine import Target, total_loss, total_losses
 from sim.studies.scenario_fit import (
     UnreachableTarget,
@@ -474,7 +475,8 @@ def test_ctrl_c_keeps_the_study_and_a_rerun_finishes_it_as_one_run_would(small, 
 
 
 # ----------------------------------------------------------------------------- the example
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "client"
+EXAMPLE = EXAMPLE_CLIENT_DIR
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_examples_targets_are_valid_and_its_internal_rating_is_the_surveys():
@@ -516,7 +518,7 @@ def test_the_shipped_calibrated_example_extends_the_client_and_holds_its_header_
 
 
 def test_the_guide_walks_through_calibration():
-    text = (EXAMPLE.parent.parent / "docs" / "OWN_ORGANIZATION.md").read_text()
+    text = (ROOT / "docs" / "OWN_ORGANIZATION.md").read_text()
     section = text[text.index("## Calibration") : text.index("## Privacy")]
     for needle in (
         "servicechain calibrate client.toml --targets targets.toml --out client_fitted.toml",
