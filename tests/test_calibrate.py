@@ -219,6 +219,7 @@ def test_bad_free_parameters_are_refused_before_simulating(small, fit, words):
         assert w in str(err.value), (w, str(err.value))
 
 
+@pytest.mark.integration
 def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_path):
     plan = small_plan(small, "turnover_annualized=0.57+-0.03")
     first = run_scenario_fit(plan, trials=24, storage=f"sqlite:///{tmp_path / 'a.db'}")
@@ -233,6 +234,7 @@ def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_p
     assert again.result.trials["loss"].tolist() == first.result.trials["loss"].tolist()
 
 
+@pytest.mark.integration
 def test_an_interrupted_fit_resumes_and_ends_as_an_uninterrupted_one(small, tmp_path):
     plan = small_plan(small, "turnover_annualized=0.45", "morale_mean=0.55")
     whole = run_scenario_fit(plan, trials=12, storage=f"sqlite:///{tmp_path / 'whole.db'}")
@@ -254,6 +256,7 @@ def test_an_interrupted_fit_resumes_and_ends_as_an_uninterrupted_one(small, tmp_
     assert resumed.intervals == whole.intervals
 
 
+@pytest.mark.integration
 def test_a_target_out_of_reach_stops_before_fitting_and_says_what_is_reached(small, tmp_path):
     plan = small_plan(small, "morale_mean=0.95", fit=["behaviour.morale_base=0.3:0.4"])
     with pytest.raises(UnreachableTarget) as err:
@@ -265,6 +268,7 @@ def test_a_target_out_of_reach_stops_before_fitting_and_says_what_is_reached(sma
     assert stored_trials(f"sqlite:///{tmp_path / 'x.db'}", plan.study_name()) == 0
 
 
+@pytest.mark.integration
 def test_revenue_per_employee_is_solved_not_searched(small, tmp_path):
     plan = small_plan(small, "revenue_per_employee=80000")
     assert plan.free == () and plan.solves_revenue
@@ -283,6 +287,7 @@ def test_revenue_per_employee_is_solved_not_searched(small, tmp_path):
 
 
 # ----------------------------------------------------------------------------- the scenario
+@pytest.mark.integration
 def test_the_written_scenario_extends_the_base_and_loads_from_where_it_is(small, tmp_path, capsys):
     out = tmp_path / "small_fitted.toml"
     code, stdout, _ = run_cli(
@@ -381,6 +386,7 @@ def test_an_out_where_the_base_cannot_be_extended_is_refused(tmp_path, small, ca
     assert code == 2 and "in its own folder" in " ".join(err.split())
 
 
+@pytest.mark.integration
 def test_an_unreachable_target_exits_2_with_what_the_model_reaches(small, tmp_path, capsys):
     code, out, err = run_cli(
         capsys, "calibrate", str(small), "--target", "morale_mean=0.95",

@@ -66,6 +66,7 @@ def test_the_example_scenario_runs_from_anywhere_with_pseudonymous_ids(tmp_path,
     assert np.isfinite(df.to_numpy(dtype=float)).all() and df["customers_active"].iloc[-1] > 0
 
 
+@pytest.mark.integration
 def test_the_guides_comparison_runs():
     res = sim.compare([str(SCENARIO), f"{SCENARIO}@two_way"], reps=2, weeks=6, seed=0)
     assert res.timeseries["scenario"].nunique() == 2
