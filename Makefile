@@ -5,8 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; JOBS=0 runs in this process.
+JOBS   ?= auto
+XDIST  := -n $(JOBS) --dist loadfile --no-loadscope-reorder  # see tests/conftest.py
+FAST   := not slow and not browser and not integration
 
-.PHONY: demo test test-py312 test-py313 format bench install clean readme-table validate chromium golden
+.PHONY: demo test test-fast test-py312 test-py313 format bench install clean readme-table validate chromium golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +38,16 @@ chromium:
 	    || { echo "error: could not install chromium; run: apt-get install chromium" >&2; exit 1; }; \
 	fi
 
-## test: set everything up, lint, and run the whole test suite
+## test: set everything up, lint, and run the whole test suite on every core
 test: $(STAMP) chromium
 	$(BIN)/ruff check sim dashboards tests benchmarks
 	$(BIN)/ruff format --check sim dashboards tests benchmarks
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+## test-fast: the inner loop, about 2 minutes on 2 cores: the unit, property, kernel, golden and
+## direction tests (no lint; leaves the slow, browser and integration tests to `make test`)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)" $(PYTEST_ARGS)
 
 ## test-py312: the non-browser tests again on Python 3.12 with the newest Mesa 3.x, Mesa's
 ## deprecation warnings as errors (PY312=/path/to/python3.12; .ci/run finds one when present)
@@ -53,7 +62,7 @@ $(VENV312)/.installed: pyproject.toml
 
 test-py312: $(VENV312)/.installed
 	$(VENV312)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
-	$(VENV312)/bin/python -m pytest -m "not browser" -p no:cacheprovider \
+	$(VENV312)/bin/python -m pytest $(XDIST) -m "not browser" -p no:cacheprovider \
 	  -W error::DeprecationWarning -W error::FutureWarning $(PYTEST_ARGS)
 
 ## test-py313: a third pass on Python 3.13 with the newest Mesa 3.x, deprecation warnings as

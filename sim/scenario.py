@@ -26,10 +26,10 @@ from typing import Any
 from sim.files import file_kind, inside, read_regular_file
 from sim.overrides import apply_overrides, build_params
 from sim.params import Event, Merger, ParameterError, Params
+from sim.shipped import SCENARIO_DIR, shipped_folder
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-# The example client (org chart, survey, targets) that ships beside the presets.
-EXAMPLES_DIR = SCENARIO_DIR.parent / "examples"
+# The shipped examples (the example client): a scenario may name data files there.
+EXAMPLES_DIR = shipped_folder("examples")
 TEXT_KEYS = ("description", "narrative")  # one text each
 LIST_KEYS = ("notice", "try")  # lists of short texts
 META_KEYS = (*TEXT_KEYS, *LIST_KEYS, "extends")
@@ -64,7 +64,8 @@ class DataFileOutside(ScenarioError):
 
 
 def preset_names() -> list[str]:
-    """Names of the shipped presets (files in ``scenarios/``), sorted."""
+    """Names of the shipped presets (files in ``scenarios/``, :data:`sim.shipped.SCENARIO_DIR`),
+    sorted."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 

@@ -72,6 +72,7 @@ def test_sessions_are_independent_and_compare_runs_in_lockstep_from_week_0():
         a.start_compare(("pyramid", "pyramidd"))
 
 
+@pytest.mark.integration
 def test_compare_replications_use_the_cli_seeds_and_respect_the_budget():
     from sim.studies.compare import replication_seeds
 

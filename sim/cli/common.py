@@ -6,8 +6,20 @@ from pathlib import Path
 
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _Console(Console):
+    """A rich console that wraps text to the width of a terminal, and elsewhere (a pipe, a log
+    file, captured output) prints each message on one line: rich would otherwise fold long
+    lines at 80 columns, cutting a file path or an error message in two."""
+
+    def print(self, *objects, **kwargs) -> None:
+        """Rich's ``print``; ``soft_wrap`` defaults to True off a terminal."""
+        kwargs.setdefault("soft_wrap", not self.is_terminal)
+        super().print(*objects, **kwargs)
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 
 
 class UsageError(Exception):

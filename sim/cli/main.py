@@ -280,6 +280,28 @@ def scenarios() -> None:
 
 
 @app.command()
+def example(
+    folder: Annotated[
+        Path, typer.Argument(help="A new or empty folder to copy the files into.")
+    ] = Path("client"),
+) -> None:
+    """Copy the example client (org chart, survey, scenarios, observed figures) into a folder.
+
+    The made-up organization docs/OWN_ORGANIZATION.md walks through: try `servicechain org
+    client.toml` and `servicechain calibrate` in that folder, then put your own files in its
+    place. Nothing is overwritten.
+    """
+    from sim.shipped import copy_example_client
+
+    try:
+        copied = copy_example_client(folder)
+    except FileExistsError as err:
+        raise UsageError(str(err)) from None
+    names = ", ".join(p.name for p in copied)
+    console.print(f"copied the example client into {folder}: {names}", highlight=False)
+
+
+@app.command()
 def params(
     section: Annotated[str | None, typer.Argument(help="Only this section, e.g. culture.")] = None,
     markdown: Annotated[

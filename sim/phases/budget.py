@@ -1,4 +1,4 @@
-"""Phase 9, budget: revenue against plan, and the job insecurity a shortfall brings.
+"""Budget: revenue against plan, and the job insecurity a shortfall brings.
 
 Rules (Schneider et al. 2003, 2005: financial and customer performance feed back on employee
 attitudes; revenue feeds the budget that pays for people):
@@ -10,8 +10,8 @@ attitudes; revenue feeds the budget that pays for people):
 - The workforce phase stops hiring (but for the frontline) from ``freeze_shortfall`` and lays
   people off beyond ``layoff_shortfall``. Job insecurity starts when the budget bites: it is
   min(1, (shortfall - ``freeze_shortfall``) / ``shortfall_scale``); it lowers everyone's morale
-  and raises quits (phases 5 and 6). Ordinary ups and downs of revenue so leave people calm,
-  and only a real loss reaches them.
+  and raises quits (the employees update and the workforce phase). Ordinary ups and downs of
+  revenue so leave people calm, and only a real loss reaches them.
 - In the warm-up no shortfall is felt, and the plan is the trend until the warm-up's last year
   (``PLAN_YEAR_WEEKS``), over which it is the mean of the trend so far: management plans for a
   year, seasons included, so week 1 starts on the plan a steady year would have, wherever in

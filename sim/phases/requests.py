@@ -1,4 +1,4 @@
-"""Phase 2, request generation: who asks whom for what this week.
+"""Request generation: who asks whom for what this week.
 
 Rules (the internal customer; Juran's quality-control usage): anyone who depends on another
 member to do their job is that member's internal customer, in any direction.

@@ -1,4 +1,4 @@
-"""Phase 10, KPIs: every KPI of the week, a pure function of the state and the week's products.
+"""KPIs: every KPI of the week, a pure function of the state and the week's products.
 
 Rules:
 - Productivity = mean over employees of effort x (0.5 + 0.5 x skill) x work quality (the

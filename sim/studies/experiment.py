@@ -68,6 +68,7 @@ from sim.kpis import KPI_NAMES
 from sim.overrides import apply_overrides, get_path
 from sim.panel import PANELS
 from sim.params import FieldSpec, ParameterError, Params, describe_range, field_spec
+from sim.shipped import EXPERIMENT_DIR
 
 DESIGN_KINDS = ("grid", "one_at_a_time", "lhs", "sobol", "morris")
 SAMPLED_KINDS = ("lhs", "sobol", "morris")
@@ -80,7 +81,6 @@ DEFAULT_KPIS = (
     "customers_active",
     "profit",
 )
-EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 MAX_WEEKS = int(field_spec("weeks").high or 5200)
 # Design points x replications a sweep may plan: far beyond what a cluster runs in a day, and
 # small enough that planning it (the design table, the run ids) fits in memory.

@@ -36,7 +36,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-SERVER_LOG = ARTIFACTS / "server.log"
+# One server per test process: pytest-xdist's workers each start their own, with their own log.
+SERVER_LOG = ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 # Lines of the server log that are errors (a traceback, or an error Solara logged).
 ERROR_MARKERS = ("Traceback", "ERROR:", "Exception in")
 

@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from sim.cli.dashboard import REPO_ROOT
+from sim.shipped import EXAMPLE_CLIENT_DIR
 from tests.browser.conftest import server_errors, server_log_size
 from tests.browser.test_dashboard_browser import Watched
 
 pytestmark = pytest.mark.browser
 
-CHART = REPO_ROOT / "examples" / "client" / "chart.csv"
+CHART = EXAMPLE_CLIENT_DIR / "chart.csv"
 BROKEN = (
     "employee_id,manager_id,department,frontline\nA,,exec,false\nB,A,front,true\nB,A,front,true\n"
 )
