@@ -6,6 +6,7 @@ by the PyPI ``playwright`` package; ``playwright install`` is never used (it dow
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -51,13 +52,13 @@ def server_log_size() -> int:
     return SERVER_LOG.stat().st_size
 
 
-@pytest.fixture(scope="session")
-def dashboard_url():
-    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
+@contextlib.contextmanager
+def dashboard_server(log: Path):
+    """A dashboard server (``solara run dashboards.app``, the launcher's settings) on a free
+    port, logging to ``log``; yields ``(process, url)`` and stops it at the end."""
     port = _free_port()
     env = {**os.environ, **dashboard_env()}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = SERVER_LOG
     with open(log, "w") as fh:
         proc = subprocess.Popen(
             solara_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh
@@ -68,7 +69,7 @@ def dashboard_url():
                 pytest.fail(
                     f"dashboard server did not start; see {log}:\n{log.read_text()[-2000:]}"
                 )
-            yield url
+            yield proc, url
         finally:
             proc.terminate()
             try:
@@ -76,6 +77,13 @@ def dashboard_url():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """Start the dashboard server for the whole test session; yield its URL."""
+    with dashboard_server(SERVER_LOG) as (_proc, url):
+        yield url
 
 
 @pytest.fixture(scope="session")
