@@ -554,3 +554,20 @@ def test_organizations_too_heavy_for_the_dashboard_are_refused(tmp_path):
     with pytest.raises(ParameterError, match="customers"):
         s.set_param("customers.per_frontline", 5000.0)
     assert s.model.params.customers.per_frontline != 5000.0  # the run stayed as it was
+
+
+def test_a_slider_shown_does_not_change_its_setting():
+    """Opening "Main parameters" once moved the reports' rate from 0.5 to 0.6: a slider snaps a
+    value off its grid (low + k x step, rounded as the browser rounds) and echoes it."""
+    from dashboards.components.controls import _round_to_step
+    from dashboards.controls_spec import main_controls
+
+    s = DashboardSession()
+    for spec in main_controls():
+        if spec.widget == "slider" and spec.step != 1.0:
+            echo = _round_to_step(float(s.value(spec.path)), spec)
+            # What the browser sends back is on the grid and snaps to itself: the guard's test.
+            assert _round_to_step(echo, spec) == echo
+    spec = control_spec("requests.to_subordinate_rate")
+    assert _round_to_step(0.5, spec) == 0.6  # Math.round(2.5) = 3 steps of 0.2
+    assert _round_to_step(0.31, control_spec("culture.care_gap")) == 0.31

@@ -23,8 +23,11 @@ def view_links(view: RunView) -> list[ChainLink]:
 def _trend_text(link: ChainLink) -> str:
     if np.isnan(link.trend):
         return ""
-    arrow = "▲" if link.trend > 0 else ("▼" if link.trend < 0 else "■")
-    return f"{arrow} {format_kpi(abs(link.trend), link.kpi, change=True, compact=True)}"
+    text = format_kpi(abs(link.trend), link.kpi, change=True, compact=True)
+    if not any(c in "123456789" for c in text):
+        return f"■ {text}"  # steady at the digits shown: no arrow for a change of "0.000"
+    arrow = "▲" if link.trend > 0 else "▼"
+    return f"{arrow} {text}"
 
 
 @solara.component

@@ -14,6 +14,8 @@ Elements carry ``sc-*`` classes that the browser tests select on.
 
 from __future__ import annotations
 
+import math
+
 import solara
 
 from dashboards.components.context import Ui
@@ -121,10 +123,13 @@ def ScenarioControls(ui: Ui, settings: int) -> None:
 
 
 def _round_to_step(value: float, spec: ControlSpec) -> float:
+    """The slider position nearest to ``value``: the slider's grid is low + k x step."""
     if not spec.step:
         return value
+    low = float(spec.low or 0.0)
     digits = max(0, -int(f"{spec.step:e}".split("e")[1]))
-    return round(round(value / spec.step) * spec.step, digits)
+    k = math.floor((value - low) / spec.step + 0.5)  # as the browser rounds (Math.round)
+    return round(low + k * spec.step, digits + 2)
 
 
 @solara.component
@@ -142,8 +147,12 @@ def ParameterControl(ui: Ui, spec: ControlSpec, settings: int) -> None:
             return
         if spec.widget == "slider" and not isinstance(v, int):
             v = _round_to_step(float(v), spec)
+            if v == _round_to_step(float(s.value(spec.path)), spec):
+                # The slider shown snaps a value off its grid (a fitted 0.3488 to 0.35) and
+                # echoes it: that is no change, and must not become one.
+                return
         if v == s.value(spec.path):
-            return  # a slider echoing its value when shown (0.35 as 0.35000000000000003)
+            return
         if spec.structural:
             ui.act_in_background(
                 f"Building a new run with {spec.label.lower()} = {spec.value_text(v)}…",

@@ -86,14 +86,15 @@ def event_label(event: Any) -> str:
 
 
 CHANGE_COLOUR = "#37474f"
+CHANGE_LABEL_TOP_PX = 16  # change labels start this far below the figure's top
 
 
 def change_markers(changes: list[Any], x_max: float | None = None) -> tuple[list[dict], list[dict]]:
     """Shapes and annotations that mark settings changed mid-run (a lever, the culture).
 
-    A change made in week ``w`` acts from week ``w + 1``: a solid line at ``w + 0.5`` with its
-    text at the bottom of the figure (shocks are labelled at the top), staggered when several
-    are close together.
+    A change made in week ``w`` acts from week ``w + 1``: a dashed line at ``w + 0.5`` with its
+    text near the top of the figure, a line below the shocks' labels (in pixels, so at any
+    figure height), staggered when several are close together.
 
     Args:
         changes: :class:`~dashboards.snapshot.Change` items.
@@ -120,13 +121,14 @@ def change_markers(changes: list[Any], x_max: float | None = None) -> tuple[list
         notes.append(
             {
                 "x": x,
-                "y": 0.005 + 0.05 * (i % 3),
+                "y": 1.0,
+                "yshift": -(CHANGE_LABEL_TOP_PX + 13 * (i % 3)),
                 "xref": "x",
                 "yref": "paper",
                 "text": f"▸ {ch.text}" if not right else f"{ch.text} ◂",
                 "showarrow": False,
                 "xanchor": "right" if right else "left",
-                "yanchor": "bottom",
+                "yanchor": "top",
                 "font": {"size": 10, "color": CHANGE_COLOUR},
                 "bgcolor": "rgba(255,255,255,0.8)",
             }
