@@ -5,7 +5,9 @@
 with ten times as many, each in a fresh process for its own peak memory), the idiomatic
 per-agent Mesa toy (``benchmarks/toy.py``) measured in the same run as the peer, the time per
 phase, a cold start (the kernels compiled) against a warm one, the dashboard's rendered weeks per
-second at 2,000 employees and a 1,000-run sweep (300 employees x 260 weeks) on 2 workers.
+second at 2,000 employees, ``compare`` of 4 lever doses x 10 replications with and without shared
+warm-ups, a snapshot's cost at 300 and 2,000 employees, and a 1,000-run sweep (300 employees x 260
+weeks) on 2 workers.
 ``--quick`` skips 100,000 employees, the ten-fold customers at that size and the sweep; ``--sizes
 1000,10000`` picks sizes; ``--compare A.json B.json`` prints B / A for every row two runs share.
 Each run writes ``benchmarks/results/latest.json`` and a timestamped copy.
@@ -40,6 +42,8 @@ SWEEP_RUNS = 1_000
 SWEEP_WORKERS = 2
 SWEEP_WEEKS = 260
 SIZE_TIMEOUT_S = 1_800
+COMPARE_REPS = 10  # compare of 4 lever doses x 10 replications (3 with --quick)
+SNAPSHOT_SIZES = (300, 2_000)
 
 # Issue 17 targets.
 TARGET_EW_PER_S_10K = 2_000_000
@@ -49,6 +53,8 @@ TARGET_RSS_MB_100K = 2048.0
 TARGET_CUSTOMER_COST = 1.5  # 10x customers per frontline at 10,000 employees
 TARGET_DASHBOARD_WEEKS_PER_S = 20.0
 TARGET_SWEEP_S = 120.0
+# Issue 31 target.
+TARGET_SHARED_WARMUP_SPEEDUP = 1.5
 
 
 class BenchError(Exception):
@@ -149,6 +155,7 @@ def run_suite(
     sizes: list[int], weeks: int, quick: bool, seed: int, console: Console
 ) -> dict[str, object]:
     """Run every benchmark and return the result document (machine, details, rows)."""
+    from benchmarks.forks import compare_sharing, snapshot_costs
     from benchmarks.phases import dashboard_step, phase_profile
     from benchmarks.toy import toy_throughput
 
@@ -181,6 +188,19 @@ def run_suite(
     rows.append(_row("peer", f"toy {PEER_SIZE:,}: employee-weeks/CPU-s",
                      peer["employee_weeks_per_cpu_s"], "1/s", "higher"))  # fmt: skip
 
+    console.print("[dim]organization design at 100,000 seats...[/dim]")
+    from benchmarks.orgdesign import restructurings, spans_and_layers_of_a_chart
+
+    doc["org_design"] = org = {
+        "chart_s": spans_and_layers_of_a_chart(),
+        "restructure_s": restructurings(),
+    }
+    rows.append(_row("org", "100,000-row chart: spans and layers", org["chart_s"], "s", "lower"))
+    rows += [
+        _row("org", f"100,000 seats: {name}", seconds, "s", "lower")
+        for name, seconds in org["restructure_s"].items()
+    ]
+
     phase_results = []
     for n in [s for s in sizes if s in PHASE_SIZES]:
         console.print(f"[dim]phase profile at {n:,}...[/dim]")
@@ -197,6 +217,30 @@ def run_suite(
         _row("dashboard", "rendered weeks/s", dash["weeks_per_s"], "1/s", "higher"),
         _row("dashboard", "tick p95", dash["p95_ms"], "ms", "lower"),
     ]
+
+    reps = 3 if quick else COMPARE_REPS
+    console.print(f"[dim]compare 4 lever doses x {reps} reps, {weeks} weeks, with and without "
+                  "shared warm-ups...[/dim]")  # fmt: skip
+    doc["compare"] = cmp = compare_sharing(reps=reps, weeks=weeks, seed=seed,
+                                           rounds=1 if quick else 2)  # fmt: skip
+    label = f"4 scenarios x {reps} reps"
+    rows += [
+        _row("compare", f"{label}, every warm-up", cmp["alone_cpu_s"], "s", "lower"),
+        _row("compare", f"{label}, shared warm-ups", cmp["shared_cpu_s"], "s", "lower"),
+        _row("compare", f"{label}, speed-up of sharing", cmp["speedup"], "x", "higher"),
+    ]
+    doc["snapshots"] = snaps = []
+    for n in SNAPSHOT_SIZES:
+        console.print(f"[dim]snapshot and restore at {n:,} employees...[/dim]")
+        snap = snapshot_costs(n, seed=seed)
+        snaps.append(snap)
+        rows += [
+            _row("snapshot", f"{n:,}: in-memory snapshot", snap["capture_ms"], "ms", "lower"),
+            _row("snapshot", f"{n:,}: restore from memory", snap["restore_ms"], "ms", "lower"),
+            _row("snapshot", f"{n:,}: file size", snap["file_mb"], "MB", "lower"),
+            _row("snapshot", f"{n:,}: read file and restore", snap["read_restore_ms"], "ms",
+                 "lower"),
+        ]  # fmt: skip
 
     if quick:
         doc["sweep"] = {"note": "skipped (--quick)"}
@@ -261,6 +305,12 @@ def targets(doc: dict) -> list[tuple[str, str, bool | None]]:
         out.append((f">= {TARGET_DASHBOARD_WEEKS_PER_S:.0f} rendered weeks/s at "
                     f"{dash['headcount']:,} employees", f"{dash['weeks_per_s']:.1f}",
                     dash["weeks_per_s"] >= TARGET_DASHBOARD_WEEKS_PER_S))  # fmt: skip
+    org = doc.get("org_design") or {}
+    if "chart_s" in org:
+        from benchmarks.orgdesign import TARGET_ORG_S
+
+        out.append((f"100,000-row chart: spans and layers < {TARGET_ORG_S:.0f} s (issue 28)",
+                    f"{org['chart_s']:.1f} s", org["chart_s"] < TARGET_ORG_S))  # fmt: skip
     sweep = doc.get("sweep") or {}
     if "wall_s" in sweep:
         out.append((f"{SWEEP_RUNS:,}-run sweep (300 x {SWEEP_WEEKS}) < "
@@ -268,6 +318,15 @@ def targets(doc: dict) -> list[tuple[str, str, bool | None]]:
                     f"{sweep['wall_s']:.0f} s", sweep["wall_s"] < TARGET_SWEEP_S))  # fmt: skip
     else:
         out.append(("1,000-run sweep < 2 min on 2 workers", "not measured", None))
+    cmp = doc.get("compare") or {}
+    if "speedup" in cmp:
+        met = cmp["speedup"] >= TARGET_SHARED_WARMUP_SPEEDUP and cmp["identical"]
+        measured = (f"{cmp['speedup']:.2f}x ({cmp['weeks_ratio']:.2f}x fewer weeks simulated "
+                    f"at {cmp['weeks']}), identical: {cmp['identical']}")  # fmt: skip
+        target = f"compare 4 x {cmp['reps']} >= {TARGET_SHARED_WARMUP_SPEEDUP}x faster shared"
+        out.append((target, measured, met))
+    else:
+        out.append(("compare 4 x 10 >= 1.5x faster with shared warm-ups", "not measured", None))
     return out
 
 
@@ -340,7 +399,24 @@ def print_report(doc: dict, console: Console) -> None:
     else:
         console.print(f"Sweep: {sw['note']}")
 
-    t = Table(title="Issue 17 targets")
+    cmp = doc.get("compare")
+    if cmp:
+        console.print(
+            f"Compare, 4 lever doses x {cmp['reps']} reps x {cmp['weeks']} weeks (warm-up "
+            f"{cmp['warmup_weeks']}): {cmp['alone_cpu_s']:.1f} CPU-s warming up every run, "
+            f"{cmp['shared_cpu_s']:.1f} CPU-s sharing ({cmp['speedup']:.2f}x; wall "
+            f"{cmp['alone_wall_s']:.1f} s and {cmp['shared_wall_s']:.1f} s); results identical: "
+            f"{cmp['identical']}"
+        )
+    for sn in doc.get("snapshots", []):
+        console.print(
+            f"Snapshot at {sn['headcount']:,} employees, week {sn['week']}: {sn['capture_ms']:.1f} "
+            f"ms in memory ({sn['memory_mb']:.2f} MB), restore {sn['restore_ms']:.1f} ms; file "
+            f"{sn['file_mb']:.2f} MB in {sn['encode_ms']:.1f} ms, read and restored in "
+            f"{sn['read_restore_ms']:.1f} ms"
+        )
+
+    t = Table(title="Targets (issues 17 and 31)")
     for col in ("target", "measured", "met"):
         t.add_column(col)
     for target, measured, ok in targets(doc):

@@ -32,6 +32,7 @@ from dashboards.components.employee import EmployeePanel
 from dashboards.components.explain import ExplainPanel
 from dashboards.components.export import ExportPanel
 from dashboards.components.guide import GuideOverlay
+from dashboards.components.organization import OrganizationPanel
 from dashboards.components.pyramid import DeptFlows, PyramidView
 from dashboards.components.runbar import LoadingState, RunBar
 from dashboards.components.story import StoryBar
@@ -44,7 +45,7 @@ from dashboards.widgets import KeyListener, PendingHint, ScreenWeek, serve_plotl
 MAX_FPS = 5.0  # frames per second at most while playing
 SWITCH_INTERVAL_S = 0.001  # Python's default is 0.005
 DEFAULT_SPEED = 12  # weeks per second when Play starts
-TABS = ("Live run", "Compare", "Export", "Explain")
+TABS = ("Live run", "Compare", "Export", "Explain", "Organization")
 
 serve_plotly_js()
 # The server's threads (simulation, frame pacer, painters) share one interpreter lock; a
@@ -178,6 +179,13 @@ html, body { overflow-x: hidden; }
   .sc-live { grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr) minmax(0, 0.75fr); }
   .sc-app { grid-template-columns: 320px minmax(0, 1fr); }
 }
+.sc-org-table td, .sc-org-table th { text-align: right; padding: 1px 8px; }
+.sc-org-table td:first-child, .sc-org-table th:first-child { text-align: left; }
+.sc-org-flags { font-size: 12.5px; margin: 4px 0 8px 16px; }
+.sc-org-restructure, .sc-org-plan { display: flex; flex-wrap: wrap; align-items: center;
+  gap: 8px; }
+.sc-org-restructure .v-btn, .sc-org-plan .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-org-input { width: 150px; }
 .sc-present { font-size: 16px; }
 .sc-present .sc-link-value { font-size: 26px; }
 .sc-present .sc-chain-compact .sc-link-value { font-size: 19px; }
@@ -321,8 +329,10 @@ def TabContent(ui: Ui, tab: int, snap: Snapshot, settings: int) -> None:
         ComparePanel(ui, snap, settings)
     elif tab == 2:
         ExportPanel(ui, settings)
-    else:
+    elif tab == 3:
         ExplainPanel()
+    else:
+        OrganizationPanel(ui, snap, settings)
 
 
 @solara.component

@@ -162,6 +162,7 @@ def plain(text: str) -> str:
     )
     marked = re.sub(r"(?<![`\w.])(sim\.[A-Za-z_.]*[A-Za-z_])", "\x00REF\\1\x00", marked)
     marked = _CODE_ASIDE.sub("", marked)
+    marked = re.sub(r",?\s*see\s+\x00REF[^\x00]*\x00(?=\))", "", marked)  # "..., see :mod:`x`)"
     text = re.sub("\x00REF([^\x00]+)\x00", lambda m: name_words(m.group(1)), marked)
 
     def code(m: re.Match) -> str:

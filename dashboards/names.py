@@ -59,7 +59,7 @@ def spec_title(spec: str, own: tuple[str, ...] | list[str] = ()) -> str:
     name, culture = split_spec(spec)
     name = str(name)
     if name in own:
-        base = name
+        base = name.replace("_", " ")  # the user's own file name, read as words
     elif name in preset_names():
         base = _preset_title(name)
     else:

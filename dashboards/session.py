@@ -549,6 +549,8 @@ class DashboardSession:
 
     def _record_history(self) -> None:
         # Every seat's arrays, copied: a few vectorized copies a week, no loop over agents.
+        if self.selected is not None and self.selected >= self.model.org.n_seats:
+            self.selected = None  # a restructuring removed the seat
         if not self.compare_models:
             self.history.record(self.model)
 

@@ -44,6 +44,26 @@ CURATED: tuple[tuple[str, str, str, dict[str, Any], str], ...] = (
         "The longest-serving people at a level leave.",
     ),
     ("layoffs", "Layoffs", "layoffs", {"share": 0.1}, "A share of employees is cut."),
+    # Restructuring (issue 28): the organization itself changes; the Organization tab has the
+    # same moves with a partner and a department to choose.
+    ("delayer", "Remove a layer", "delayer", {}, "One management level goes."),
+    ("growth", "Growth", "growth", {"share": 0.2, "weeks": 26}, "New seats, hired from the pool."),
+    ("downsize", "Downsize", "downsize", {"share": 0.1, "weeks": 4}, "Seats are cut."),
+    ("respan", "Respan", "respan", {"span": 10}, "Spans of control to a target."),
+    (
+        "merger",
+        "Merger",
+        "merger",
+        {"partner": "two_way"},
+        "A second organization joins under the top, with its own culture.",
+    ),
+    (
+        "centralize",
+        "Shared services",
+        "centralize",
+        {"department": "support_functions"},
+        "A support department moves into shared services (the presets' support_functions).",
+    ),
 )
 
 
@@ -94,7 +114,11 @@ def shock_specs() -> list[ShockSpec]:
 
 
 def _spec(key: str, title: str, cls: type, defaults: dict[str, Any], line: str) -> ShockSpec:
-    fields = tuple(f for f in iter_fields(cls) if f.path != "week")
+    # Optional fields (unset = a rule of the event's own, e.g. a delayer's level) keep that rule
+    # here: the panel edits numbers only.
+    fields = tuple(
+        f for f in iter_fields(cls) if f.path != "week" and not f.kind.startswith("optional")
+    )
     values = {f.path: f.default for f in fields} | defaults
     doc = " ".join((cls.__doc__ or "").split())
     return ShockSpec(key, title, cls.model_fields["type"].default, values, fields, f"{line} {doc}")

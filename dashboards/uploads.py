@@ -132,6 +132,20 @@ class OwnScenarios:
         self.files[label] = scenario
         return label
 
+    def write(self, stem: str, text: str) -> str:
+        """Add a scenario this session wrote itself (a plan's point, a complete scenario file);
+        returns its label."""
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="servicechain-upload-"))
+        self._uploads += 1
+        folder = self._root / f"written-{self._uploads}"
+        folder.mkdir()
+        label = self._label(stem)
+        scenario = folder / f"{label}.toml"
+        scenario.write_text(text)
+        self.files[label] = scenario
+        return label
+
     def _scenario(self, folder: Path, names: list[str]) -> Path:
         """The scenario file of an upload: the TOML no other uploaded TOML extends, or one
         written for a lone org chart."""

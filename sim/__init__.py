@@ -7,7 +7,11 @@ Quick use::
     model = sim.ServiceCultureModel("pyramid", seed=1)
     model.run(10)
     model.employee(0).morale
+    model.snapshot("w10.snap")                      # the complete state, to resume exactly:
+    later = sim.ServiceCultureModel.from_snapshot("w10.snap")   # (or model.fork({...}))
     res = sim.compare(["pyramid", "two_way"], reps=5, weeks=260)   # paired replications
+    sim.org_metrics("pyramid")                                      # spans and layers
+    sim.plan("pyramid", budget=400_000, trials=60)                  # best levers under a budget
     runs = sim.sweep("culture_sweep")                               # an experiment file
     sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly
     ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
@@ -30,6 +34,8 @@ _LAZY = {
     "ParameterError": "sim.params",
     "Params": "sim.params",
     "ScenarioError": "sim.scenario",
+    "org_metrics": "sim.orgsummary",
+    "plan": "sim.studies.plan",
     "load_scenario": "sim.scenario",
     "preset_names": "sim.scenario",
     "compare": "sim.studies.compare",
@@ -45,6 +51,8 @@ __all__ = [
     "ServiceCultureModel",
     "compare",
     "load_scenario",
+    "org_metrics",
+    "plan",
     "preset_names",
     "rerun",
     "run",

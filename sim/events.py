@@ -10,6 +10,11 @@ go through the usual time-to-fill. Sources: the work-pressure and quality-erosio
 Oliva & Sterman (2001) for surges (a seasonal one, ``every`` > 0, recurs every period and is part
 of the organization's normal year); the cultural transmission under turnover of Harrison & Carroll
 (1991) for leadership change and departures.
+
+Restructuring events (``delayer``, ``respan``, ``growth``, ``downsize``, ``centralize``,
+``merger``) change the organization itself: the model applies them between weeks
+(:mod:`sim.restructure`), before this week's conditions, and the people they lay off count with
+this week's layoffs; here they do nothing more.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.culture import impose
 from sim.org import Organization
 from sim.params import (
     BudgetCut,
@@ -81,7 +87,7 @@ def apply_events(
         elif week != ev.week:
             continue
         elif isinstance(ev, LeadershipChange):
-            state.service_direction = ev.service_direction
+            impose(state, ev.service_direction)
         elif isinstance(ev, KeyPersonLeaves):
             level = min(ev.level, org.n_levels - 1)
             cand = np.flatnonzero(state.filled & ~leaving & (org.level == level))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
+from functools import cache, partial
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Employee
+from sim.culture import impose
 from sim.interventions import LeverEffects
 from sim.kpis import KPI_NAMES
 from sim.org import Organization, build_organization
@@ -23,7 +24,16 @@ from sim.phases import Week, run_week
 from sim.phases.conditions import Conditions, warmup_settle_week
 from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import settle_tenure
+from sim.restructure import (
+    Restructuring,
+    RestructuringSummary,
+    StructuralTimeline,
+    check_events,
+    partner_params,
+    restructure,
+)
 from sim.scenario import load_scenario
+from sim.snapshot import Snapshot, SnapshotError, as_snapshot, write_bytes
 from sim.state import State, initial_state
 
 
@@ -51,7 +61,10 @@ class ServiceCultureModel(mesa.Model):
 
     Attributes:
         params: The validated parameters in force.
-        org: The static organization (seat tree, departments, dependency matrix).
+        org: The organization (seat tree, departments, dependency matrix); a structural event
+            replaces it between weeks (:mod:`sim.restructure`).
+        restructured: ``(week, summary)`` for every week a structural event acted (events,
+            seats, added, removed, laid off; :class:`~sim.restructure.RestructuringSummary`).
         state: The columnar state arrays (:class:`~sim.state.State`).
         datacollector: Mesa DataCollector; its model reporters are the KPI names and ``seed``.
         seed: The seed in force (given or drawn).
@@ -88,18 +101,26 @@ class ServiceCultureModel(mesa.Model):
         self.org: Organization = build_organization(
             p.org, p.economics.salary_base, p.economics.salary_level_ratio
         )
+        check_events(self.org, p)  # structural events that cannot happen are refused now
+        self.structure = StructuralTimeline()
+        self.restructured: list[tuple[int, RestructuringSummary]] = []
         self.state: State = initial_state(self.org, p, self.rng)
         self._employees: list[Employee] | None = None
         self.last_week: Week = self._warm_up(p.warmup_weeks)
         self.panel = panel
         self._panel_weeks: list[tuple[int, dict[str, np.ndarray]]] = []
         self._quits_seen = np.zeros_like(self.state.seat_quits)
-        reporters = {name: partial(_kpi_value, name=name) for name in KPI_NAMES}
-        self.datacollector = PanelCollector(
-            model_reporters={**reporters, "seed": "seed"},
-            agent_reporters={c: c for c in EMPLOYEE_COLUMNS} if panel == "employee" else None,
-        )
+        self.datacollector = self._new_datacollector()
         self._collect()
+
+    def _new_datacollector(self) -> PanelCollector:
+        """The DataCollector: the KPIs and ``seed`` as model reporters, the employee panel as
+        agent rows when ``panel="employee"``."""
+        reporters = {name: partial(_kpi_value, name=name) for name in KPI_NAMES}
+        return PanelCollector(
+            model_reporters={**reporters, "seed": "seed"},
+            agent_reporters={c: c for c in EMPLOYEE_COLUMNS} if self.panel == "employee" else None,
+        )
 
     def _warm_up(self, weeks: int) -> Week:
         """Run the unreported warm-up; returns week 0 (its last week, or the built state).
@@ -134,11 +155,42 @@ class ServiceCultureModel(mesa.Model):
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
-        """One week: every phase of :data:`sim.phases.PHASES`, in order."""
-        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng}
+        """One week: the week's structural events (:mod:`sim.restructure`), then every phase of
+        :data:`sim.phases.PHASES`, in order."""
         # Mesa has already counted this step, so ``self.steps`` is the 1-based week.
+        change = restructure(
+            self.state, self.org, self.params, self.steps, self.rng, self.structure, self._partner
+        )
+        if change is not None:
+            self._adopt(change)
+        inputs = {"state": self.state, "org": self.org, "params": self.params, "rng": self.rng,
+                  "restructuring": change}  # fmt: skip
         self.last_week = run_week(Week(number=self.steps), inputs)
         self._collect()
+
+    def _adopt(self, change: Restructuring) -> None:
+        """Swap in a restructured organization (the state was remapped in place): the per-seat
+        records the model keeps follow their seats, and the agent views match the new seats."""
+        old_n = self.org.n_seats
+        self.org = change.org
+        self.restructured.append((self.steps, change.summary()))
+        self._quits_seen = change.remap(self._quits_seen)
+        if self._employees is not None:
+            # Views read their seat's row, so they only need to match the number of seats.
+            n = change.org.n_seats
+            for view in self._employees[n:]:
+                view.remove()
+            extra = [Employee(self, i) for i in range(old_n, n)]
+            for view in extra:
+                view.unique_id = view.seat + 1  # as for the first views (the panel relies on it)
+            self._employees = self._employees[:n] + extra
+
+    def _partner(self, event, index: int) -> tuple[Organization, State]:
+        """A merger's partner organization and its steady state: its own model, warmed up, on a
+        seed derived from this model's seed and the event (so the run stays reproducible)."""
+        seed = int(np.random.SeedSequence([self.seed, index, event.week]).generate_state(1)[0])
+        partner = ServiceCultureModel(partner_params(event, self.params), seed=seed)
+        return partner.org, partner.state
 
     def _collect(self) -> None:
         """Record this week: the KPIs (model reporters) and, when asked for, the panel rows."""
@@ -165,7 +217,10 @@ class ServiceCultureModel(mesa.Model):
                 f"{', '.join(structural)}: shapes the organization or the starting state, so it "
                 "cannot change mid-run; build a new model with it instead"
             )
-        return apply_overrides(self.params, overrides, where="set_params")
+        new = apply_overrides(self.params, overrides, where="set_params")
+        if "events" in overrides:  # restructuring still to come must fit the organization now
+            check_events(self.org, new, from_week=self.steps + 1)
+        return new
 
     def set_params(self, overrides: Mapping[str, Any]) -> Params:
         """Change parameters mid-run; the change applies from the next week on.
@@ -183,7 +238,7 @@ class ServiceCultureModel(mesa.Model):
         """
         new = self.check_params(overrides)
         if new.culture.service_direction != self.params.culture.service_direction:
-            self.state.service_direction = new.culture.service_direction
+            impose(self.state, new.culture.service_direction)
         self.params = new
         return new
 
@@ -195,6 +250,142 @@ class ServiceCultureModel(mesa.Model):
         for _ in range(n):
             self.step()
         return self.kpis()
+
+    # ------------------------------------------------------------------ snapshots and forks
+    def checkpoint(self) -> Snapshot:
+        """The model's complete state now, in memory (:class:`~sim.snapshot.Snapshot`).
+
+        Cheap: the arrays are copied and nothing is encoded, so a dashboard can keep one every
+        few weeks and a study can fork a warmed-up model many times. Restore it with
+        :meth:`from_snapshot` (as often as wanted); ``.to_bytes()`` or ``.write(path)`` make it
+        a file (see :meth:`snapshot`).
+
+        It holds every attribute of the model (the parameters, the organization, every field of
+        :class:`~sim.state.State` including the customer cohorts and the waiting requests, the
+        last week's phase products, the panel rows), save the two that a restore rebuilds: the
+        Employee views (made on first use) and the DataCollector (rebuilt from the recorded
+        KPIs). An attribute added to the model later is included by itself. Beside them: Mesa's
+        step count and ``running`` flag, the states of ``model.rng``'s bit generator and of
+        ``model.random``, and every model reporter's value for weeks 0 to now.
+
+        Raises:
+            SnapshotError: an attribute holds a value a snapshot cannot store exactly (named).
+        """
+        history = self.datacollector.model_vars
+        if any(len(values) != self.steps + 1 for values in history.values()):
+            raise SnapshotError(
+                "the DataCollector holds other rows than one per week 0..now (collect() was "
+                "called by hand?); a snapshot could not rebuild it"
+            )
+        skip = _mesa_attributes() | _REBUILT
+        own = {name: value for name, value in vars(self).items() if name not in skip}
+        clock = {
+            "steps": self.steps,
+            "running": self.running,
+            "rng": self.rng.bit_generator.state,
+            "random": self.random.getstate(),
+        }
+        tree = {"model": own, "mesa": clock, "history": {k: list(v) for k, v in history.items()}}
+        meta = {
+            "week": int(self.steps),
+            "seed": self.seed,
+            "scenario": self.scenario_name,
+            "seats": int(self.org.n_seats),
+            "panel": self.panel,
+        }
+        return Snapshot.capture(tree, meta)
+
+    def snapshot(self, path: str | Path | None = None) -> bytes:
+        """The model's complete state now as bytes (and written to ``path`` when given).
+
+        :meth:`from_snapshot` resumes it bit-identically: a run resumed from week k equals the
+        uninterrupted run, KPI frame and state arrays alike. The bytes are a zip archive of the
+        arrays' bytes and a JSON header with a format version (nothing is pickled); see
+        :mod:`sim.snapshot`.
+
+        Args:
+            path: Also write the snapshot to this file (atomically; ``.snap`` by convention).
+
+        Raises:
+            SnapshotError: the state cannot be stored, or ``path`` cannot be written.
+        """
+        data = self.checkpoint().to_bytes()
+        if path is not None:
+            write_bytes(path, data)
+        return data
+
+    @classmethod
+    def from_snapshot(
+        cls, source: Snapshot | bytes | str | Path, *, overrides: Mapping[str, Any] | None = None
+    ) -> ServiceCultureModel:
+        """A model resumed from a snapshot: a :class:`~sim.snapshot.Snapshot`, its bytes, or a
+        file path. It continues exactly as the model that was snapshotted would have.
+
+        Args:
+            source: What :meth:`checkpoint` or :meth:`snapshot` made.
+            overrides: Parameter changes from the next week on, as :meth:`set_params` takes
+                them (structural parameters are refused: they would need a new model).
+
+        Raises:
+            SnapshotError: not a snapshot, corrupt or truncated, a newer format, or the state of
+                another version of the model.
+        """
+        snap = as_snapshot(source)
+        tree = snap.decode()
+        try:
+            own, clock, history = tree["model"], tree["mesa"], tree["history"]
+            seed = own["seed"]
+        except (TypeError, KeyError):
+            raise SnapshotError("not a snapshot of a ServiceCultureModel") from None
+        model = cls.__new__(cls)
+        mesa.Model.__init__(model, rng=seed)
+        for name, value in own.items():
+            setattr(model, name, value)
+        model._employees = None
+        model.datacollector = model._new_datacollector()
+        model._replay_history(history, int(clock["steps"]))
+        model.running = clock["running"]
+        model.rng = _generator_with_state(model.rng, clock["rng"])
+        version, internal, gauss = clock["random"]
+        model.random.setstate((version, tuple(internal), gauss))
+        if overrides:
+            model.set_params(overrides)
+        return model
+
+    def fork(self, overrides: Mapping[str, Any] | None = None) -> ServiceCultureModel:
+        """An independent copy of the model as it is now, optionally with parameter changes
+        from the next week on (as :meth:`set_params`): two forks with the same changes run
+        identically; forks with different levers share everything up to now.
+
+        Example:
+            >>> base = ServiceCultureModel("pyramid", seed=1)      # warmed up, week 0
+            >>> trained = base.fork({"interventions.training.intensity": 1})
+            >>> trained.run(52)["profit"].iloc[-1] != base.fork().run(52)["profit"].iloc[-1]
+            True
+        """
+        return type(self).from_snapshot(self.checkpoint(), overrides=overrides)
+
+    def _replay_history(self, history: Mapping[str, list], steps: int) -> None:
+        """Rebuild the DataCollector's records by collecting each recorded week again, with
+        Mesa's own clock walked from 0 to ``steps`` (its step count, and on newer Mesa its time
+        and event schedule) and the model's own step left out: whatever Mesa keys its records
+        on, they come out as the uninterrupted run's."""
+        panel_weeks, collector = self._panel_weeks, self.datacollector
+        reporters, user_step = collector.model_reporters, self._user_step
+        collector.model_reporters = {
+            name: partial(_recorded, column=history[name]) if name in history else reporter
+            for name, reporter in reporters.items()
+        }
+        self._user_step = _no_op
+        try:
+            for week in range(steps + 1):
+                if week:
+                    self.step()
+                self._panel_weeks = panel_weeks[: week + 1]
+                collector.collect(self)
+        finally:
+            collector.model_reporters, self._user_step = reporters, user_step
+            self._panel_weeks = panel_weeks
 
     # ------------------------------------------------------------------ outputs
     def kpis(self) -> pd.DataFrame:
@@ -325,23 +516,99 @@ def _kpi_value(model: ServiceCultureModel, name: str) -> float:
     return model.last_week.kpis[name]
 
 
+# Attributes a snapshot does not store: rebuilt on restore (see ServiceCultureModel.checkpoint).
+_REBUILT = frozenset({"datacollector", "_employees"})
+
+
+@cache
+def _mesa_attributes() -> frozenset[str]:
+    """The attributes Mesa's own ``Model.__init__`` sets (whatever the Mesa version): a
+    restore makes them by calling it, then sets the clock and the generators' states."""
+    return frozenset(vars(mesa.Model(rng=0)))
+
+
+def _recorded(model: ServiceCultureModel, column: list) -> Any:
+    """Model reporter while a restore replays the history: the recorded value of this week."""
+    return column[model.steps]
+
+
+def _no_op() -> None:
+    """The model's step while a restore walks Mesa's clock forward."""
+
+
+def _generator_with_state(rng: np.random.Generator, state: dict) -> np.random.Generator:
+    """``rng`` (or a generator of the recorded bit generator's kind) set to ``state``."""
+    kind = state.get("bit_generator")
+    if type(rng.bit_generator).__name__ != kind:
+        if kind not in _BIT_GENERATORS:
+            raise SnapshotError(f"unknown bit generator {kind!r} in the snapshot")
+        rng = np.random.Generator(getattr(np.random, kind)())
+    rng.bit_generator.state = state
+    return rng
+
+
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
 def run(
     scenario: str | Path | Params = "pyramid",
     weeks: int | None = 260,
     seed: int | None = 0,
     overrides: Mapping[str, Any] | None = None,
     panel: str | None = None,
+    *,
+    start: Snapshot | bytes | str | Path | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Run one simulation and return its KPI frame (one row per week, week 0 included).
 
     Args:
         scenario: Preset name, scenario file path, or Params.
-        weeks: Number of weeks (None = the scenario's ``weeks``).
+        weeks: The last week of the run (None = the scenario's ``weeks``).
         seed: Random seed (same inputs + same seed = identical output).
-        overrides: Dotted-path overrides, e.g. ``{"org.headcount": 1000}``.
+        overrides: Dotted-path overrides, e.g. ``{"org.headcount": 1000}``; with ``start``,
+            changes from the snapshot's next week on (as ``set_params``: no structural ones).
         panel: ``"team"`` or ``"employee"`` to also return the weekly panel
             (:meth:`ServiceCultureModel.panel_frame`): then the result is ``(kpis, panel)``.
+        start: Resume from this snapshot (a :class:`~sim.snapshot.Snapshot`, its bytes or a
+            file, see :meth:`ServiceCultureModel.snapshot`) instead of building a model: the
+            scenario, seed and panel are the snapshot's (leave ``scenario``, ``seed`` and
+            ``panel`` out), the run continues from the snapshot's week to ``weeks``, and the
+            frame holds every week from 0, exactly as the uninterrupted run's.
+
+    Raises:
+        ParameterError: bad parameters; with ``start``, a ``scenario``, ``seed`` or ``panel``
+            that contradicts the snapshot, or ``weeks`` before the snapshot's week.
+        SnapshotError: ``start`` is not a valid snapshot.
     """
-    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed, panel=panel)
-    kpis = model.run(weeks)
-    return kpis if panel is None else (kpis, model.panel_frame())
+    if start is None:
+        model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed, panel=panel)
+        kpis = model.run(weeks)
+    else:
+        model = ServiceCultureModel.from_snapshot(start, overrides=overrides)
+        _check_resume(model, scenario, seed, panel)
+        horizon = model.params.weeks if weeks is None else int(weeks)
+        if horizon < model.steps:
+            raise ParameterError(
+                f"weeks = {horizon}: the snapshot is already at week {model.steps}; give the "
+                "week to run to, at or after it"
+            )
+        kpis = model.run(horizon - model.steps)
+    return kpis if model.panel is None else (kpis, model.panel_frame())
+
+
+def _check_resume(model: ServiceCultureModel, scenario: Any, seed: Any, panel: Any) -> None:
+    """Refuse arguments of :func:`run` that contradict the snapshot it resumes (the defaults
+    mean "left out")."""
+    wrong = []
+    if isinstance(scenario, str | Path) and str(scenario) not in ("pyramid", model.scenario_name):
+        wrong.append(f"scenario {str(scenario)!r} (the snapshot's is {model.scenario_name!r})")
+    elif isinstance(scenario, Params):
+        wrong.append("a Params scenario (the snapshot brings its own)")
+    if seed not in (0, model.seed):
+        wrong.append(f"seed {seed} (the snapshot's is {model.seed})")
+    if panel not in (None, model.panel):
+        wrong.append(f"panel {panel!r} (the snapshot's is {model.panel!r})")
+    if wrong:
+        raise ParameterError(
+            f"start= resumes the snapshot's own run, but got {'; '.join(wrong)}; leave them out"
+        )

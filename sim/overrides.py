@@ -28,9 +28,35 @@ from sim.params import (
     field_spec,
 )
 
+# Fields that take a whole structured value (a list or a table) rather than a number or a flag.
+STRUCTURED = ("org.departments", "org.dependency", "org.salary_by_level", "events")
+
+
+def parse_structured(path: str, text: str) -> Any:
+    """Parse a structured value written as TOML (or JSON), e.g. ``--set events=[{type =
+    "growth", week = 1, share = 0.3, weeks = 26}]``; the schema checks it afterwards."""
+    import json
+    import tomllib
+
+    try:
+        return tomllib.loads(f"value = {text.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        pass
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ParameterError(
+            f"{path} = {text!r}: not a valid value; write it as in a scenario file, e.g. "
+            f'{path}=[{{type = "growth", week = 1, share = 0.3, weeks = 26}}]'
+            if path == "events"
+            else f"{path} = {text!r}: not a valid TOML or JSON value"
+        ) from None
+
 
 def parse_value(path: str, text: str) -> Any:
     """Parse a CLI string (``--set path=text``) into the field's type, with a clear error."""
+    if path in STRUCTURED:
+        return parse_structured(path, text)
     spec = field_spec(path)
     t = text.strip()
     try:
@@ -162,9 +188,10 @@ def apply_overrides(
     if not overrides:
         return params
     data = params.model_dump()
-    structured = {"org.departments", "org.dependency", "org.salary_by_level", "events"}
     for path, value in overrides.items():
-        if path not in structured:
+        if path in STRUCTURED and isinstance(value, str):
+            value = parse_structured(path, value)
+        elif path not in STRUCTURED:
             spec = field_spec(path)
             if (isinstance(value, str) and spec.kind != "bool") or isinstance(value, str):
                 value = parse_value(path, value)

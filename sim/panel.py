@@ -28,6 +28,7 @@ EMPLOYEE_COLUMNS: dict[str, str] = {
     "department": "department name",
     "team": "the manager's seat (-1 for the top seat)",
     "tenure": "weeks in the seat",
+    "service_direction": "the service direction the person practises (-1 pyramid .. +1 inverted)",
     "quit": "quit voluntarily this week",
 }
 
@@ -43,6 +44,9 @@ TEAM_COLUMNS: dict[str, str] = {
     "mindset": "mean service mindset of the members",
     "skill": "mean skill of the members",
     "workload": "mean workload of the members",
+    "service_direction": "mean service direction the members practise (-1 pyramid .. +1 "
+    "inverted; differs between teams only after a merger)",
+    "quality_standard": "mean quality standard the members hold (0-1)",
     "quits": "voluntary quits of members this week",
     "customers": "active customers served by the members",
     "customer_satisfaction": "mean satisfaction of those customers (NaN with none)",
@@ -70,6 +74,7 @@ def employee_columns(state: State, org: Organization, quits: np.ndarray) -> dict
         "department": names[org.dept[seats]],
         "team": org.manager[seats],
         "tenure": state.tenure[seats],
+        "service_direction": state.seat_direction[seats],
         "quit": quits[seats] > 0,
     }
 
@@ -88,8 +93,15 @@ def team_columns(state: State, org: Organization, quits: np.ndarray) -> dict[str
     headcount = per_team(members)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = {
-            col: per_team(members, getattr(state, col)) / headcount
-            for col in ("morale", "mindset", "skill", "workload")
+            col: per_team(members, getattr(state, name)) / headcount
+            for col, name in (
+                ("morale", "morale"),
+                ("mindset", "mindset"),
+                ("skill", "skill"),
+                ("workload", "workload"),
+                ("service_direction", "seat_direction"),
+                ("quality_standard", "standard"),
+            )
         }
         books = state.customers.sum(axis=1).astype(float)
         customers = per_team(has, books)

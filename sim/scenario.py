@@ -19,19 +19,12 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import typing
 from pathlib import Path
 from typing import Any
 
 from sim.overrides import apply_overrides, build_params
-from sim.params import (
-    DemandSurge,
-    HiringFreeze,
-    KeyPersonLeaves,
-    Layoffs,
-    LeadershipChange,
-    ParameterError,
-    Params,
-)
+from sim.params import Event, Merger, ParameterError, Params
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 TEXT_KEYS = ("description", "narrative")  # one text each
@@ -44,8 +37,10 @@ DATA_FILE_KEYS = ("chart", "survey", "survey_weights")
 CULTURE_PRESETS = ("pyramid", "two_way", "inverted")
 _EVENT_FIELDS = {
     cls.model_fields["type"].default: list(cls.model_fields)
-    for cls in (DemandSurge, HiringFreeze, LeadershipChange, KeyPersonLeaves, Layoffs)
+    for cls in typing.get_args(typing.get_args(Event)[0])
 }
+# A merger's partner given as a file (a scenario .toml or a chart .csv) rather than a preset.
+PARTNER_SUFFIXES = (".toml", ".csv")
 
 
 class ScenarioError(ParameterError):
@@ -195,8 +190,17 @@ def _check_file(path: Path, data: dict[str, Any]) -> None:
 
 def _anchor_files(path: Path, data: dict[str, Any]) -> None:
     """Make the data files a scenario names (``org.chart``, ``org.survey``,
-    ``org.survey_weights``) relative to the scenario file's folder instead of the working
-    directory, so a scenario and its files can be moved and run from anywhere together."""
+    ``org.survey_weights``, a merger's ``partner`` file) relative to the scenario file's folder
+    instead of the working directory, so a scenario and its files can be moved and run from
+    anywhere together."""
+    merger = Merger.model_fields["type"].default
+    for ev in data.get("events", []) if isinstance(data.get("events"), list) else []:
+        if not isinstance(ev, dict) or ev.get("type") != merger:
+            continue
+        partner = ev.get("partner")
+        if isinstance(partner, str) and is_partner_file(partner):
+            file = Path(partner).expanduser()
+            ev["partner"] = str(file if file.is_absolute() else (path.parent / file).resolve())
     org = data.get("org")
     if not isinstance(org, dict):
         return  # the schema reports a malformed [org]
@@ -205,6 +209,11 @@ def _anchor_files(path: Path, data: dict[str, Any]) -> None:
         if isinstance(value, str) and value:
             file = Path(value).expanduser()
             org[key] = str(file if file.is_absolute() else (path.parent / file).resolve())
+
+
+def is_partner_file(partner: str) -> bool:
+    """True when a merger's ``partner`` names a file (a scenario or a chart), not a preset."""
+    return partner.lower().endswith(PARTNER_SUFFIXES) or "/" in partner or "\\" in partner
 
 
 def _parent_path(path: Path, parent: str) -> str:

@@ -153,6 +153,9 @@ class State:
         local_quit: Static log-multiplier of the quit hazard from the seat's business unit's
             local labour market.
         quit_propensity: The occupant's personal log-multiplier of the quit hazard.
+        seat_direction: The service direction the occupant practises (-1 pyramid .. +1
+            inverted): the culture in force (``service_direction``) everywhere, unless parts of
+            the organization came with cultures of their own (a merger, :mod:`sim.culture`).
 
     Customer cohorts:
         customers: (seats x N_BANDS) number of each seat's customers per satisfaction band
@@ -160,7 +163,8 @@ class State:
         market: Size of the addressable market (active customers + prospects).
 
     Organization-level memory:
-        service_direction: The culture in force.
+        service_direction: The culture in force: the one leadership declares (a leadership
+            change sets it, and every seat's ``seat_direction`` with it).
         revenue_trend: Revenue smoothed over ``economics.revenue_smoothing_weeks``.
         revenue_plan: The revenue the budget is planned on; adapts to the trend slowly.
         shortfall: Revenue shortfall against plan (share of plan, budget cuts included), >= 0.
@@ -197,6 +201,7 @@ class State:
     local_price: np.ndarray
     local_quit: np.ndarray
     quit_propensity: np.ndarray
+    seat_direction: np.ndarray
     customers: np.ndarray
     market: int
     pending: Requests
@@ -408,6 +413,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
         local_price=local_price,
         local_quit=local_quit,
         quit_propensity=survivor_quit_propensity(params, tenure, rng),
+        seat_direction=np.full(n, params.culture.service_direction),
         customers=customers,
         market=int(market),
         pending=Requests.empty(),

@@ -239,8 +239,8 @@ def serve_requests(
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
-    direction = state.service_direction
-    prio = priority(reqs, org, params, levers, direction) + 0.02 * rng.random(len(reqs))
+    direction = state.seat_direction
+    prio = priority(reqs, org, params, levers, direction, provider) + 0.02 * rng.random(len(reqs))
     prio_n = prio / (prio.max() + 1e-9) if prio.size else prio
     order = _stable_argsort(provider + 0.999 * (1.0 - prio_n))
     p_sorted = provider[order]
@@ -258,7 +258,7 @@ def serve_requests(
     # A top-down culture serves requests from below "last and with less care".
     # Nobody gets extra care, and the inverted pyramid reorders without disrespecting requests
     # from above ("at least a two way street, if not opposite"): favour shows in the order.
-    disfavoured = np.where(reqs.direction == DOWN, max(-direction, 0.0), 0.0)
+    disfavoured = np.where(reqs.direction == DOWN, np.maximum(-direction[provider], 0.0), 0.0)
     care = state.mindset[provider] - params.culture.care_gap * disfavoured
     if levers.lateral_care:
         care = care + levers.lateral_care * (org.dept[provider] != org.dept[reqs.requester])

@@ -403,7 +403,7 @@ def test_explain_panel_speaks_plain_language():
     for m in mechanisms():
         assert not code.search(m.title + m.summary + m.body), (m.title, code.findall(m.body))
     service = next(m for m in mechanisms() if "Internal service" in m.title)
-    assert "(the culture, d)" in service.body and "deadline weight" in service.body
+    assert "the culture" in service.body and "deadline weight" in service.body
 
 
 def test_controls_read_as_words_with_their_values_and_units():

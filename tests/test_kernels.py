@@ -166,6 +166,10 @@ def random_week(seed: int, scenario: str, levers: LeverEffects, surveyed: bool):
     s.customers[org.frontline] = random_counts(data, int(org.frontline.sum())) // 10
     s.market = 2 * s.active_customers  # prospects to win, new customers to route
     s.service_direction = float(data.choice([-1.0, 0.0, 1.0, data.uniform(-1, 1)]))
+    # Half the cases: one culture; the others, each provider practising their own (a merger).
+    s.seat_direction[:] = s.service_direction
+    if seed % 2:
+        s.seat_direction = data.choice([-1.0, 0.0, 1.0, s.service_direction], n)
     if surveyed:
         rating = data.uniform(1.0, 5.0, org.n_depts)
         org = dataclasses.replace(org, given_rating=rating, received_rating=rating)

@@ -116,21 +116,13 @@ def test_every_fitted_parameter_is_the_schema_default():
         assert getattr(getattr(defaults, section), key) == FITTED[path], path
 
 
-def test_the_fit_simulates_at_a_fixed_revenue_per_occasion(monkeypatch):
+def test_the_fit_simulates_at_a_fixed_revenue_per_occasion():
     # A rerun of the fit must not depend on the revenue per occasion the last fit wrote.
     from sim.studies import fit_defaults
 
-    seen: list[dict] = []
-
-    class Stop(Exception):
-        pass
-
-    def record(scenario, seed, overrides):
-        seen.append(overrides)
-        raise Stop
-
-    monkeypatch.setattr(fit_defaults, "_culture", record)
-    with pytest.raises(Stop):
-        fit_defaults.measure({"culture.care_gap": 0.3}, [1], [1])
-    assert seen[0][fit_defaults.REVENUE_SCALE] == fit_defaults.MEASURED_AT
-    assert seen[0]["culture.care_gap"] == 0.3
+    plan = fit_defaults.fit_plan({"culture.care_gap": 0.3}, [1], [1])
+    for tasks in plan.values():
+        for task in tasks:
+            over = task.kwargs["overrides"]
+            assert over[fit_defaults.REVENUE_SCALE] == fit_defaults.MEASURED_AT
+            assert over["culture.care_gap"] == 0.3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -82,6 +83,12 @@ def event_label(event: Any) -> str:
         return f"{int(event.count)} key {'person' if event.count == 1 else 'people'} leave"
     if kind == "layoffs":
         return f"Layoffs {float(event.share):.0%}"
+    if kind in ("growth", "downsize"):
+        return f"{kind.capitalize()} {float(event.share):.0%}"
+    if kind == "merger":
+        return f"Merger with {Path(str(event.partner)).stem}"
+    if kind == "respan":
+        return f"Spans to {float(event.span):g}"
     return kind.replace("_", " ").capitalize()
 
 

@@ -60,7 +60,7 @@ def prepare(
     fit: Sequence[str],
     reps: int,
     seed: int,
-    window: str,
+    window: str | None,
     storage: Path | None,
 ) -> tuple[FitPlan, Path]:
     """Check every input and return the plan and the study's file (nothing is simulated).
@@ -176,7 +176,7 @@ def run_calibrate(
     trials: int,
     reps: int,
     seed: int,
-    window: str,
+    window: str | None,
     workers: int | None,
     storage: Path | None,
     console: Console,

@@ -73,20 +73,65 @@ def kpi_table(final: dict[str, float], title: str) -> Table:
 @app.command()
 def run(
     scenario: Annotated[
-        str, typer.Argument(help="Preset name (see `servicechain scenarios`) or TOML path.")
-    ] = "pyramid",
+        str | None,
+        typer.Argument(
+            help="Preset name (see `servicechain scenarios`) or TOML path [default: pyramid].",
+            show_default=False,
+        ),
+    ] = None,
     weeks: Annotated[
         int | None,
-        typer.Option("--weeks", "-w", min=0, max=MAX_WEEKS, help="Weeks to simulate."),
+        typer.Option(
+            "--weeks",
+            "-w",
+            min=0,
+            max=MAX_WEEKS,
+            help="The week to run to (default: the scenario's weeks, 260).",
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (0 or more).")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Random seed (0 or more) [default: 0].", show_default=False
+        ),
+    ] = None,
     sets: SetOption = None,
     culture: CultureOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the weekly KPIs (.csv/.parquet).")
     ] = None,
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Resume the run saved in this snapshot file (see --save-state): its scenario, "
+            "seed and weeks so far. --set and --culture then change parameters from its next "
+            "week on; --weeks is the week to run to.",
+        ),
+    ] = None,
+    save_state: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-state",
+            help="Write the model's complete state after the last week (or --save-at) to this "
+            "snapshot file, to resume with --from.",
+        ),
+    ] = None,
+    save_at: Annotated[
+        int | None,
+        typer.Option(
+            "--save-at",
+            min=0,
+            max=MAX_WEEKS,
+            help="With --save-state: the week whose end to save (0 = just warmed up).",
+        ),
+    ] = None,
 ) -> None:
-    """Run one scenario and print its final KPIs (and the 5-year averages)."""
+    """Run one scenario and print its final KPIs (and the 5-year averages).
+
+    Save the state to resume later (--save-state, --save-at) or resume a saved one (--from):
+    a resumed run equals the uninterrupted one, week for week.
+    """
     import time
 
     from sim.model import ServiceCultureModel
@@ -95,18 +140,44 @@ def run(
     if out is not None:
         check_frame_path(out)
         check_writable(out)
+    if save_at is not None and save_state is None:
+        raise UsageError("--save-at WEEK needs --save-state FILE (where to write the state)")
+    if save_state is not None:
+        check_writable(save_state)
     overrides = parse_sets(sets, culture)
-    model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed)
+    if start is not None:
+        if scenario is not None or seed is not None:
+            raise UsageError(
+                "--from resumes the snapshot's own scenario and seed: leave out SCENARIO and "
+                "--seed (change parameters from the next week with --set or --culture)"
+            )
+        model = ServiceCultureModel.from_snapshot(start, overrides=overrides)
+        label = f"{model.scenario_name} (resumed at week {model.steps})"
+    else:
+        label = scenario or "pyramid"
+        model = ServiceCultureModel(scenario=label, overrides=overrides, seed=seed or 0)
+    first = model.steps
     n = model.params.weeks if weeks is None else weeks
+    if n < first:
+        raise UsageError(f"--weeks {n}: the snapshot is at week {first} already; give the week "
+                         "to run to, at or after it")  # fmt: skip
+    if save_at is not None and not first <= save_at <= n:
+        raise UsageError(f"--save-at {save_at}: give a week of this run, {first} to {n}")
+    saved = None
     started = time.perf_counter()
-    with Progress(scenario, total=n, unit="weeks", console=err_console) as progress:
-        for _ in range(n):
+    with Progress(label, total=n - first, unit="weeks", console=err_console) as progress:
+        for _ in range(first, n):
+            if save_at == model.steps:
+                saved = model.snapshot(save_state)
             model.step()
             progress.advance()
+    if save_state is not None and saved is None:
+        model.snapshot(save_state)
     elapsed = time.perf_counter() - started
     df = model.kpis()
     final = df.iloc[-1].to_dict()
-    console.print(kpi_table(final, f"{scenario}: week {n}, seed {seed}, {model.org.n_seats} seats"))
+    title = f"{model.scenario_name}: week {n}, seed {model.seed}, {model.org.n_seats} seats"
+    console.print(kpi_table(final, title))
     if n > 0:
         avg = df.iloc[1:][["morale_mean", "turnover_annualized", "customer_satisfaction"]].mean()
         turnover = df["quits"].iloc[1:].sum() / df["headcount"].iloc[1:].mean() / (n / 52.0)
@@ -115,6 +186,12 @@ def run(
             f"{avg['customer_satisfaction']:.3f}, annual turnover {turnover:.1%} "
             f"(simulated in {elapsed:.2f} s)"
         )
+    if save_state is not None:
+        week = n if save_at is None else save_at
+        console.print(
+            f"wrote the state of week {week} to {save_state} (resume with: servicechain run "
+            f"--from {save_state})"
+        )
     if out is not None:
         import json
 
@@ -122,7 +199,12 @@ def run(
 
         write_frame(df, out)
         manifest = manifest_path(out)
-        manifest.write_text(json.dumps(run_manifest(model, n, scenario, overrides), indent=2))
+        doc = run_manifest(model, n, model.scenario_name, overrides)
+        if start is not None:
+            # The parameters above are those in force at the end; before the resumed week the
+            # snapshot's were.
+            doc["resumed_from"] = {"snapshot": str(start), "week": first}
+        manifest.write_text(json.dumps(doc, indent=2))
         console.print(f"wrote {len(df)} rows to {out} and its provenance to {manifest}")
 
 
@@ -163,6 +245,7 @@ def params(
     if markdown:
         from sim.params import PARAMS_END, PARAMS_START, parameter_table_markdown
         from sim.studies.fit_defaults import FIT_END, FIT_START, fit_table_markdown
+        from sim.studies.patterns import PATTERNS_END, PATTERNS_START, patterns_markdown
         from sim.studies.report import replace_between_markers
 
         table_md = parameter_table_markdown()
@@ -174,6 +257,8 @@ def params(
         text = replace_between_markers(write.read_text(), table_md, PARAMS_START, PARAMS_END)
         if FIT_START in text:
             text = replace_between_markers(text, fit_table_markdown(), FIT_START, FIT_END)
+        if PATTERNS_START in text:
+            text = replace_between_markers(text, patterns_markdown(), PATTERNS_START, PATTERNS_END)
         write.write_text(text)
         console.print(f"updated the parameter table in {write}")
         return
@@ -271,15 +356,35 @@ def org(
         str, typer.Argument(help="Preset name, TOML path, or NAME@culture.")
     ] = "pyramid",
     sets: SetOption = None,
+    week: Annotated[
+        int,
+        typer.Option(
+            "--week",
+            "-w",
+            min=0,
+            max=MAX_WEEKS,
+            help="Simulate this many weeks first, so that structural events (delayer, growth, "
+            "merger ...) have acted; 0 = the organization as built.",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of that simulation.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the spans-and-layers table (.csv).")
+    ] = None,
 ) -> None:
-    """Show the organization a scenario builds: levels, spans, departments, dependencies.
+    """Show the organization a scenario builds: spans and layers, levels, departments,
+    dependencies; what org-design practice flags and where the model is sensitive to it.
 
     Checks an imported org chart and survey (org.chart, org.survey) without simulating; see
-    docs/OWN_ORGANIZATION.md.
+    docs/OWN_ORGANIZATION.md and docs/ORG_DESIGN.md.
     """
     from sim.cli.org import print_organization
 
-    print_organization(scenario, parse_sets(sets), console)
+    if out is not None:
+        if out.suffix.lower() != ".csv":
+            raise UsageError(f"--out {out}: the spans-and-layers table is a .csv file")
+        check_writable(out)
+    print_organization(scenario, parse_sets(sets), console, week, seed, out)
 
 
 @app.command()
@@ -397,7 +502,11 @@ def validate(
     ),
     write: Annotated[bool, typer.Option("--write/--no-write", help="Write the report.")] = True,
 ) -> None:
-    """Check the shipped defaults against published patterns; exit 1 if any fails."""
+    """Check the shipped defaults against published patterns; exit 1 if any fails.
+
+    Prints the fit targets, the held-out patterns (which the fit never reads) and the model
+    checks as separate tables, each pattern's band, test and measured figure with its 95% CI.
+    """
     from sim.studies.validate import run_cli
 
     if write:
@@ -489,8 +598,13 @@ def calibrate(
         int, typer.Option("--seed", min=0, help="Seed of the optimizer and the replications.")
     ] = 0,
     window: Annotated[
-        str, typer.Option("--window", help="Weeks FIRST-LAST over which figures are measured.")
-    ] = "105-260",
+        str | None,
+        typer.Option(
+            "--window",
+            help="Weeks FIRST-LAST over which figures are measured (default: the analysis "
+            "window validate and fit-defaults measure over).",
+        ),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
     ] = None,
@@ -528,6 +642,82 @@ def calibrate(
         console,
         err_console,
     )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def plan(
+    scenario: Annotated[
+        str, typer.Argument(help="Base scenario: preset name, TOML path, or NAME@culture.")
+    ],
+    budget: Annotated[
+        float,
+        typer.Option("--budget", "-b", help="Money per year the levers may cost (0 or more)."),
+    ],
+    trials: Annotated[
+        int, typer.Option("--trials", "-t", min=1, max=10_000, help="Trials of the search.")
+    ] = 60,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per trial.")
+    ] = 4,
+    weeks: Annotated[
+        int | None,
+        typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run (default 260)."),
+    ] = None,
+    objectives: Annotated[
+        str,
+        typer.Option(
+            "--objectives",
+            help="KPIs to trade off, comma-separated (directions from the KPI catalogue).",
+        ),
+    ] = "profit,turnover_annualized,customer_satisfaction",
+    structure: Annotated[
+        bool,
+        typer.Option(
+            "--structure/--no-structure",
+            help="Also search structural moves at week 1: a delayer and a target span.",
+        ),
+    ] = False,
+    levers: Annotated[
+        str | None,
+        typer.Option("--levers", help="Levers to search, comma-separated (default all)."),
+    ] = None,
+    max_dose: Annotated[
+        float, typer.Option("--max-dose", help="Highest dose tried per lever (above 0, up to 8).")
+    ] = 3.0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default plan-SCENARIO)."),
+    ] = None,
+    storage: Annotated[
+        Path | None,
+        typer.Option(
+            "--storage", help="SQLite file keeping the study (default OUT/plan.study.db)."
+        ),
+    ] = None,
+    sets: SetOption = None,
+    culture: CultureOption = None,
+) -> None:
+    """The best portfolio of levers under a yearly budget: a Pareto front with 95% CIs.
+
+    Searches the levers' doses (and with --structure, a delayer and a target span) with
+    optuna's multi-objective sampler, replications on common random numbers; re-runs the front
+    on fresh seeds; writes pareto.csv, front.csv, trials.csv and an offline HTML report. The
+    study is kept in SQLite: a rerun resumes it. See docs/ORG_DESIGN.md.
+    """
+    from sim.cli.plan import run_plan_cli
+
+    names = [o for o in objectives.split(",") if o.strip()]
+    chosen = [lv.strip() for lv in levers.split(",") if lv.strip()] if levers else []
+    code = run_plan_cli(
+        scenario, budget, trials, reps, weeks, names, structure, chosen, max_dose, seed, workers,
+        out, storage, parse_sets(sets, culture), console, err_console,
+    )  # fmt: skip
     if code:
         raise typer.Exit(code)
 

@@ -1,38 +1,64 @@
 """``servicechain org``: print the organization a scenario builds (aggregates, no person).
 
 The first thing to run after pointing a scenario at an org chart and a survey: it validates them
-(the same errors as any other command, exit code 2) and shows levels, spans, departments and the
-dependency matrix the model will use, without simulating.
+(the same errors as any other command, exit code 2) and shows the spans and layers org-design
+practice measures (with what it flags and where the model is sensitive to it), levels,
+departments and the dependency matrix the model will use, without simulating. With ``--week N``
+it simulates N weeks first, so structural events (a delayer, growth, a merger) have acted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 
-def print_organization(scenario: str, overrides: Mapping[str, Any], console: Console) -> None:
-    """Build the organization of ``scenario`` (with ``overrides``) and print its tables."""
-    from sim.org import build_organization
-    from sim.orgsummary import summarize_organization
-    from sim.overrides import apply_overrides
-    from sim.scenario import load_scenario
-
-    params = apply_overrides(load_scenario(scenario), overrides, where=f"{scenario}: --set")
-    org = build_organization(
-        params.org, params.economics.salary_base, params.economics.salary_level_ratio
+def print_organization(
+    scenario: str,
+    overrides: Mapping[str, Any],
+    console: Console,
+    week: int = 0,
+    seed: int = 0,
+    out: Path | None = None,
+) -> None:
+    """Build the organization of ``scenario`` (with ``overrides``; after ``week`` simulated
+    weeks) and print its tables; with ``out``, also write the spans-and-layers table (.csv)."""
+    from sim.orgsummary import (
+        org_flags,
+        org_metrics_frame,
+        organization_of,
+        summarize_organization,
     )
+
+    org, params = organization_of(scenario, overrides, week, seed)
     s = summarize_organization(org, params)
+    metrics = org_metrics_frame(org, params)
+    top = metrics.loc["organization"]
     source = f"from the chart {params.org.chart}" if s.from_chart else "generated"
+    when = f" at week {week} (seed {seed})" if week else ""
     console.print(
-        f"[bold]{scenario}[/bold]: {s.seats:,} seats ({source}), {s.levels} levels, "
-        f"{len(s.by_department)} departments; span of control: mean {s.spans['mean']:.1f}, "
-        f"median {s.spans['median']:.0f}, {s.spans['min']:.0f}-{s.spans['max']:.0f}",
+        f"[bold]{scenario}[/bold]{when}: {s.seats:,} seats ({source}), {s.levels} layers, "
+        f"{len(s.by_department)} departments; span of control: median {top['median_span']:g}, "
+        f"mean {s.spans['mean']:.1f}, {s.spans['min']:.0f}-{s.spans['max']:.0f}; "
+        f"{top['narrow_share']:.0%} of managers with fewer than 3 reports, "
+        f"{top['wide_share']:.0%} with more than 15",
         highlight=False,
     )
+    print_spans_and_layers(metrics, console)
+    for flag in org_flags(metrics, params):
+        console.print(
+            f"[bold yellow]flag[/bold yellow] {flag.scope}: {flag.flag}: {flag.finding}. "
+            f"[dim]In the model: {flag.model}.[/dim]",
+            highlight=False,
+        )
+    if out is not None:
+        metrics.to_csv(out)
+        console.print(f"wrote the spans-and-layers table to {out}", highlight=False)
     if params.org.survey is not None or params.org.survey_weights is not None:
         files = [f for f in (params.org.survey, params.org.survey_weights) if f is not None]
         console.print(f"survey: {', '.join(files)}", highlight=False)
@@ -85,3 +111,56 @@ def print_organization(scenario: str, overrides: Mapping[str, Any], console: Con
     for name, row in s.dependency.iterrows():
         matrix.add_row(str(name), *(f"{v:.2f}" for v in row))
     console.print(matrix)
+
+
+def print_spans_and_layers(metrics: pd.DataFrame, console: Console) -> None:
+    """Two tables (they fit an 80-column terminal): layers, then spans; the organization, then
+    each department."""
+
+    def num(v: float, fmt: str) -> str:
+        return "" if pd.isna(v) else format(v, fmt)
+
+    layers = Table(title="Layers")
+    spans = Table(title="Spans of control")
+    for table, heads in (
+        (layers, ("seats", "layers", "to customer", "mgrs", "per 100", "front")),
+        (spans, ("managers", "median", "mean", "< 3", "> 15", "manager load")),
+    ):
+        table.add_column("scope", no_wrap=True)
+        for head in heads:
+            table.add_column(head, justify="right", no_wrap=True)
+    for scope, m in metrics.iterrows():
+        layers.add_row(
+            str(scope),
+            f"{int(m['seats']):,}",
+            f"{int(m['layers'])}",
+            num(m["frontline_layers"], ".0f"),
+            f"{int(m['managers']):,}",
+            num(m["managers_per_100"], ".1f"),
+            num(m["frontline_share"], ".0%"),
+        )
+        spans.add_row(
+            str(scope),
+            f"{int(m['managers']):,}",
+            num(m["median_span"], "g"),
+            num(m["mean_span"], ".1f"),
+            num(m["narrow_share"], ".0%"),
+            num(m["wide_share"], ".0%"),
+            num(m["manager_load"], ".0%"),
+        )
+    console.print(layers)
+    console.print(
+        "layers: levels from the top (a department: the levels it spans); to customer: median "
+        "levels from the top to a frontline seat, both included; mgrs: managers; per 100: "
+        "managers per 100 seats; front: frontline share of the seats",
+        style="dim",
+        highlight=False,
+    )
+    console.print(spans)
+    console.print(
+        "median, mean: direct reports per manager; < 3, > 15: share of managers with fewer than "
+        "3, more than 15; manager load: share of a manager's hours for internal service that the "
+        "median span's requests ask in the model",
+        style="dim",
+        highlight=False,
+    )

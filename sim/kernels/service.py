@@ -172,7 +172,8 @@ def settle_requests(
         mindset, skill, morale, work_quality, diligence: Per seat.
         offset: Per seat, the quality the department's conditions add (used if has_offset).
         has_offset: Whether a survey set departments' conditions.
-        disfavour: Care withheld from requests from below, as a share of ``care_gap``.
+        disfavour: Per seat, the care its occupant withholds from requests from below, as a
+            share of ``care_gap`` (``max(-d, 0)`` of the direction they practise).
         care_gap, lateral_care: Care terms (lateral care counts only when non-zero).
         weights: (skill, morale, care, sum floored at 1e-9) weights of internal quality.
         diligence_weight: Quality lost by fully rushed work.
@@ -205,7 +206,7 @@ def settle_requests(
     for i in range(n_req):
         p = provider[i]
         rq = requester[i]
-        disf = disfavour if direction[i] == 1 else 0.0  # DOWN: a report's request to a manager
+        disf = disfavour[p] if direction[i] == 1 else 0.0  # DOWN: a report's request to a boss
         care = mindset[p] - care_gap * disf
         if lateral_care != 0.0:
             care = care + lateral_care * (1.0 if seat_dept[p] != seat_dept[rq] else 0.0)
@@ -320,31 +321,31 @@ def sort_key(
         customer_facing: Per department.
         top: ``max(n_levels - 1, 1)``.
         standard: The service standard in weeks.
-        direction: The culture in force (-1 pyramid .. +1 inverted).
+        direction: Per seat, the direction its occupant practises (-1 pyramid .. +1 inverted):
+            each provider orders their queue by their own.
         age_priority: Weight of deadline urgency (service standards).
         jitter: One uniform draw per request (ties broken at random).
     """
     n = requester.size
     prio = np.empty(n)
     highest = -np.inf
-    w_rank = max(-direction, 0.0)
-    w_need = 1.0 - abs(direction)
     for i in range(n):
+        d = direction[provider[i]]
         lvl = float(level[requester[i]])
         rank = (top - lvl) / top
         urgency = (age[i] + 1.0) / standard if age[i] < standard else 0.5
         customer = kind[i] == 2  # CUSTOMER
-        score = w_rank * rank
-        if direction > 0.0:
+        score = max(-d, 0.0) * rank
+        if d > 0.0:
             if customer:
                 closeness = 1.0
             else:
                 facing = 0.2 if customer_facing[dept[requester[i]]] else 0.0
                 closeness = 0.8 * lvl / top + facing
-            score = score + direction * closeness
-        if abs(direction) < 1.0:
+            score = score + d * closeness
+        if abs(d) < 1.0:
             need = (0.5 if customer else 0.0) + 0.5 * urgency
-            score = score + w_need * need
+            score = score + (1.0 - abs(d)) * need
         if age_priority:
             score = score + age_priority * urgency
         prio[i] = score + 0.02 * jitter[i]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.params.base import _f, _Section
 
@@ -108,9 +108,131 @@ class Layoffs(_Event):
     share: float = _f(0.1, 0.0, 0.9, "fraction", "Share of employees laid off.")
 
 
+# ----------------------------------------------------------------------------- restructuring
+# Events that change the seat tree itself. They act between weeks: the model applies them before
+# the week's phases (sim.restructure), so every phase of that week sees the new organization.
+
+
+class StructuralEvent(_Event):
+    """An event that changes the organization's seat tree (see :mod:`sim.restructure`)."""
+
+
+class Delayer(StructuralEvent):
+    """Remove one management level: its reports move to the next manager up. The people of the
+    removed level leave (laid off) or move (each becomes an individual contributor in the team
+    above), as ``people`` says."""
+
+    type: Literal["delayer"] = "delayer"
+    level: int | None = _f(
+        None,
+        1,
+        11,
+        "level",
+        "Management level to remove (0 = top; never the top or the bottom); unset = the middle "
+        "level with the narrowest spans.",
+    )
+    people: Literal["leave", "move"] = Field(
+        "leave", description="What happens to the removed level's people: leave or move."
+    )
+
+
+class Respan(StructuralEvent):
+    """Widen or narrow spans of control to a target: teams are merged (surplus managers leave or
+    become individual contributors, as ``people`` says) or split (new manager seats, hired from
+    the pool), level by level from the bottom up, within each department."""
+
+    type: Literal["respan"] = "respan"
+    span: float = _f(8.0, 2.0, 50.0, "reports", "Target span of control (direct reports).")
+    people: Literal["leave", "move"] = Field(
+        "leave", description="What happens to surplus managers' people: leave or move."
+    )
+
+
+class Growth(StructuralEvent, _LastingEvent):
+    """Add ``share`` of the headcount as new seats over ``weeks`` weeks, hired from the pool: new
+    seats join existing teams up to the target span, then new teams (with a new manager seat)."""
+
+    type: Literal["growth"] = "growth"
+    share: float = _f(0.1, 0.0, 5.0, "fraction", "Seats added, as a share of the seats at start.")
+    weeks: int = _f(26, 1, 520, "weeks", "Weeks over which the seats are added.")
+    span: float | None = _f(
+        None,
+        2.0,
+        50.0,
+        "reports",
+        "Largest team before a new one opens; unset = the organization's median span.",
+    )
+
+
+class Downsize(StructuralEvent, _LastingEvent):
+    """Remove ``share`` of the seats over ``weeks`` weeks (the reverse of growth): vacant seats
+    first, then filled ones below the top at random, in every department alike; the people in
+    them are laid off."""
+
+    type: Literal["downsize"] = "downsize"
+    share: float = _f(0.1, 0.0, 0.9, "fraction", "Seats removed, as a share of the seats at start.")
+    weeks: int = _f(4, 1, 520, "weeks", "Weeks over which the seats are removed.")
+
+
+class Centralize(StructuralEvent):
+    """Move a support department into a shared-service department serving the others through the
+    dependency matrix: one unit under a head who reports to the top, its people in teams at the
+    target span."""
+
+    type: Literal["centralize"] = "centralize"
+    department: str = Field(description="The support department to centralize.", min_length=1)
+    into: str = Field(
+        "shared_services",
+        description="The shared-service department (created by the first centralize).",
+        min_length=1,
+    )
+    span: float | None = _f(
+        None,
+        2.0,
+        50.0,
+        "reports",
+        "Team size in the shared-service unit; unset = the organization's median span.",
+    )
+
+
+class Merger(StructuralEvent):
+    """Join a second organization (a preset, a scenario file or an org chart) under the top of
+    this one; each part starts with its own culture and people, and converges through the
+    model's own mechanisms (hiring, reciprocity, the manager's example)."""
+
+    type: Literal["merger"] = "merger"
+    partner: str = Field(
+        description="The organization joining: a preset name, a scenario .toml or a chart .csv.",
+        min_length=1,
+    )
+    service_direction: float | None = _f(
+        None,
+        -1.0,
+        1.0,
+        "index",
+        "The partner's culture when it joins; unset = the partner scenario's own.",
+    )
+
+    @field_validator("partner")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
 Event = Annotated[
     Union[  # noqa: UP007
-        DemandSurge, HiringFreeze, BudgetCut, LeadershipChange, KeyPersonLeaves, Layoffs
+        DemandSurge,
+        HiringFreeze,
+        BudgetCut,
+        LeadershipChange,
+        KeyPersonLeaves,
+        Layoffs,
+        Delayer,
+        Respan,
+        Growth,
+        Downsize,
+        Centralize,
+        Merger,
     ],
     Field(discriminator="type"),
 ]
@@ -121,4 +243,10 @@ EVENT_TYPES = (
     "leadership_change",
     "key_person_leaves",
     "layoffs",
+    "delayer",
+    "respan",
+    "growth",
+    "downsize",
+    "centralize",
+    "merger",
 )

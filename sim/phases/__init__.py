@@ -5,8 +5,10 @@ inputs it reads (by name) and the name its product is stored under. The model's 
 this list; the docs, the dashboard's explain panel and the tests read the same list, so the order
 of a week is written in one place only.
 
-Names a phase can read: ``state``, ``org``, ``params``, ``week`` (the 1-based week number) and
-``rng`` (the model's generator), plus the product of any earlier phase. Phases change the
+Names a phase can read: ``state``, ``org``, ``params``, ``week`` (the 1-based week number),
+``rng`` (the model's generator) and ``restructuring`` (what the structural events did to the
+organization just before this week, :class:`sim.restructure.Restructuring`, or None), plus the
+product of any earlier phase. Phases change the
 state arrays in place and return what else they produce (``None`` when the state is all).
 No phase loops over employees, customers or requests in Python: each is NumPy over arrays, and
 the hot loops are compiled kernels (:mod:`sim.kernels`) that give the NumPy code's results bit
@@ -33,7 +35,7 @@ from sim.phases.weekly_kpis import compute_kpis
 from sim.phases.workforce import WorkforceOutcome, turn_over
 from sim.state import Requests
 
-MODEL_INPUTS = ("state", "org", "params", "week", "rng")
+MODEL_INPUTS = ("state", "org", "params", "week", "rng", "restructuring")
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ PHASES: tuple[Phase, ...] = (
         "conditions",
         "Conditions",
         set_conditions,
-        ("state", "org", "params", "week", "rng"),
-        "The levers in force and this week's timeline events (surges, freezes, departures).",
+        ("state", "org", "params", "week", "rng", "restructuring"),
+        "The levers in force and this week's timeline events (surges, freezes, departures, "
+        "layoffs of a restructuring).",
     ),
     Phase(
         "capacity",
@@ -202,9 +205,10 @@ def run_week(week: Week, inputs: dict[str, Any]) -> Week:
 
     Args:
         week: The record to fill (``week.number`` is the 1-based week).
-        inputs: The model's inputs by name: ``state``, ``org``, ``params``, ``rng``.
+        inputs: The model's inputs by name: ``state``, ``org``, ``params``, ``rng`` and
+            optionally ``restructuring`` (None when absent).
     """
-    available = {**inputs, "week": week.number}
+    available = {"restructuring": None, **inputs, "week": week.number}
     for phase in PHASES:
         args = [available[name] for name in phase.reads]
         product = phase.function(*args)

@@ -30,6 +30,7 @@ from sim.events import apply_events, seasonal_demand
 from sim.interventions import LeverEffects, lever_effects
 from sim.org import Organization
 from sim.params import Params
+from sim.restructure import Restructuring
 from sim.state import State
 from sim.vacancies import depart
 
@@ -84,9 +85,17 @@ def warmup_settle_week(warmup_weeks: int) -> int | None:
 
 
 def set_conditions(
-    state: State, org: Organization, params: Params, week: int, rng: np.random.Generator
+    state: State,
+    org: Organization,
+    params: Params,
+    week: int,
+    rng: np.random.Generator,
+    restructuring: Restructuring | None = None,
 ) -> Conditions:
-    """The conditions phase: levers of ``week`` (1-based; <= 0 is the warm-up) and events."""
+    """The conditions phase: levers of ``week`` (1-based; <= 0 is the warm-up) and events.
+
+    A restructuring happens just before the week (:mod:`sim.restructure`); the people it laid off
+    count with this week's layoffs."""
     if week <= 0:
         return Conditions(
             levers=LeverEffects(),
@@ -105,5 +114,5 @@ def set_conditions(
         hiring_frozen=shock.hiring_frozen,
         budget_cut=shock.budget_cut,
         departures=int(shock.key_people.size),
-        laid_off=int(shock.laid_off.size),
+        laid_off=int(shock.laid_off.size) + (restructuring.laid_off if restructuring else 0),
     )

@@ -29,7 +29,9 @@ reciprocity and emotional contagion; Oliva & Sterman 2001, eroding standards; Sc
 - Mindset moves toward the quality of service one receives at ``reciprocity_rate`` (pay it
   forward: people treated as customers treat others as customers; Baker & Bulkley 2014), toward
   the manager's mindset at ``manager_example_rate`` (the manager's example; cultural
-  transmission, Harrison & Carroll 1991), and toward 1 under training.
+  transmission, Harrison & Carroll 1991), and toward 1 under training. The service direction
+  each person practises travels by the same two rates where parts of the organization
+  practise different ones (after a merger; :mod:`sim.culture`).
 - Skill follows a learning curve toward 1 at ``learning_rate`` (times the training boost).
 Small normal shocks (sd ``noise``) keep individuals distinct.
 """
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.culture import spread_direction
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -136,3 +139,8 @@ def update_people(
     state.onboarding_left = np.where(
         filled & (state.onboarding_left > 0), state.onboarding_left - 1, state.onboarding_left
     ).astype(np.int16)
+    # The direction each person practises travels like mindset (a no-op in one culture).
+    resolved = service.resolved
+    spread_direction(
+        state, org, params, service.requests.requester[resolved], service.provider[resolved], pace
+    )

@@ -4,7 +4,9 @@ Rules (the internal customer; "rather than lower level employees serving the hig
 should be at least a two way street, if not opposite"). Capacity and effort come from
 :mod:`sim.phases.capacity`.
 
-- Priority (the culture, ``service_direction`` d): requests are served in order of
+- Priority (the culture, the direction d the provider practises, ``seat_direction``: the
+  culture in force, or after a merger each part's own until they converge, see
+  :mod:`sim.culture`): requests are served in order of
   ``max(-d, 0) x rank + max(d, 0) x closeness + (1 - |d|) x need + age_priority x urgency``,
   where rank is the requester's height in the hierarchy (top = 1), closeness their closeness to
   the external customer (customer inputs = 1, frontline high, top low), urgency the nearness of
@@ -97,30 +99,40 @@ class ServiceOutcome:
 
 
 def priority(
-    reqs: Requests, org: Organization, params: Params, levers: LeverEffects, direction: float
+    reqs: Requests,
+    org: Organization,
+    params: Params,
+    levers: LeverEffects,
+    direction: np.ndarray | float,
+    provider: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The culture's priority score of each request (higher is served first)."""
+    """The culture's priority score of each request (higher is served first).
+
+    ``direction`` is the culture in force, or per seat the direction its occupant practises
+    (:mod:`sim.culture`): each provider (``provider``, default the one asked) orders their queue
+    by their own.
+    """
     top = max(org.n_levels - 1, 1)
     lvl = org.level[reqs.requester].astype(float)
     rank = (top - lvl) / top
+    d = np.asarray(direction, dtype=float)
+    if d.ndim:
+        d = d[reqs.provider if provider is None else provider]
     # Earliest deadline first: urgency grows as the service standard approaches; a request that
     # is already late keeps a middling urgency so that it is not starved until it lapses.
     standard = params.requests.service_standard_weeks
     urgency = np.where(reqs.age < standard, (reqs.age + 1.0) / standard, 0.5)
-    # The score is w_rank x rank + w_close x closeness + w_need x need + age_priority x urgency.
-    # Terms whose weight is zero (e.g. closeness and need in the pure pyramid) are skipped: every
-    # term is >= 0, so adding a zero term would not change a single bit of the sum.
-    score = max(-direction, 0.0) * rank
-    if direction > 0.0:
-        closeness = np.where(
-            reqs.customer,
-            1.0,
-            0.8 * lvl / top + 0.2 * org.customer_facing[org.dept[reqs.requester]],
-        )
-        score = score + direction * closeness
-    if abs(direction) < 1.0:
-        need = 0.5 * reqs.customer + 0.5 * urgency
-        score = score + (1.0 - abs(direction)) * need
+    # The score is w_rank x rank + w_close x closeness + w_need x need + age_priority x urgency;
+    # a zero weight adds exactly zero (every term is >= 0).
+    score = np.maximum(-d, 0.0) * rank
+    closeness = np.where(
+        reqs.customer,
+        1.0,
+        0.8 * lvl / top + 0.2 * org.customer_facing[org.dept[reqs.requester]],
+    )
+    score = score + np.where(d > 0.0, d * closeness, 0.0)
+    need = 0.5 * reqs.customer + 0.5 * urgency
+    score = score + np.where(np.abs(d) < 1.0, (1.0 - np.abs(d)) * need, 0.0)
     if levers.age_priority:
         score = score + levers.age_priority * urgency
     return score
@@ -168,7 +180,9 @@ def serve_requests(
     diligence = np.minimum(state.standard, reach)
     room = hours * (1.0 + params.workforce.overtime_max)
 
-    direction = state.service_direction
+    # Each provider orders their queue by the direction they practise (one culture: the same
+    # everywhere; after a merger, each part its own until they converge; sim.culture).
+    direction = state.seat_direction
     # Each provider serves in priority order while the cumulative hours fit (compiled kernels:
     # the culture's priority of :func:`priority` with a little jitter against ties, the stable
     # sort by provider then priority, the running hours, the served mask).
@@ -182,7 +196,7 @@ def serve_requests(
         org.customer_facing,
         max(org.n_levels - 1, 1),
         r.service_standard_weeks,
-        float(direction),
+        direction,
         float(levers.age_priority),
         rng.random(len(reqs)),
     )
@@ -218,7 +232,7 @@ def serve_requests(
         diligence,
         org.service_offset(b.service_expectation),
         surveyed,
-        max(-direction, 0.0),
+        np.maximum(-direction, 0.0),
         params.culture.care_gap,
         float(levers.lateral_care),
         weights,

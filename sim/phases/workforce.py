@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.culture import newcomer_direction
 from sim.org import Organization
 from sim.params import Params
 from sim.phases.conditions import Conditions
@@ -121,9 +122,9 @@ def newcomer_attitudes(
     state: State, org: Organization, params: Params, seats: np.ndarray, rng
 ) -> None:
     """Give ``seats`` the slow attitudes a newcomer brings: a mindset from the hiring pool
-    (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard their team holds
-    (norms are learned from colleagues; Harrison & Carroll 1991) and expectations at the norm
-    (``service_expectation``)."""
+    (normal, ``pool_mindset_mean`` +- ``pool_mindset_sd``), the quality standard and the service
+    direction their team holds (norms are learned from colleagues; Harrison & Carroll 1991) and
+    expectations at the norm (``service_expectation``)."""
     wf = params.workforce
     # The team's standard as it is before anyone in ``seats`` changes (a vacancy is not counted).
     team_standard = org.team_mean(state.standard, state.filled)[seats]
@@ -132,6 +133,7 @@ def newcomer_attitudes(
     )
     state.standard[seats] = team_standard
     state.expectation[seats] = params.behaviour.service_expectation
+    newcomer_direction(state, org, seats)  # the team's service direction (after a merger)
 
 
 def renew_in_place(

@@ -106,6 +106,7 @@ def compare(
     seed: int = 0,
     overrides: Mapping[str, Any] | None = None,
     progress: bool | Any | Callable[[str, int], None] = False,
+    shared_warmups: bool = True,
 ) -> CompareResult:
     """Run every scenario ``reps`` times with common random numbers and summarize the KPIs.
 
@@ -121,6 +122,10 @@ def compare(
         progress: True shows progress on stderr (a bar on a terminal, plain lines elsewhere,
             see :mod:`sim.studies.progress`); a rich console draws it there; a callable is
             called as ``progress(label, rep)`` after each finished run.
+        shared_warmups: Scenarios that differ only in what acts from week 1 (levers, one-off
+            events, a later leadership change) start each replication from one warm-up
+            (:mod:`sim.forks`); the results are identical either way, only faster. False runs
+            every warm-up (for timing the difference).
 
     Returns:
         A :class:`CompareResult` with tidy ``timeseries`` and ``summary`` frames.
@@ -131,6 +136,7 @@ def compare(
     """
     import time
 
+    from sim.forks import WarmStarts
     from sim.model import ServiceCultureModel
     from sim.overrides import apply_overrides
     from sim.scenario import culture_direction, split_spec
@@ -161,25 +167,33 @@ def compare(
     seeds = replication_seeds(seed, reps)
 
     started = time.perf_counter()
-    frames = []
+    frames: dict[tuple[int, int], pd.DataFrame] = {}
     callback = progress if callable(progress) else None
     shown = progress is not False and progress is not None and callback is None
     console = None if isinstance(progress, bool) else progress
+    # Replication-major, so the week 0 a replication's scenarios share is kept only while used.
+    warm = WarmStarts() if shared_warmups else None
     with Progress("compare", len(labels) * reps, "runs", enabled=shown, console=console) as bar:
-        for label, params in zip(labels, resolved, strict=True):
-            for rep, rep_seed in enumerate(seeds):
-                model = ServiceCultureModel(params, seed=rep_seed)
+        for rep, rep_seed in enumerate(seeds):
+            for i, (label, params) in enumerate(zip(labels, resolved, strict=True)):
+                if warm is None:
+                    model = ServiceCultureModel(params, seed=rep_seed)
+                else:
+                    model = warm.model(params, rep_seed)
                 model.run(n_weeks)
                 df = model.kpis().reset_index()
                 df.insert(0, "seed", rep_seed)
                 df.insert(0, "rep", rep)
                 df.insert(0, "scenario", label)
-                frames.append(df)
+                frames[i, rep] = df
                 bar.advance(description=f"{label} rep {rep + 1}/{reps}")
                 if callback is not None:
                     callback(label, rep)
+            if warm is not None:
+                warm.clear()
     elapsed = time.perf_counter() - started
-    ts = pd.concat(frames, ignore_index=True)
+    ts = pd.concat([frames[i, rep] for i in range(len(labels)) for rep in range(reps)],
+                   ignore_index=True)  # fmt: skip
     ts["scenario"] = pd.Categorical(ts["scenario"], categories=labels, ordered=True)
     info = {}
     for label, spec in zip(labels, specs, strict=True):
@@ -245,8 +259,10 @@ def summarize(
 
 
 def annual_turnover(ts: pd.DataFrame) -> pd.Series:
-    """Whole-run annual turnover per (scenario, rep): quits per year over mean headcount."""
+    """Whole-run annual turnover per (scenario, rep): quits per year over mean headcount
+    (:func:`sim.studies.measures.annual_turnover`; NaN for a run with no headcount)."""
+    from sim.studies.measures import annual_turnover as turnover
+
     d = ts[ts["step"] > 0]
     g = d.groupby(["scenario", "rep"], observed=True)
-    years = g["step"].count() / 52.0
-    return g["quits"].sum() / g["headcount"].mean().clip(lower=1.0) / years
+    return turnover(g["quits"].sum(), g["headcount"].mean(), g["step"].count())

@@ -14,6 +14,10 @@ Example (needs the ``ema`` extra: ``pip install 'servicechain[ema]'``)::
     with SequentialEvaluator(model) as evaluator:
         experiments, outcomes = evaluator.perform_experiments(scenarios=50)
 
+Policies are levers (``levers=["interventions.training.intensity", ...]``, then
+``perform_experiments(scenarios=20, policies=4)``); the policies of one scenario share its
+warm-ups (see :class:`Runner`).
+
 Uncertainties are named by their parameter path with ``__`` for each dot (EMA 3 wants Python
 identifiers): ``culture__service_direction`` (:func:`to_name`, :func:`to_path`).
 
@@ -49,7 +53,14 @@ def to_path(name: str) -> str:
 
 
 class Runner:
-    """The model function EMA calls: ``runner(**{path: value}) -> {kpi: value}`` (picklable)."""
+    """The model function EMA calls: ``runner(**{path: value}) -> {kpi: value}`` (picklable).
+
+    Experiments that differ only in parameters the warm-up does not read (EMA's policies over
+    levers, for one scenario of uncertainties) share their warm-ups: each runner keeps the week
+    0 of the warm-ups it ran (:class:`sim.forks.WarmStarts`) and forks it, with results
+    identical to warming up every run. The kept states stay in the process (an EMA worker's)
+    and are not pickled.
+    """
 
     def __init__(
         self,
@@ -62,16 +73,24 @@ class Runner:
     ) -> None:
         self.base, self.outcomes, self.weeks = base, tuple(outcomes), weeks
         self.seeds, self.window, self.stat = tuple(seeds), window, stat
+        self._warm: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_warm": None}
 
     def __call__(self, **values: Any) -> dict[str, float]:
-        from sim.model import ServiceCultureModel
+        from sim.forks import WarmStarts
+        from sim.overrides import apply_overrides
 
         overrides = {
             to_path(k): (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()
         }
+        params = apply_overrides(self.base, overrides)
+        if self._warm is None:
+            self._warm = WarmStarts()
         per_run = []
         for seed in self.seeds:
-            df = ServiceCultureModel(self.base, overrides=overrides, seed=seed).run(self.weeks)
+            df = self._warm.model(params, seed).run(self.weeks)
             frame = df[list(self.outcomes)]
             per_run.append(
                 frame.iloc[-1] if self.stat == "final" else frame.iloc[-self.window :].mean()
@@ -117,6 +136,7 @@ def model(
     window: int | None = None,
     stat: str = "window",
     name: str = "servicechain",
+    levers: Sequence[str] | Mapping[str, tuple[float, float] | None] = (),
 ):
     """An ``ema_workbench.Model`` of the service-profit chain.
 
@@ -137,6 +157,9 @@ def model(
         window: Weeks of the trailing window (``stat="window"``; default min(52, weeks)).
         stat: ``"window"`` (mean over the last ``window`` weeks) or ``"final"`` (last week).
         name: The EMA model's name.
+        levers: Dotted parameter paths EMA's policies set (usually ``interventions.*``), named
+            and bounded like ``uncertainties``. Policies that differ only in parameters the
+            warm-up does not read (levers) share each scenario's warm-ups (:mod:`sim.forks`).
 
     Raises:
         ParameterError: an unknown path or KPI, bounds outside the schema, bad weeks or
@@ -164,11 +187,15 @@ def model(
             raise ParameterError(f"unknown KPI '{kpi}'; see sim.kpis.KPI_NAMES")
     base = scenario if isinstance(scenario, Params) else load_scenario(scenario)
     base = apply_overrides(base, {**(overrides or {}), "weeks": weeks}, where="sim.ema")
-    spans = uncertainties if isinstance(uncertainties, Mapping) else dict.fromkeys(uncertainties)
-    params = [_parameter(path, bounds) for path, bounds in spans.items()]
+
+    def parameters(paths: Sequence[str] | Mapping[str, tuple[float, float] | None]) -> list:
+        spans = paths if isinstance(paths, Mapping) else dict.fromkeys(paths)
+        return [_parameter(path, bounds) for path, bounds in spans.items()]
+
     runner = Runner(base, outcomes, weeks, replication_seeds(seed, replications), window, stat)
     ema_model = ew.Model(name, function=runner)
-    ema_model.uncertainties = params
+    ema_model.uncertainties = parameters(uncertainties)
+    ema_model.levers = parameters(levers)
     kinds = {True: ew.ScalarOutcome.MAXIMIZE, False: ew.ScalarOutcome.MINIMIZE}
     ema_model.outcomes = [
         ew.ScalarOutcome(k, kind=kinds.get(KPI_BY_NAME[k].higher_is_better, ew.ScalarOutcome.INFO))

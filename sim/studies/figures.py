@@ -176,3 +176,114 @@ def chain_figure(result: Comparison, stat: str = "mean"):
         bargap=0.25,
     )
     return fig
+
+
+class PlanOutcome(Protocol):
+    """What the Pareto chart reads of a plan (:class:`sim.studies.plan.PlanResult` has it)."""
+
+    trials: pd.DataFrame
+    front: pd.DataFrame
+    baseline: dict[str, float]
+
+
+# Short lever names for narrow tables.
+SHORT_LEVERS = {
+    "service_standards": "standards",
+    "process_improvement": "process",
+    "close_the_loop": "loop",
+    "clear_expectations": "expectations",
+    "performance_management": "perf.mgmt",
+    "job_swap": "job swap",
+}
+
+
+def portfolio_text(row: pd.Series, short: bool = False) -> str:
+    """A portfolio in words: its doses (the levers in use), structural moves and cost; with
+    ``short``, short lever names and doses from 0.05 only (for narrow tables)."""
+    floor = 0.05 if short else 0.005
+
+    def name(column: str) -> str:
+        lever = column.removeprefix("dose:")
+        return SHORT_LEVERS.get(lever, lever) if short else lever.replace("_", " ")
+
+    doses = [f"{name(c)} {row[c]:.{1 if short else 2}f}"
+             for c in row.index if c.startswith("dose:") and row[c] >= floor]  # fmt: skip
+    moves = []
+    if bool(row.get("delayer", False)):
+        moves.append("delayer")
+    if int(row.get("span", 0) or 0):
+        moves.append(f"spans of {int(row['span'])}")
+    parts = ", ".join(doses) if doses else "no lever"
+    if moves:
+        parts += "; " + ", ".join(moves)
+    return f"{parts}; cost {format_kpi(float(row['cost']))}/year"
+
+
+def pareto_figure(result: PlanOutcome):
+    """The plan's Pareto chart: every trial on the search's seeds (grey), the front (numbered,
+    over its search and fresh replications, with 95% CIs) and the baseline without levers (a
+    star, on the search's seeds). The first two objectives
+    are the axes (cost and the objective with one), the third the colour."""
+    import plotly.graph_objects as go
+
+    names = list(result.baseline)
+    trials, front = result.trials, result.front
+    wide = front.pivot_table(index="point", columns="objective", values=["mean", "low", "high"])
+    points = front.drop_duplicates("point").set_index("point")
+    x_name, y_name = (names[0], names[1]) if len(names) > 1 else ("cost", names[0])
+
+    def axis(name: str) -> str:
+        if name == "cost":
+            return "Cost of the levers (currency/year)"
+        kpi = KPI_BY_NAME[name]
+        return f"{kpi.label} ({'per year' if kpi.unit == 'currency/week' else kpi.unit})"
+
+    def column(frame_name: str, stat: str) -> pd.Series:
+        if frame_name == "cost":
+            return points["cost"]
+        return wide[(stat, frame_name)]
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=trials[x_name], y=trials[y_name], mode="markers", name="trials (search)",
+        marker={"color": "#b0bec5", "size": 7}, hovertemplate="trial %{text}<extra></extra>",
+        text=trials["trial"],
+    ))  # fmt: skip
+    xs, ys = column(x_name, "mean"), column(y_name, "mean")
+    color = None
+    if len(names) > 2:
+        color = {"color": wide[("mean", names[2])], "colorscale": "Viridis", "showscale": True,
+                 "colorbar": {"title": KPI_BY_NAME[names[2]].label}}  # fmt: skip
+    hover = []
+    for p in points.index:
+        lines = [f"<b>point {p}</b>", portfolio_text(points.loc[p])]
+        for n in names:
+            lines.append(
+                f"{KPI_BY_NAME[n].label}: "
+                + fmt_ci(
+                    wide.loc[p, ("mean", n)], wide.loc[p, ("low", n)], wide.loc[p, ("high", n)], n
+                )
+            )
+        hover.append("<br>".join(lines))
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="markers+text", name="Pareto front (search and fresh seeds)",
+        text=[str(p) for p in points.index], textposition="top center",
+        marker={"size": 13, "line": {"width": 1, "color": "#263238"}, **(color or {})},
+        error_x=None if x_name == "cost" else {
+            "type": "data", "symmetric": False, "array": column(x_name, "high") - xs,
+            "arrayminus": xs - column(x_name, "low"), "color": "#90a4ae"},
+        error_y={"type": "data", "symmetric": False, "array": column(y_name, "high") - ys,
+                 "arrayminus": ys - column(y_name, "low"), "color": "#90a4ae"},
+        hovertext=hover, hoverinfo="text", customdata=list(points.index),
+    ))  # fmt: skip
+    base = result.baseline
+    fig.add_trace(go.Scatter(
+        x=[0.0 if x_name == "cost" else base[x_name]], y=[base[y_name]], mode="markers",
+        name="no lever (baseline)", marker={"symbol": "star", "size": 16, "color": "#d62728"},
+    ))  # fmt: skip
+    fig.update_layout(
+        title="The best portfolios under the budget (Pareto front)",
+        xaxis_title=axis(x_name), yaxis_title=axis(y_name), template="plotly_white",
+        height=520, legend={"orientation": "h", "y": -0.18},
+    )  # fmt: skip
+    return fig

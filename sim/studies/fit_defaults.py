@@ -1,30 +1,26 @@
 """Fitting the shipped defaults to published patterns (``servicechain fit-defaults``).
 
-One default parameterization must reproduce every credibility target at once: the culture
-contrast of two-way against the pyramid at the size the evidence allows, business-unit
-correlations near Harter, Schmidt & Hayes (2002), the inverted pyramid also beating the
-pyramid, customers who reach back to employees, and a plausible sensitivity to internal hours.
-This module declares the free parameters (:data:`FREE`) and the targets (:data:`TARGETS`, each
-with its source), measures a candidate by simulation with replications, and runs the
-calibration engine (:mod:`sim.studies.fit_engine`). The result is written to
+One default parameterization must reproduce every fit target at once: the patterns of
+:mod:`sim.studies.patterns` whose role is ``fit`` (:data:`TARGETS`: the culture contrast of
+two-way against the pyramid at the size the evidence allows, business-unit correlations near
+Harter, Schmidt & Hayes 2002, the inverted pyramid also beating the pyramid, customers who reach
+back to employees, a plausible sensitivity to internal hours). The loss reads those patterns
+and nothing else: held-out patterns and model checks are for ``validate`` alone. This module
+declares the free parameters (:data:`FREE`), measures a candidate with the runs and figure
+functions ``validate`` uses (:mod:`sim.studies.runs`, :mod:`sim.studies.verdicts`), and runs
+the calibration engine (:mod:`sim.studies.fit_engine`). The result is written to
 ``sim/fitted.toml``, which the schema reads its fitted defaults from: rerunning the fit with the
 same seed and number of trials reproduces the shipped defaults.
 
-Measurements (weeks 105-260 of a 260-week run after the warm-up, shipped presets, common random
-numbers: replication r has the same seed in every culture):
-- the culture contrast: revenue, profit, margins, turnover and customer satisfaction of
-  ``two_way`` against ``pyramid`` (the revenue per occasion is not searched: it only sets the
-  scale of revenue against costs, and each candidate gets the one that gives the pyramid a 15%
-  operating margin);
-- business units (teams under one manager) of the pyramid: unit morale surveyed at the start of
-  the final year against that year's customer satisfaction, turnover, productivity and profit,
-  each corrected for the outcome's annual test-retest reliability as Harter, Schmidt & Hayes
-  (2002) correct theirs (:func:`sim.studies.stats.corrected_correlation`): their figures are
-  true-score correlations, and a small team's yearly quit count is a noisy measure;
-- ``inverted`` against ``pyramid`` on retention, productivity, satisfaction and profit;
-- more demanding customers (``customers.satisfaction_reference`` + 0.1): frontline morale;
-- half the internal hours of one department (operations): the profit lost, as a share of the
-  pyramid's profit.
+How the fit's measurement differs from ``validate``'s (the figures and their formulas do not):
+- fewer replications: ``reps`` per culture for the pyramid and two-way, half as many (at least
+  2, the first of the same seeds) for the inverted pyramid and the side experiments
+  (:data:`FIT_PLANS`); the best trials are measured again on three times as many;
+- a fixed revenue per occasion: every run is simulated at :data:`MEASURED_AT` and its revenue
+  (and so profit) is rescaled to the revenue per occasion that gives the pyramid a
+  :data:`MARGIN_PYRAMID` operating margin (revenue scales linearly with it, costs not at all,
+  and nothing else in the model reads it in absolute terms); the fitted default is that value;
+- only the experiments, and the arms, its targets' figures read.
 """
 
 from __future__ import annotations
@@ -34,18 +30,26 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import pandas as pd
 
-from sim.studies.fit_engine import FitResult, FreeParameter, Target, run_fit, total_loss
-from sim.studies.stats import corrected_correlation
+from sim.studies.fit_engine import FitResult, FreeParameter, run_fit, total_loss
+from sim.studies.patterns import UNITS, Pattern, fit_targets
+from sim.studies.runs import (
+    Task,
+    culture_tasks,
+    department_tasks,
+    parameter_value,
+    reverse_tasks,
+    run_experiments,
+)
+from sim.studies.verdicts import experiments_for, measure_figures
+from sim.studies.workers import process_pool
 
 FITTED_FILE = Path(__file__).resolve().parents[1] / "fitted.toml"
-WEEKS = 260
-WINDOW_START = 105
 
 # Bounds are the plausible range of each parameter; starts are the first trial (a previous fit's
 # result, rounded): fixed, so that rerunning the fit repeats its trials exactly.
@@ -82,73 +86,55 @@ REVENUE_SCALE = "economics.revenue_per_occasion"
 # the shipped default, so that a rerun does not depend on the file the last fit wrote (unit profit
 # correlations read it a little). 75.1 is the default the shipped fit ran with.
 MEASURED_AT = 75.1
-# The department whose internal hours are halved in the sensitivity experiment.
-HALVED_DEPARTMENT = "operations"
-# The business-unit outcomes correlated with unit morale.
-UNIT_OUTCOMES = ("satisfaction", "turnover", "productivity", "profit")
-
-HARTER_2020 = "Harter et al. 2020 (Gallup Q12 meta-analysis, top vs bottom quartile units)"
-HARTER_2002 = "Harter, Schmidt & Hayes 2002 (business-unit meta-analysis)"
-TARGETS: tuple[Target, ...] = (
-    Target("revenue_gain", 0.16, 0.02, 0.30, 2.0, f"{HARTER_2020}: sales +18%"),
-    Target("profit_ratio", 1.75, 1.05, 2.5, 2.0, f"{HARTER_2020}: profit +23%"),
-    Target("margin_two_way", 0.22, 0.02, 0.35, 1.0, "plausible operating margins"),
-    Target("turnover_cut", 0.33, 0.10, 0.60, 2.0, f"{HARTER_2020}: turnover 18-43% lower"),
-    Target("satisfaction_gain", 0.06, 0.0, 0.12, 2.0, f"{HARTER_2020}: customer ratings +10%"),
-    Target("pyramid_turnover", 0.35, 0.25, 0.45, 2.0, "service-industry annual turnover"),
-    Target("r_morale_satisfaction", 0.32, 0.20, 0.50, 0.5, f"{HARTER_2002}: +0.32"),
-    Target("r_morale_turnover", -0.36, -0.50, -0.20, 1.0, f"{HARTER_2002}: -0.36"),
-    Target("r_morale_productivity", 0.22, 0.10, 0.35, 0.5, f"{HARTER_2002}: +0.20 to +0.25"),
-    Target("r_morale_profit", 0.15, 0.05, 0.30, 0.5, f"{HARTER_2002}: +0.15"),
-    Target("inverted_retention_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
-    Target("inverted_productivity_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
-    Target("inverted_satisfaction_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
-    Target("inverted_profit_gain", None, 0.0, math.inf, 1.0, "inverted beats the pyramid"),
-    Target(
-        "demanding_frontline_morale",
-        None,
-        -math.inf,
-        -0.005,
-        1.0,
-        "Schneider et al. 2003, 2005: customers reach back to employees",
-    ),
-    Target(
-        "department_hours_loss",
-        0.5,
-        0.0,
-        1.0,
-        1.0,
-        "plausible: half of one department's internal hours costs less than the whole profit",
-    ),
-)
+# The fit's targets: the same objects validate judges (the pattern table's role "fit").
+TARGETS: tuple[Pattern, ...] = fit_targets()
+# The experiments whose money figures are rescaled to the solved revenue per occasion.
+RESCALED = ("cultures", "departments")
 
 
 # ----------------------------------------------------------------------------- measurement
-def _culture(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
-    from sim.studies.validate import culture_run
+# How the fit runs each experiment its targets read, for a candidate's overrides, the seeds of
+# the two main cultures and the side seeds: only the arms its figures read. A new fit target
+# whose figure reads another experiment needs a plan here.
+FitPlan = Callable[[dict[str, Any], Sequence[int], Sequence[int]], list[Task]]
+FIT_PLANS: dict[str, FitPlan] = {
+    "cultures": lambda over, seeds, side: (
+        culture_tasks(seeds, over, ("pyramid", "two_way"))
+        + culture_tasks(side, over, ("inverted",))
+    ),
+    "reverse": lambda over, _seeds, side: reverse_tasks(side, over, ("base", "demanding")),
+    "departments": lambda over, _seeds, side: department_tasks(side, over),
+}
 
-    return culture_run(scenario, seed, overrides=overrides)
+
+def measured_figures() -> tuple[str, ...]:
+    """The figures the fit measures: its targets' (never a held-out pattern's or a check's)."""
+    return tuple(dict.fromkeys(t.measure for t in TARGETS))
 
 
-def _window_run(scenario: str, seed: int, overrides: dict[str, Any]) -> dict[str, float]:
-    """Weeks 105-260 means of revenue, cost and frontline morale (the side experiments)."""
-    from sim.model import ServiceCultureModel
+def fit_plan(
+    values: dict[str, float], seeds: Sequence[int], side_seeds: Sequence[int]
+) -> dict[str, list[Task]]:
+    """The simulations of one candidate: each experiment its targets' figures read."""
+    over = {REVENUE_SCALE: MEASURED_AT, **values}
+    needed = experiments_for(measured_figures())
+    missing = [name for name in needed if name not in FIT_PLANS]
+    if missing:
+        raise ValueError(f"fit-defaults has no plan for the experiments {missing} (FIT_PLANS)")
+    return {name: FIT_PLANS[name](over, seeds, side_seeds) for name in needed}
 
-    model = ServiceCultureModel(scenario, overrides=overrides, seed=seed)
-    front = model.org.frontline
-    morale = []
-    for week in range(1, WEEKS + 1):
-        model.step()
-        if week >= WINDOW_START:
-            filled = front & model.state.filled
-            morale.append(float(model.state.morale[filled].mean()) if filled.any() else np.nan)
-    df = model.kpis()
-    window = df[df["week"] >= WINDOW_START]
-    return {
-        "revenue": float(window["revenue"].mean()),
-        "cost": float(window["cost"].mean()),
-        "frontline_morale": float(np.nanmean(morale)),
-    }
+
+def rescale_revenue(frames: dict[str, pd.DataFrame], scale: float) -> dict[str, pd.DataFrame]:
+    """The frames with revenue multiplied by ``scale`` and profit recomputed (revenue - cost)
+    in the experiments of :data:`RESCALED`."""
+    out = dict(frames)
+    for name in RESCALED:
+        if name in out:
+            frame = out[name].copy()
+            frame["revenue"] = frame["revenue"] * scale
+            frame["profit"] = frame["revenue"] - frame["cost"]
+            out[name] = frame
+    return out
 
 
 def measure(
@@ -157,96 +143,21 @@ def measure(
     side_seeds: Sequence[int],
     pool: Executor | None = None,
 ) -> dict[str, float]:
-    """Every figure of :data:`TARGETS` for one candidate (values override the presets), plus
-    the revenue per occasion that puts the pyramid's margin at :data:`MARGIN_PYRAMID`."""
-    over = {REVENUE_SCALE: MEASURED_AT, **values}
-    demanding = {
-        **over,
-        "customers.satisfaction_reference": min(
-            _value(over, "customers.satisfaction_reference") + 0.1, 1.0
-        ),
-    }
-    halved = {**over, "org.departments": _halved_departments()}
-    jobs: list[tuple[Callable[..., dict], tuple]] = []
-    jobs += [(_culture, ("pyramid", s, over)) for s in seeds]
-    jobs += [(_culture, ("two_way", s, over)) for s in seeds]
-    jobs += [(_culture, ("inverted", s, over)) for s in side_seeds]
-    jobs += [(_window_run, ("pyramid", s, over)) for s in side_seeds]
-    jobs += [(_window_run, ("pyramid", s, demanding)) for s in side_seeds]
-    jobs += [(_window_run, ("pyramid", s, halved)) for s in side_seeds]
-    if pool is None:
-        results = [fn(*args) for fn, args in jobs]
-    else:
-        results = [f.result() for f in [pool.submit(fn, *args) for fn, args in jobs]]
-    k, m = len(seeds), len(side_seeds)
-    pyr, two = results[:k], results[k : 2 * k]
-    inv = results[2 * k : 2 * k + m]
-    base, dem, cut = (results[2 * k + m * i : 2 * k + m * (i + 1)] for i in (1, 2, 3))
-
-    def mean(rows: list[dict], key: str) -> float:
-        return float(np.mean([r[key] for r in rows]))
-
-    def ratio(a: float, b: float) -> float:
-        # A candidate with no quits or no profit has no ratio: NaN, which the loss penalizes.
-        return a / b if b > 0 else math.nan
-
+    """Every target's figure for one candidate (values override the presets), by target name,
+    plus the revenue per occasion that puts the pyramid's margin at :data:`MARGIN_PYRAMID`."""
+    frames = run_experiments(fit_plan(values, seeds, side_seeds), executor=pool)
+    cultures = frames["cultures"]
+    pyramid = cultures[cultures["scenario"] == "pyramid"]
+    p_rev, p_cost = float(pyramid["revenue"].mean()), float(pyramid["cost"].mean())
     # Rescale revenue (and so profit) to the revenue per occasion that gives the pyramid its
     # margin: revenue scales linearly with it, costs not at all.
-    p_rev, p_cost = mean(pyr, "revenue"), mean(pyr, "cost")
     scale = p_cost / (p_rev * (1.0 - MARGIN_PYRAMID)) if p_rev > 0 else math.nan
-
-    def profit(rows: list[dict]) -> float:
-        return scale * mean(rows, "revenue") - mean(rows, "cost")
-
-    t_rev = scale * mean(two, "revenue")
-    p_prof, t_prof = profit(pyr), profit(two)
-    pyr_side = pyr[:m]  # the inverted runs share these seeds
-    base_profit = profit(base)
+    figures = measure_figures(rescale_revenue(frames, scale), measured_figures())
+    over = {REVENUE_SCALE: MEASURED_AT, **values}
     return {
-        REVENUE_SCALE: scale * _value(over, REVENUE_SCALE),
-        "revenue_gain": ratio(mean(two, "revenue"), p_rev) - 1.0,
-        "profit_ratio": ratio(t_prof, p_prof),
-        "margin_two_way": t_prof / t_rev if t_rev > 0 else math.nan,
-        "turnover_cut": 1.0 - ratio(mean(two, "turnover"), mean(pyr, "turnover")),
-        "satisfaction_gain": mean(two, "customer_satisfaction")
-        - mean(pyr, "customer_satisfaction"),
-        "pyramid_turnover": mean(pyr, "turnover"),
-        **{
-            f"r_morale_{name}": corrected_correlation(
-                [r[f"r_morale_{name}"] for r in pyr], [r[f"rel_{name}"] for r in pyr]
-            )[0]
-            for name in UNIT_OUTCOMES
-        },
-        "inverted_retention_gain": mean(pyr_side, "turnover") - mean(inv, "turnover"),
-        "inverted_productivity_gain": mean(inv, "productivity") - mean(pyr_side, "productivity"),
-        "inverted_satisfaction_gain": mean(inv, "customer_satisfaction")
-        - mean(pyr_side, "customer_satisfaction"),
-        "inverted_profit_gain": profit(inv) - profit(pyr_side),
-        "demanding_frontline_morale": mean(dem, "frontline_morale")
-        - mean(base, "frontline_morale"),
-        "department_hours_loss": (base_profit - profit(cut)) / base_profit
-        if base_profit > 0
-        else math.nan,
+        REVENUE_SCALE: scale * parameter_value(over, REVENUE_SCALE),
+        **{t.name: figures[t.measure].value for t in TARGETS},
     }
-
-
-def _halved_departments() -> list[dict[str, Any]]:
-    """The default departments with :data:`HALVED_DEPARTMENT`'s internal hours halved."""
-    from sim.params import DEFAULT_DEPARTMENTS
-
-    return [
-        {**d.model_dump(), "internal_hours": 0.5 if d.name == HALVED_DEPARTMENT else 1.0}
-        for d in DEFAULT_DEPARTMENTS
-    ]
-
-
-def _value(overrides: dict[str, Any], path: str) -> float:
-    from sim.overrides import get_path
-    from sim.scenario import load_scenario
-
-    if path in overrides:
-        return float(overrides[path])
-    return float(get_path(load_scenario("pyramid"), path))
 
 
 # ----------------------------------------------------------------------------- the fit
@@ -268,7 +179,7 @@ def fit_defaults(
         storage: Optuna storage URL to keep and resume the study.
         progress: Called after each trial with (trials done, best loss).
     """
-    from sim.studies.sweep import replication_seeds
+    from sim.studies.seeds import replication_seeds
 
     seeds = replication_seeds(seed, reps)
     side = seeds[: max(2, reps // 2)]
@@ -277,7 +188,7 @@ def fit_defaults(
     more = replication_seeds(seed, 3 * reps)
     more_side = more[: max(2, 3 * reps // 2)]
     n = workers or os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=n) if n > 1 else None
+    pool = process_pool(n) if n > 1 else None
     try:
         return run_fit(
             lambda values: measure(values, seeds, side, pool),
@@ -365,9 +276,9 @@ def fit_table_markdown(path: Path = FITTED_FILE) -> str:
     measured = doc.get("measured", {})
     for t in TARGETS:
         m = measured.get(t.name)
-        shown = "n/a" if m is None else f"{m:.3f}"
-        aim = "-" if t.value is None else f"{t.value:g}"
-        lines.append(f"| `{t.name}` | {t.source} | {t.band()} | {aim} | {shown} |")
+        shown = "n/a" if m is None else t.show(m)
+        aim = "-" if t.aim is None else UNITS[t.unit].show_bound(t.aim)
+        lines.append(f"| `{t.name}` | {t.source} | {t.band_text()} | {aim} | {shown} |")
     lines += [
         "",
         "| fitted parameter | value | spread over the best trials (10th-90th percentile) |",
@@ -386,9 +297,9 @@ def report_lines(result: FitResult) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for t in TARGETS:
         m = result.measured.get(t.name, math.nan)
-        mark = "ok" if t.inside(m) else "OUTSIDE"
-        aim = "-" if t.value is None else f"{t.value:g}"
-        rows.append((t.name, t.source, t.band(), aim, f"{m:.3f} {mark}"))
+        mark = "ok" if t.band.contains(m) else "OUTSIDE"
+        aim = "-" if t.aim is None else UNITS[t.unit].show_bound(t.aim)
+        rows.append((t.name, t.source, t.band_text(), aim, f"{t.show(m)} {mark}"))
     return rows
 
 
@@ -437,7 +348,7 @@ def run_cli(
     if out is not None:
         write_fitted(result, trials, reps, seed, out)
         console.print(f"wrote {out}")
-    inside = all(t.inside(result.measured.get(t.name, math.nan)) for t in TARGETS)
+    inside = all(t.band.contains(result.measured.get(t.name, math.nan)) for t in TARGETS)
     return 0 if inside else 1
 
 
@@ -448,8 +359,10 @@ __all__ = [
     "FREE",
     "TARGETS",
     "fit_defaults",
+    "fit_plan",
     "fit_table_markdown",
     "measure",
+    "measured_figures",
     "read_fitted",
     "report_lines",
     "run_cli",

@@ -1,7 +1,8 @@
 """Calibration engine: fit free parameters to target figures with a real optimizer.
 
 A fit is a set of :class:`FreeParameter` (dotted paths of the schema with search bounds), a set
-of :class:`Target` (a named measured figure, the value to hit and the band it must stay in) and
+of targets (a named measured figure, the value to hit and the band it must stay in: a
+:class:`Target`, or a pattern of :mod:`sim.studies.patterns`, both :class:`Scored`) and
 an objective that turns a candidate's parameter values into measured figures (by simulating,
 with replications). The optimizer is optuna's TPE sampler, seeded, trials run one after the
 other, so the same fit run twice gives the same trials and the same best candidate. A study
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -99,27 +100,16 @@ class Target:
 
     @property
     def scale(self) -> float:
-        """Half the band when it is finite, else the distance from the value to the bound."""
-        if math.isfinite(self.low) and math.isfinite(self.high):
-            return (self.high - self.low) / 2.0
-        bound = self.low if math.isfinite(self.low) else self.high
-        ref = self.value if self.value is not None else 0.0
-        return max(abs(ref - bound), abs(bound) * 0.1, 1e-6)
+        """The band's scale (:func:`band_scale`)."""
+        return band_scale(self.low, self.high, self.value)
 
     def inside(self, measured: float) -> bool:
         """True when ``measured`` lies within the band."""
         return bool(self.low <= measured <= self.high)
 
     def loss(self, measured: float) -> float:
-        """This target's share of the loss for a measured value."""
-        if measured is None or not math.isfinite(measured):
-            return MISSING_LOSS * self.weight
-        scale = self.scale
-        total = 0.0
-        if self.value is not None:
-            total += ((measured - self.value) / scale) ** 2
-        outside = max(self.low - measured, measured - self.high, 0.0) / scale
-        return self.weight * (total + OUTSIDE_PENALTY * outside**2)
+        """This target's share of the loss for a measured value (:func:`band_loss`)."""
+        return band_loss(measured, self.low, self.high, self.value, self.weight)
 
     def band(self) -> str:
         """The band as text, e.g. ``"0.10 to 0.60"`` or ``"below 0"``."""
@@ -130,7 +120,45 @@ class Target:
         return f"below {self.high:g}"
 
 
-def total_loss(targets: Sequence[Target], measured: Mapping[str, float]) -> float:
+class Scored(Protocol):
+    """What the loss needs of a target: the name of its figure and its share of the loss.
+
+    :class:`Target` is one; so is a published pattern of :mod:`sim.studies.patterns`, which
+    ``fit-defaults`` scores directly.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def loss(self, measured: float) -> float: ...
+
+
+def band_scale(low: float, high: float, aim: float | None) -> float:
+    """Half the band when it is finite, else the distance from the aim (or 0) to the bound."""
+    if math.isfinite(low) and math.isfinite(high):
+        return (high - low) / 2.0
+    bound = low if math.isfinite(low) else high
+    ref = aim if aim is not None else 0.0
+    return max(abs(ref - bound), abs(bound) * 0.1, 1e-6)
+
+
+def band_loss(
+    measured: float | None, low: float, high: float, aim: float | None, weight: float
+) -> float:
+    """One target's share of the loss: ``weight x ((measured - aim) / scale)^2`` plus
+    :data:`OUTSIDE_PENALTY` x (distance outside the band / scale)^2, with the scale of
+    :func:`band_scale`; :data:`MISSING_LOSS` x weight when the figure is missing (NaN)."""
+    if measured is None or not math.isfinite(measured):
+        return MISSING_LOSS * weight
+    scale = band_scale(low, high, aim)
+    total = 0.0
+    if aim is not None:
+        total += ((measured - aim) / scale) ** 2
+    outside = max(low - measured, measured - high, 0.0) / scale
+    return weight * (total + OUTSIDE_PENALTY * outside**2)
+
+
+def total_loss(targets: Sequence[Scored], measured: Mapping[str, float]) -> float:
     """The loss of one candidate's measured figures."""
     return float(sum(t.loss(measured.get(t.name, math.nan)) for t in targets))
 
@@ -173,7 +201,7 @@ class FitResult:
 def run_fit(
     objective: Callable[[dict[str, float]], dict[str, float]],
     free: Sequence[FreeParameter],
-    targets: Sequence[Target],
+    targets: Sequence[Scored],
     trials: int,
     seed: int = 0,
     storage: str | None = None,

@@ -1,7 +1,10 @@
-"""Statistics the studies share: Student-t confidence intervals and Latin hypercube samples.
+"""Statistics the studies share: Student-t confidence intervals, a ratio estimator, Latin
+hypercube samples, and correlations (Spearman, Fisher-z intervals and pooling).
 
-Both come from SciPy (``scipy.stats.t``, ``scipy.stats.qmc``); this module only fixes how the
-studies call them, so compare, the reports, sweep analysis and validation agree.
+The intervals and samples come from SciPy (``scipy.stats.t``, ``scipy.stats.qmc``); this module
+only fixes how the studies call them, so compare, the reports, sweep analysis and validation
+agree. What the studies measure with them (turnover, margins, unit correlations) is
+:mod:`sim.studies.measures`.
 """
 
 from __future__ import annotations
@@ -78,46 +81,24 @@ def latin_hypercube(bounds, n: int, seed: int) -> np.ndarray:
     return qmc.scale(unit, b[:, 0], b[:, 1])
 
 
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman rank correlation (Pearson correlation of the ranks, ties averaged)."""
+    import pandas as pd
+
+    rx = pd.Series(x).rank().to_numpy()
+    ry = pd.Series(y).rank().to_numpy()
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+def correlation_ci(r: float, n: int) -> tuple[float, float]:
+    """95% Fisher-z interval of one correlation over ``n`` observations."""
+    z = math.atanh(max(min(r, 0.999), -0.999))
+    half = 1.96 / math.sqrt(max(n - 3, 1))
+    return math.tanh(z - half), math.tanh(z + half)
+
+
 def pooled_correlation(rs: Iterable[float]) -> tuple[float, float, float]:
     """Average correlation over replications via Fisher z, with a 95% CI over replications."""
     z = np.arctanh(np.clip(np.asarray(list(rs), dtype=float), -0.999, 0.999))
     m, lo, hi = mean_ci(z)
     return float(np.tanh(m)), float(np.tanh(lo)), float(np.tanh(hi))
-
-
-# Below this annual test-retest reliability an outcome is mostly noise and the correction
-# would multiply noise; the correction is capped at 1 / sqrt(RELIABILITY_FLOOR).
-RELIABILITY_FLOOR = 0.1
-
-
-def corrected_correlation(
-    rs: Iterable[float], reliabilities: Iterable[float]
-) -> tuple[float, float, float, float]:
-    """A pooled correlation corrected for the outcome's measurement error, as meta-analyses do.
-
-    Rule (Hunter & Schmidt's correction for attenuation, used by Harter, Schmidt & Hayes 2002
-    and the Gallup Q12 meta-analyses, whose business-unit correlations are such "true score"
-    correlations): the observed correlation divided by the square root of the outcome's
-    reliability, estimated as its annual test-retest correlation over units. Correlations and
-    reliabilities are pooled over replications via Fisher z (:func:`pooled_correlation`),
-    skipping replications where either is undefined (no spread in a unit outcome); the
-    reliability is floored at :data:`RELIABILITY_FLOOR`. The survey side needs no correction:
-    the model's unit morale is measured without error.
-
-    Returns:
-        ``(corrected, ci_low, ci_high, reliability)``: the corrected correlation with its 95%
-        CI over replications (the observed CI, corrected alike) and the pooled reliability.
-    """
-
-    def finite(values: Iterable[float]) -> np.ndarray:
-        v = np.asarray(list(values), dtype=float)
-        return v[np.isfinite(v)]
-
-    r, lo, hi = pooled_correlation(finite(rs))
-    reliability = max(pooled_correlation(finite(reliabilities))[0], RELIABILITY_FLOOR)
-    factor = 1.0 / math.sqrt(reliability)
-
-    def fix(value: float) -> float:
-        return float(np.clip(value * factor, -1.0, 1.0))
-
-    return fix(r), fix(lo), fix(hi), float(reliability)

@@ -105,6 +105,38 @@ def plan_runs(exp: Experiment, points: pd.DataFrame | None = None) -> Iterator[R
             yield Run(int(pid) * exp.replications + rep, int(pid), rep, seed, values)
 
 
+def schedule_runs(exp: Experiment, points: pd.DataFrame | None = None) -> Iterator[Run]:
+    """Every run of the experiment, ordered so that runs sharing a warm-up come together.
+
+    Design points that agree on every varied parameter the warm-up reads
+    (:func:`sim.forks.warmup_reads`: everything but the levers and the horizon) share one
+    warm-up per replication seed. Each group of such points is yielded replication by
+    replication, its points within, so a batch holds a seed's runs side by side and
+    :func:`run_batch` warms up once for them. A design that varies only levers is one group.
+    Run ids, seeds and results are those of :func:`plan_runs`; only the order differs.
+    """
+    from sim.forks import warmup_reads
+
+    points = design_points(exp) if points is None else points
+    names = exp.parameter_names
+    shared = [n for n in names if warmup_reads(n)]
+    seeds = replication_seeds(exp.seed, exp.replications)
+    if shared and len(points):
+        group = pd.factorize(pd.MultiIndex.from_frame(points[shared].astype(str)))[0]
+    else:
+        group = np.zeros(len(points), dtype=np.int64)
+    order = np.argsort(group, kind="stable")  # groups in order of first point, points in order
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    pids = points.index.to_numpy()
+    columns = [points[n].to_numpy() for n in names]
+    for members in np.split(order, bounds) if len(order) else []:
+        for rep, seed in enumerate(seeds):
+            for pos in members:
+                values = {n: _py(c[pos]) for n, c in zip(names, columns, strict=True)}
+                pid = int(pids[pos])
+                yield Run(pid * exp.replications + rep, pid, rep, seed, values)
+
+
 def _py(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
@@ -131,10 +163,12 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], dict[str, pd.Dat
         ``(batch number, rows, extra tables)``: the extra tables (``timeseries``, ``panel``)
         that the experiment asks for, each keyed by ``run_id``, ``point_id``, ``rep``.
     """
-    from sim.model import ServiceCultureModel
+    from sim.forks import WarmStarts
+    from sim.overrides import apply_overrides
 
     rows: list[dict[str, Any]] = []
     extras: dict[str, list[pd.DataFrame]] = {name: [] for name in EXTRA_TABLES}
+    warm = WarmStarts()  # runs of this batch that share a warm-up run it once (sim.forks)
     for run in batch.runs:
         row: dict[str, Any] = {
             "run_id": run.run_id,
@@ -145,9 +179,8 @@ def run_batch(batch: Batch) -> tuple[int, list[dict[str, Any]], dict[str, pd.Dat
         }
         started = time.perf_counter()
         try:
-            model = ServiceCultureModel(
-                scenario=batch.base, overrides=run.values, seed=run.seed, panel=batch.panel
-            )
+            params = apply_overrides(batch.base, run.values)
+            model = warm.model(params, run.seed, batch.panel)
             df = model.run(batch.weeks)
             cols = list(batch.kpis)
             final = df[cols].iloc[-1]
@@ -433,7 +466,7 @@ def sweep(
             json.dumps(_manifest(exp, total, len(points)), indent=2, default=str)
         )
         points.reset_index().to_parquet(folder / "design.parquet", index=False)
-    todo = (r for r in plan_runs(exp, points) if r.run_id not in done)
+    todo = (r for r in schedule_runs(exp, points) if r.run_id not in done)
     n_todo = total - sum(1 for r in done if 0 <= r < total)
     started = time.perf_counter()
     stats = {"total": total, "skipped": total - n_todo, "executed": 0, "failed": 0}
@@ -641,6 +674,7 @@ __all__ = [
     "plan_runs",
     "rerun",
     "run_batch",
+    "schedule_runs",
     "sweep",
     "throughput",
 ]

@@ -1,8 +1,9 @@
 """A client's observed figures as calibration targets (``servicechain calibrate``).
 
 Each target kind is a figure an organization knows about itself, measured in the model the way
-the organization would measure it, as a mean over a window of weeks (default weeks 105-260:
-three years after two to settle, as ``servicechain validate`` measures) and over replications.
+the organization would measure it, as a mean over a window of weeks (by default the analysis
+window of :mod:`sim.studies.measures`, three years after two to settle, as ``servicechain
+validate`` measures) and over replications, with the formulas of :mod:`sim.studies.measures`.
 Each kind names the free parameters a fit moves by default to reach it, chosen so that each
 moves its own figure most and they stay apart when several targets are fitted together:
 
@@ -35,11 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.params import ParameterError, Params
+from sim.studies.measures import WINDOW, Window, run_window
 
-DEFAULT_WINDOW = (105, 260)
+DEFAULT_WINDOW = (WINDOW.first, WINDOW.last)
 MIN_WINDOW_WEEKS = 26  # a turnover rate needs a good part of a year of quits
 REVENUE_SCALE = "economics.revenue_per_occasion"
 
@@ -411,36 +411,31 @@ def merge_targets(
 def measure_run(params: Params, seed: int, window: tuple[int, int]) -> dict[str, float]:
     """Every target kind's figure in one run of ``params`` over weeks ``window`` (inclusive).
 
-    Revenue per employee is as the run's ``economics.revenue_per_occasion`` gives it.
+    The windowed run and its formulas are :func:`sim.studies.measures.run_window`'s (NaN where
+    the window has no headcount). Revenue per employee is as the run's
+    ``economics.revenue_per_occasion`` gives it.
     """
-    from sim.model import ServiceCultureModel
     from sim.survey import quality_rating
 
-    start, end = window
-    model = ServiceCultureModel(params, seed=seed)
-    df = model.run(end)
-    w = df[(df["week"] >= start) & (df["week"] <= end)]
-    headcount = float(w["headcount"].mean())
-    quality = float(w["internal_quality"].mean())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return {
-            "turnover_annualized": float(w["quits"].sum()) / headcount / (len(w) / 52.0)
-            if headcount > 0
-            else math.nan,
-            "morale_mean": float(w["morale_mean"].mean()),
-            "customer_satisfaction": float(w["customer_satisfaction"].mean()),
-            "internal_quality": quality,
-            "internal_rating": quality_rating(quality, params.behaviour.service_expectation)
-            if math.isfinite(quality)
-            else math.nan,
-            "revenue_per_employee": float(w["revenue"].mean()) * 52.0 / headcount
-            if headcount > 0
-            else math.nan,
-        }
+    w = run_window(params, seed, None, Window(*window))
+    headcount, quality = w["headcount"], w["internal_quality"]
+    return {
+        "turnover_annualized": w["turnover"],
+        "morale_mean": w["morale"],
+        "customer_satisfaction": w["customer_satisfaction"],
+        "internal_quality": quality,
+        "internal_rating": quality_rating(quality, params.behaviour.service_expectation)
+        if math.isfinite(quality)
+        else math.nan,
+        "revenue_per_employee": w["revenue"] * 52.0 / headcount if headcount > 0 else math.nan,
+    }
 
 
-def parse_window(text: str, max_weeks: int) -> tuple[int, int]:
-    """``"105-260"`` -> (105, 260), or a ParameterError saying what is allowed."""
+def parse_window(text: str | None, max_weeks: int) -> tuple[int, int]:
+    """``"10-70"`` -> (10, 70); None -> :data:`DEFAULT_WINDOW`; or a ParameterError saying
+    what is allowed."""
+    if text is None:
+        return DEFAULT_WINDOW
     first, sep, last = text.partition("-")
     try:
         start, end = int(first), int(last)
@@ -448,7 +443,8 @@ def parse_window(text: str, max_weeks: int) -> tuple[int, int]:
         start = end = -1
     if not sep or not 1 <= start <= end - MIN_WINDOW_WEEKS + 1 or end > max_weeks:
         raise ParameterError(
-            f"--window {text!r}: expected FIRST-LAST weeks, e.g. 105-260, with 1 <= FIRST, "
+            f"--window {text!r}: expected FIRST-LAST weeks, e.g. {WINDOW.first}-{WINDOW.last}, "
+            "with 1 <= FIRST, "
             f"LAST <= {max_weeks} and at least {MIN_WINDOW_WEEKS} weeks"
         )
     return start, end
