@@ -55,7 +55,8 @@ def server_log_size() -> int:
 
 @contextmanager
 def served(command: list[str], log: Path, url: str, what: str):
-    """Run a server ``command`` with its output in ``log``; yield once ``url`` answers; stop it."""
+    """Run a server ``command`` with its output in ``log``; yield its process once ``url``
+    answers; stop it at the end."""
     env = {**os.environ, **dashboard_env()}
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as fh:
@@ -63,7 +64,7 @@ def served(command: list[str], log: Path, url: str, what: str):
         try:
             if not wait_until_up(url, proc, timeout=90):
                 pytest.fail(f"{what} did not start; see {log}:\n{log.read_text()[-2000:]}")
-            yield
+            yield proc
         finally:
             proc.terminate()
             try:
@@ -73,12 +74,20 @@ def served(command: list[str], log: Path, url: str, what: str):
                 proc.wait()
 
 
+@contextmanager
+def dashboard_server(log: Path):
+    """A dashboard server (``solara run dashboards.app``, the launcher's settings) on a free
+    port, logging to ``log``; yields ``(process, url)`` and stops it at the end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with served(solara_command("127.0.0.1", port), log, url, "dashboard server") as proc:
+        yield proc, url
+
+
 @pytest.fixture(scope="session")
 def dashboard_url():
     """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    with served(solara_command("127.0.0.1", port), SERVER_LOG, url, "dashboard server"):
+    with dashboard_server(SERVER_LOG) as (_proc, url):
         yield url
 
 

@@ -28,9 +28,7 @@ def test_upload_a_broken_then_a_valid_org_chart(browser, dashboard_url, tmp_path
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     w = Watched(ctx, dashboard_url)
     page = w.page
-    page.get_by_text("Your organization (upload)").click()
-    picker = page.locator(".sc-upload-picker input[type=file]")
-    picker.wait_for(state="attached", timeout=20_000)
+    picker = w.upload_picker()
 
     broken = tmp_path / "broken.csv"
     broken.write_text(BROKEN)
