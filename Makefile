@@ -5,8 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8765
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; JOBS=0 runs in this process.
+JOBS   ?= auto
+XDIST  := -n $(JOBS) --dist loadfile --no-loadscope-reorder  # see tests/conftest.py
+FAST   := not slow and not browser and not integration
 
-.PHONY: demo test test-py312 format bench install clean readme-table validate chromium golden
+.PHONY: demo test test-fast test-py312 test-py313 format bench install clean readme-table validate chromium golden
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +18,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@# Compile the kernels once (numba caches them on disk), so the first run starts at once.
-	$(BIN)/python -c "import sim; sim.run(weeks=1)"
+	@# Compile the kernels once for this Python (numba caches them on disk, shared by every
+	@# process of this install), so the first run and every worker start at once.
+	$(BIN)/python -m sim.precompile
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,11 +38,16 @@ chromium:
 	    || { echo "error: could not install chromium; run: apt-get install chromium" >&2; exit 1; }; \
 	fi
 
-## test: set everything up, lint, and run the whole test suite
+## test: set everything up, lint, and run the whole test suite on every core
 test: $(STAMP) chromium
 	$(BIN)/ruff check sim dashboards tests benchmarks
 	$(BIN)/ruff format --check sim dashboards tests benchmarks
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+## test-fast: the inner loop, about 2 minutes on 2 cores: the unit, property, kernel, golden and
+## direction tests (no lint; leaves the slow, browser and integration tests to `make test`)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)" $(PYTEST_ARGS)
 
 ## test-py312: the non-browser tests again on Python 3.12 with the newest Mesa 3.x, Mesa's
 ## deprecation warnings as errors (PY312=/path/to/python3.12; .ci/run finds one when present)
@@ -47,12 +57,33 @@ $(VENV312)/.installed: pyproject.toml
 	$(PY312) -m venv $(VENV312)
 	$(VENV312)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV312)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	$(VENV312)/bin/python -m sim.precompile
 	touch $@
 
 test-py312: $(VENV312)/.installed
 	$(VENV312)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
-	$(VENV312)/bin/python -m pytest -m "not browser" -p no:cacheprovider \
+	$(VENV312)/bin/python -m pytest $(XDIST) -m "not browser" -p no:cacheprovider \
 	  -W error::DeprecationWarning -W error::FutureWarning $(PYTEST_ARGS)
+
+## test-py313: a third pass on Python 3.13 with the newest Mesa 3.x, deprecation warnings as
+## errors: a subset that covers what a new interpreter can change (the compiled kernels against
+## their NumPy reference, the golden outputs bit for bit, the model's and the API's faces), to
+## keep CI's time budget (PY313=/path/to/python3.13; .ci/run finds one when present)
+PY313 ?= python3.13
+VENV313 := .venv313
+PY313_TESTS := tests/test_kernels.py tests/test_golden.py tests/test_model.py \
+  tests/test_mesa_conventions.py tests/test_rerun.py tests/test_hostile_input.py
+$(VENV313)/.installed: pyproject.toml
+	$(PY313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[dev]"
+	$(VENV313)/bin/python -m sim.precompile
+	touch $@
+
+test-py313: $(VENV313)/.installed
+	$(VENV313)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
+	$(VENV313)/bin/python -m pytest -m "not browser and not slow" -p no:cacheprovider \
+	  -W error::DeprecationWarning -W error::FutureWarning $(PY313_TESTS) $(PYTEST_ARGS)
 
 format: $(STAMP)
 	$(BIN)/ruff format sim dashboards tests benchmarks
@@ -67,7 +98,7 @@ readme-table: $(STAMP)
 	$(BIN)/servicechain readme-table --write README.md
 
 clean:
-	rm -rf $(VENV) $(VENV312) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(VENV312) $(VENV313) .pytest_cache .ruff_cache .hypothesis
 
 ## validate: check the shipped defaults against the published patterns (writes docs/VALIDATION.md)
 validate: $(STAMP)

@@ -16,6 +16,8 @@ queue of redraws.
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 
 import solara
@@ -32,19 +34,24 @@ from dashboards.components.export import ExportPanel
 from dashboards.components.guide import GuideOverlay
 from dashboards.components.organization import OrganizationPanel
 from dashboards.components.pyramid import DeptFlows, PyramidView
-from dashboards.components.runbar import RunBar
+from dashboards.components.runbar import LoadingState, RunBar
 from dashboards.components.story import StoryBar
 from dashboards.limits import SESSIONS
 from dashboards.runner import FrameGate, Runner
 from dashboards.session import DashboardSession
 from dashboards.snapshot import Snapshot
-from dashboards.widgets import KeyListener, serve_plotly_js
+from dashboards.widgets import KeyListener, PendingHint, ScreenWeek, serve_plotly_js
 
 MAX_FPS = 5.0  # frames per second at most while playing
+SWITCH_INTERVAL_S = 0.001  # Python's default is 0.005
 DEFAULT_SPEED = 12  # weeks per second when Play starts
 TABS = ("Live run", "Compare", "Export", "Explain", "Organization")
 
 serve_plotly_js()
+# The server's threads (simulation, frame pacer, painters) share one interpreter lock; a
+# shorter switch interval lets the thread that sends a frame's small updates to the browser
+# (the week, the cards) take it sooner, so clicks and numbers stay quick while pictures build.
+sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 CSS = """
 html, body { overflow-x: hidden; }
@@ -63,11 +70,19 @@ html, body { overflow-x: hidden; }
 .sc-upload .v-input { margin-top: 0; padding-top: 4px; }
 .sc-upload-error, .sc-upload-ok { font-size: 12px; white-space: pre-wrap; word-break: break-word; }
 .sc-description { display: block; color: #37474f; font-size: 12px; line-height: 1.35; }
-.sc-culture { margin-top: 6px; padding-bottom: 10px; }
+.sc-culture { margin-top: 6px; padding-bottom: 24px; }
 .sc-culture-value { font-weight: 500; }
 .sc-levers .v-input--switch { margin-top: 0; padding-top: 0; }
 .sc-levers .v-input__slot { margin-bottom: 0; }
 .sc-levers .v-messages { display: none; }
+.sc-param { margin: 2px 0 6px; }
+.sc-param-head { display: flex; align-items: baseline; gap: 6px; font-size: 12.5px;
+  line-height: 1.25; }
+.sc-param-label { flex: 1 1 auto; min-width: 0; color: #37474f; }
+.sc-param-value { flex: 0 0 auto; white-space: nowrap; color: #0d47a1; font-weight: 500; }
+.sc-param .v-input { margin-top: 0; padding-top: 0; }
+.sc-param .v-input__slot { margin-bottom: 0; min-height: 22px; }
+.sc-param .v-messages { display: none; }
 .sc-shocks { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0; }
 .sc-shocks .v-btn { text-transform: none; letter-spacing: 0; }
 .sc-main { height: 100vh; overflow-y: auto; overflow-x: hidden; min-width: 0; padding: 0 12px; }
@@ -91,14 +106,14 @@ html, body { overflow-x: hidden; }
 .sc-link { flex: 1 1 0; min-width: 0; border: 1px solid #cfd8dc; border-radius: 6px;
   padding: 3px 6px; background: #fafafa; overflow: hidden; }
 .sc-link-arrow { align-self: center; color: #90a4ae; font-size: 12px; }
-.sc-link-label { font-size: 11px; color: #546e7a; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+.sc-link-label { font-size: 11px; color: #546e7a; line-height: 1.2; overflow-wrap: break-word; }
 .sc-link-value { font-size: 17px; font-weight: 600; white-space: nowrap; }
 .sc-link-unmeasured { font-size: 12px; font-weight: 400; color: #90a4ae; padding: 3px 0; }
 .sc-link-trend { font-size: 11px; color: #607d8b; white-space: nowrap; }
 .sc-weakest { border: 2px solid #c62828; background: #ffebee; }
 .sc-weakest .sc-link-trend, .sc-weakest .sc-link-label { color: #c62828; font-weight: 600; }
-.sc-chain-compact .sc-link-value { font-size: 13px; }
+.sc-chain-compact { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 3px; }
+.sc-chain-compact .sc-link-value { font-size: 14px; }
 .sc-chain-compact .sc-link-arrow { display: none; }
 .sc-causes { font-size: 12.5px; color: #37474f; margin: 2px 0 6px; line-height: 1.35; }
 .sc-live { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 10px; }
@@ -123,7 +138,9 @@ html, body { overflow-x: hidden; }
 .sc-compare-pick { min-width: 260px; max-width: 420px; } .sc-compare-reps { width: 110px; }
 .sc-headline { margin: 6px 0; }
 .sc-headline-cards { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
-.sc-diff-card { flex: 1 1 180px; border-radius: 6px; padding: 4px 8px; border: 1px solid #cfd8dc; }
+.sc-diff-card { flex: 1 1 180px; min-width: 0; border-radius: 6px; padding: 4px 8px;
+  border: 1px solid #cfd8dc; }
+.sc-diff-run { font-size: 11px; color: #546e7a; overflow-wrap: break-word; }
 .sc-better { background: #e8f5e9; border-color: #66bb6a; }
 .sc-worse { background: #ffebee; border-color: #ef5350; }
 .sc-compare-grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
@@ -146,6 +163,18 @@ html, body { overflow-x: hidden; }
   border-radius: 8px; font-size: 14px; box-shadow: 0 8px 30px rgba(0, 0, 0, 0.3); }
 .sc-overlay-head { display: flex; justify-content: space-between; align-items: center; }
 .sc-busy { padding: 40px; font-size: 16px; }
+.sc-loading { display: flex; align-items: center; gap: 8px; margin: 6px 0; padding: 6px 10px;
+  background: #fff8e1; border: 1px solid #ffb300; border-radius: 6px; font-size: 13px; }
+.sc-spinner { width: 14px; height: 14px; flex: 0 0 14px; border-radius: 50%;
+  border: 2px solid #ffb300; border-top-color: transparent;
+  animation: sc-spin 0.8s linear infinite; }
+@keyframes sc-spin { to { transform: rotate(360deg); } }
+/* While new runs are prepared: the old picture dimmed, the controls that act on runs waiting. */
+.sc-waiting .sc-tabs, .sc-waiting .sc-side .sc-culture, .sc-waiting .sc-side .sc-preset,
+.sc-waiting .sc-side .sc-param, .sc-waiting .sc-side .sc-seed, .sc-waiting .sc-side .sc-shocks,
+.sc-waiting .sc-side .sc-upload { opacity: 0.45; pointer-events: none; }
+.sc-scale { font-variant-numeric: tabular-nums; font-weight: 500; }
+.sc-key-waiting { border-radius: 50%; border: 2px solid; width: 11px; height: 11px; }
 @media (min-width: 1600px) {
   .sc-live { grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr) minmax(0, 0.75fr); }
   .sc-app { grid-template-columns: 320px minmax(0, 1fr); }
@@ -159,6 +188,10 @@ html, body { overflow-x: hidden; }
 .sc-org-input { width: 150px; }
 .sc-present { font-size: 16px; }
 .sc-present .sc-link-value { font-size: 26px; }
+.sc-present .sc-chain-compact .sc-link-value { font-size: 19px; }
+.sc-present .sc-chain-compact .sc-link-label,
+.sc-present .sc-chain-compact .sc-link-trend { font-size: 12px; }
+.sc-present .sc-diff-run { font-size: 13px; }
 .sc-present .sc-link-label, .sc-present .sc-link-trend { font-size: 14px; }
 .sc-present .sc-causes { font-size: 17px; }
 .sc-present .sc-week { font-size: 28px; }
@@ -211,7 +244,7 @@ def Dashboard() -> None:
     )
     # Touch every reactive, so that Page re-renders when one changes.
     _ = (ui.frame.value, ui.settings.value, ui.error.value, ui.playing.value, ui.tab.value)
-    _ = (ui.present.value, ui.story.value, ui.guide.value, ui.speed.value)
+    _ = (ui.present.value, ui.story.value, ui.guide.value, ui.speed.value, ui.busy.value)
 
     def lifecycle():
         def cleanup() -> None:
@@ -225,7 +258,6 @@ def Dashboard() -> None:
 
     def pacer() -> None:
         # Draws a new frame when the runs changed and the browser has drawn the last one.
-        shown = -1
         while not closed.is_set():
             time.sleep(1.0 / MAX_FPS)
             try:
@@ -233,29 +265,40 @@ def Dashboard() -> None:
                     ui.playing.set(False)  # the runner stopped by itself (horizon, target)
                     if runner.reason.startswith("error"):
                         ui.error.set(f"The simulation stopped: {runner.reason[7:]}")
-                if session.version != shown and gate.idle():
-                    shown = session.version
-                    ui.frame.value += 1
+                if session.version != ui.shown and gate.idle() and not ui.busy.value:
+                    ui.redraw()
             except Exception:  # never let a drawing error end the pictures for good
                 log.exception("frame failed")
 
-    solara.lab.use_task(pacer, dependencies=[], prefer_threaded=True)
+    def start_pacer() -> None:
+        # A plain thread (it inherits the page's kernel context), not solara.lab.use_task: a
+        # task registers a per-kernel store in solara.lifecycle that keeps this closure, and
+        # with it the session's models, alive after the browser session ends.
+        threading.Thread(target=pacer, name="servicechain-pacer", daemon=True).start()
+
+    solara.use_effect(start_pacer, [])
 
     keys = solara.use_memo(lambda: KeyListener(shortcuts=KEYS), [])
+    hint = solara.use_memo(PendingHint, [])
+    ui.screen = solara.use_memo(ScreenWeek, [])
     keys.on_key = ui.on_key
 
     # A new snapshot only for a new frame: a click such as Pause re-renders the buttons at once
     # and leaves the final picture to the pacer's next frame.
-    snap = solara.use_memo(lambda: session.snapshot(playing=runner.playing), [ui.frame.value])
+    snap = solara.use_memo(
+        lambda: session.snapshot(playing=runner.playing, drawn=True), [ui.frame.value]
+    )
     settings = ui.settings.value
     solara.Title("servicechain · internal service culture")
     solara.Style(CSS)
-    with solara.Div(classes=["sc-app"] + (["sc-present"] if ui.present.value else [])):
+    modes = (["sc-present"] if ui.present.value else []) + (["sc-waiting"] if ui.busy.value else [])
+    with solara.Div(classes=["sc-app", *modes]):
         with solara.Div(classes=["sc-side"]):
             Sidebar(ui, settings)
         with solara.Div(classes=["sc-main"]):
-            solara.Div(children=[keys], style={"display": "none"})
+            solara.Div(children=[keys, hint, ui.screen], style={"display": "none"})
             RunBar(ui, snap.week, snap.horizon, ui.playing.value, settings)
+            LoadingState(ui, ui.busy.value)
             if ui.error.value:
                 solara.Error(ui.error.value, classes=["sc-error"], dense=True)
             if ui.story.value >= 0 and ui.story_steps:
@@ -304,5 +347,5 @@ def LiveView(ui: Ui, snap: Snapshot) -> None:
         with solara.Div(classes=["sc-col"]):
             KpiCharts(ui, snap.runs, snap.version)
         with solara.Div(classes=["sc-col"]):
-            EmployeePanel(ui, snap.seat, view.events, snap.version)
+            EmployeePanel(ui, snap.seat, view.events, snap.version, view.changes)
             DeptFlows(ui, view)

@@ -8,6 +8,8 @@ is drawn (slider, number box or switch).
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from sim.params import FIELDS, LEVERS, FieldSpec, describe_range, field_spec, is_structural
@@ -44,12 +46,13 @@ class ControlSpec:
 
     Attributes:
         path: Dotted parameter path.
-        label: Human label derived from the path (``"Requests · to manager rate"``).
+        label: The words a person reads (``"Requests to one's manager"``; :func:`label_for`).
         widget: ``"slider"``, ``"number"`` or ``"switch"``.
         low: Lower bound (None for switches).
         high: Upper bound (None for switches).
         step: Slider step in the field's unit (1 for whole numbers).
         unit: The field's unit.
+        decimals: Decimals that show every slider position.
         help: The field's description plus what it allows.
         structural: True when a change needs a new run (``sim.params.is_structural``).
     """
@@ -63,19 +66,105 @@ class ControlSpec:
     unit: str
     help: str
     structural: bool
+    decimals: int = 0
+
+    def value_text(self, value: float | int | bool) -> str:
+        """The value as shown beside the label, with its unit (``"1.0 × the default dose"``)."""
+        if self.widget == "switch":
+            return "on" if value else "off"
+        if self.unit == "dose" and float(value) == 0:
+            return "off"
+        number = f"{float(value):,.{self.decimals}f}"
+        unit = unit_words(self.unit)
+        if not unit:
+            return number
+        return f"{number}{unit}" if unit == "×" else f"{number} {unit}"
+
+
+# People read words, not paths: the curated controls' labels. Any other field gets a label made
+# from the first words of its description (:func:`label_for`).
+HUMAN_LABELS: dict[str, str] = {
+    "culture.service_direction": "Culture",
+    "culture.care_gap": "Care withheld from requests from below",
+    "requests.to_manager_rate": "Requests to one's manager",
+    "requests.to_subordinate_rate": "Requests from a manager to each report",
+    "requests.lateral_scale": "Requests between departments",
+    "requests.mean_hours": "Hours one request takes",
+    "requests.service_standard_weeks": "On time when served within",
+    "workforce.time_to_fill_weeks": "Time to fill a vacancy",
+    "workforce.pool_mindset_mean": "Service mindset of new hires",
+    "behaviour.contagion_rate": "Moods spreading in a team",
+    "behaviour.reciprocity_rate": "Good service paid forward",
+    "customers.social_amplification": "Reach of unhappy customers' warnings",
+    "org.headcount": "People in the organization",
+    "weeks": "Weeks a run lasts",
+}
+# Units as a person reads them beside a value.
+UNIT_WORDS: dict[str, str] = {
+    "requests/week": "a week",
+    "1/week": "a week",
+    "multiplier": "×",
+    "dose": "× the default dose",
+    "hours": "h",
+    "hours/week": "h a week",
+    "weeks": "weeks",
+    "seats": "people",
+    "mindset": "(0-1)",
+    "morale": "(0-1)",
+    "index": "",
+    "fraction": "",
+    "": "",
+}
+# A description's first words make a label when they are about this short.
+MAX_LABEL_CHARS = 48
+
+
+def words_from_description(description: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """A short name from a schema description: its first sentence without asides, cut at a
+    clause (or a word, with "…") to about ``limit`` characters."""
+    sentence = description.strip().split(". ")[0].rstrip(".")
+    sentence = re.sub(r"\s*\([^()]*\)", "", sentence).strip()
+    if len(sentence) <= limit:
+        return sentence
+    for stop in (": ", "; ", ", ", " as ", " when ", " per "):
+        head = sentence.split(stop, 1)[0]
+        if len(head.split()) >= 3 and len(head) <= limit:
+            return head
+    out = ""
+    for word in sentence.split():
+        if len(out) + len(word) + 1 > limit - 1:
+            break
+        out = f"{out} {word}".strip()
+    return out.rstrip(".,;:") + "…"
 
 
 def label_for(path: str) -> str:
-    """A readable label from a dotted path, e.g. ``"Requests · to manager rate"``.
+    """The words a person reads for a parameter, e.g. ``"Requests to one's manager"``.
 
-    Lever dials read as the lever's name (``interventions.job_swap.intensity`` -> ``"Job swap"``).
+    Curated labels first (:data:`HUMAN_LABELS`); a lever's dial reads as the lever's name
+    (``interventions.job_swap.intensity`` -> ``"Job swap"``); any other field by the first words
+    of its description in the schema; never the dotted path.
     """
+    if path in HUMAN_LABELS:
+        return HUMAN_LABELS[path]
     parts = path.split(".")
     if parts[0] == "interventions" and parts[-1] == "intensity":
         return parts[1].replace("_", " ").capitalize()
-    section = parts[0].capitalize()
-    name = " ".join(parts[1:]).replace("_", " ")
-    return f"{section} · {name}" if name else section
+    if path in FIELDS and FIELDS[path].description:
+        return words_from_description(FIELDS[path].description)
+    return parts[-1].replace("_", " ").capitalize()
+
+
+def unit_words(unit: str) -> str:
+    """A unit as it reads beside a value (``"1/week"`` -> ``"a week"``)."""
+    return UNIT_WORDS.get(unit, unit)
+
+
+def decimals_for(step: float | None) -> int:
+    """Decimals that show a slider's every position (step 0.05 -> 2, step 1 -> 0)."""
+    if not step or float(step).is_integer():
+        return 0
+    return max(0, -math.floor(math.log10(float(step)) + 1e-9))
 
 
 def _step(spec: FieldSpec) -> float | None:
@@ -95,8 +184,6 @@ def _step(spec: FieldSpec) -> float | None:
 
 
 def _floor_log10(x: float) -> int:
-    import math
-
     return math.floor(math.log10(x))
 
 
@@ -116,16 +203,18 @@ def control_spec(path: str) -> ControlSpec:
         widget = "number"
     else:
         widget = "slider"
+    step = _step(spec)
     return ControlSpec(
         path=path,
         label=label_for(path),
         widget=widget,
         low=spec.low,
         high=spec.high,
-        step=_step(spec),
+        step=step,
         unit=spec.unit,
         help=help_text,
         structural=is_structural(path),
+        decimals=decimals_for(step),
     )
 
 

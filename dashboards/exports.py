@@ -42,7 +42,7 @@ def chain_table(snap: Snapshot) -> pd.DataFrame:
         for link in chain_links(v.kpis):
             row = rows.setdefault(link.label, {"link": link.label})
             change = "" if link.relative != link.relative else f" ({link.relative:+.1%})"
-            row[v.label] = link.text + change + (" weakest" if link.weakest else "")
+            row[v.title] = link.text + change + (" weakest" if link.weakest else "")
     return pd.DataFrame(list(rows.values()))
 
 
@@ -60,20 +60,20 @@ def report(snap: Snapshot, layout_of, describe: str, info_of=scenario_info) -> s
     intro = [describe]
     for v in snap.runs:
         info = info_of(v.label)
-        intro.append(f"{v.label}: {info['description']}")
+        intro.append(f"{v.title}: {info['description']}")
     sections = [
         Section(
             "The service-profit chain",
-            [f"{v.label}: {causes_in_words(chain_links(v.kpis))}" for v in snap.runs]
+            [f"{v.title}: {causes_in_words(chain_links(v.kpis))}" for v in snap.runs]
             + ["In brackets: the last 4 weeks against the first 8 measured weeks."],
             chain_table(snap),
         )
     ]
     if snap.compare:
-        runs = {v.label: v.reps for v in snap.runs}
+        runs = {v.title: v.reps for v in snap.runs}
         diffs = headline(runs)
         table = pd.DataFrame(
-            [{"KPI": d.label, "run": d.run, f"difference to {first.label}": d.text} for d in diffs]
+            [{"KPI": d.label, "run": d.run, f"difference to {first.title}": d.text} for d in diffs]
         )
         sections.append(
             Section(
@@ -81,18 +81,21 @@ def report(snap: Snapshot, layout_of, describe: str, info_of=scenario_info) -> s
                 ["Mean of the last 13 weeks, paired by replication (common random numbers)."],
                 table,
                 [
-                    diff_figure(runs, kpi, first.events, snap.horizon)
+                    diff_figure(runs, kpi, first.events, snap.horizon, changes=first.changes)
                     for kpi in ("profit", "turnover_annualized", "customer_satisfaction")
                 ],
             )
         )
-    frames = {v.label: v.kpis for v in snap.runs}
+    frames = {v.title: v.kpis for v in snap.runs}
     sections.append(
         Section(
             "Every KPI, week by week",
-            ["Shaded bands and dotted lines mark the timeline events."],
+            [
+                "Shaded bands and dotted lines mark the timeline events; dashed lines the "
+                "levers and culture changed during the run."
+            ],
             None,
-            [kpi_figure(frames, REPORT_KPIS, first.events, snap.horizon)],
+            [kpi_figure(frames, REPORT_KPIS, first.events, snap.horizon, changes=first.changes)],
         )
     )
     sections.append(
@@ -100,11 +103,11 @@ def report(snap: Snapshot, layout_of, describe: str, info_of=scenario_info) -> s
             f"The organization at week {snap.week}",
             [],
             None,
-            [pyramid_figure(v, layout_of(v.org), title=v.label) for v in snap.runs]
+            [pyramid_figure(v, layout_of(v.org), title=v.title) for v in snap.runs]
             + [dept_flow_figure(v) for v in snap.runs[:1]],
         )
     )
-    title = f"servicechain: {' vs '.join(v.label for v in snap.runs)}, week {snap.week}"
+    title = f"servicechain: {' vs '.join(v.title for v in snap.runs)}, week {snap.week}"
     return report_html(title, intro, sections)
 
 
@@ -119,9 +122,9 @@ def view_figure(snap: Snapshot, layout_of, kpis=DEFAULT_KPIS) -> dict:
         band = 1.0 / len(snap.runs)
         for i, v in enumerate(snap.runs):
             top = 1.0 - i * band
-            fig = pyramid_figure(v, layout_of(v.org), title=v.label)
+            fig = pyramid_figure(v, layout_of(v.org), title=v.title)
             parts.append(Placed(fig, (0.0, 0.5), (top - band + 0.04, top)))
-        runs = {v.label: v.reps for v in snap.runs}
+        runs = {v.title: v.reps for v in snap.runs}
         events = snap.runs[0].events
         parts.append(
             Placed(diff_figure(runs, "profit", events, snap.horizon), (0.56, 1.0), (0.53, 1.0))
@@ -137,14 +140,15 @@ def view_figure(snap: Snapshot, layout_of, kpis=DEFAULT_KPIS) -> dict:
     else:
         v = snap.runs[0]
         parts.append(
-            Placed(pyramid_figure(v, layout_of(v.org), title=v.label), (0, 0.55), (0.3, 1))
+            Placed(pyramid_figure(v, layout_of(v.org), title=v.title), (0, 0.55), (0.3, 1))
         )
         parts.append(Placed(dept_flow_figure(v), (0.0, 0.55), (0.0, 0.25)))
-        frames = {v.label: v.kpis}
-        parts.append(Placed(kpi_figure(frames, kpis, v.events, snap.horizon), (0.6, 1.0), (0, 1)))
+        frames = {v.title: v.kpis}
+        fig = kpi_figure(frames, kpis, v.events, snap.horizon, changes=v.changes)
+        parts.append(Placed(fig, (0.6, 1.0), (0, 1)))
         notes = "  ".join(
             f"{link.label}: {link.text}" + (" (weakest)" if link.weakest else "")
             for link in chain_links(v.kpis)
         )
-    title = f"servicechain · {' vs '.join(v.label for v in snap.runs)} · week {snap.week}"
+    title = f"servicechain · {' vs '.join(v.title for v in snap.runs)} · week {snap.week}"
     return compose(parts, title, notes=notes)

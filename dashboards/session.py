@@ -11,10 +11,22 @@ Changing a *structural* setting (organization, initial state; see :func:`sim.par
 starts a new run at week 0. Every other setting is read by the phases each week, so it applies to
 the running model(s) from the next step on: pull a lever mid-run and watch the chain react. The
 culture slider also sets the culture in force (``state.service_direction``), like a leadership
-change. Shocks are timeline events added at the next week (:meth:`DashboardSession.fire`).
+change. Each such change is kept with its week (:attr:`DashboardSession.changes`), so the charts
+mark it as they mark shocks. Shocks are timeline events added at the next week
+(:meth:`DashboardSession.fire`).
+
+New runs are built (the warm-up simulates years, seconds for a large organization) before the
+lock is taken, and swapped in under it: the page keeps drawing the old runs meanwhile and can
+show that the new ones are on their way; a setting that cannot be built leaves everything as it
+was.
 
 Each run has a horizon, the preset's ``weeks`` (default 260): Play stops there, and
 :meth:`DashboardSession.extend_horizon` moves it.
+
+Pause shows the week on screen: every frame's snapshot keeps a copy of the runs it shows (a few
+milliseconds a model), and :meth:`DashboardSession.rewind_to_drawn` puts the runs back to it,
+discarding the weeks simulated ahead of the picture. So Pause never draws a later
+week after the click, however far the simulation had run ahead on a busy machine.
 
 Compare mode runs several scenario specs (``"pyramid"``, ``"airline@two_way"``) from week 0 in
 lockstep with common random numbers: the same seeds and the same overrides (except the culture,
@@ -30,28 +42,53 @@ a label, with or without ``@culture``, into the file behind it.
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from dashboards.controls_spec import CULTURE_PATH, check_value
-from dashboards.figures.pyramid import PyramidLayout, pyramid_layout
-from dashboards.limits import COMPARE_FACTOR, MAX_HEADCOUNT, MAX_REPLICATIONS
+from dashboards.controls_spec import CULTURE_PATH, check_value, control_spec
+from dashboards.figures.pyramid import PyramidLayout, culture_name, pyramid_layout
+from dashboards.history import SeatHistory
+from dashboards.limits import COMPARE_FACTOR, MAX_HEADCOUNT, MAX_REPLICATIONS, check_workload
 from dashboards.measures import cold_start
-from dashboards.snapshot import Snapshot, run_view, seat_view
+from dashboards.names import run_title, spec_title, unique_titles
+from dashboards.snapshot import Change, Snapshot, run_view, seat_view
 from dashboards.uploads import OwnScenarios, UploadedFile
 from sim.model import ServiceCultureModel
-from sim.overrides import get_path
+from sim.overrides import apply_overrides, get_path
 from sim.params import FIELDS, ParameterError, is_structural
 from sim.scenario import culture_direction, load_scenario, preset_names, scenario_info, split_spec
 from sim.studies.seeds import replication_seeds
 
-HISTORY_WEEKS = 52  # the selected seat's history ring
 HEADCOUNT_PATH = "org.headcount"
 HORIZON_PATH = "weeks"
 DEFAULT_COMPARE = ("pyramid", "two_way")
+# Pause rewinds to the picture only while copying the runs is cheap (a few ms each).
+MAX_REWIND_MODELS = 4
+# Frames kept to rewind to: the page may show one or two frames behind the last one sent.
+DRAWN_FRAMES = 4
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The runs as the last frame drawn them (copies), to rewind to on Pause.
+
+    Attributes:
+        base: The session's settings version when taken (any change of settings voids it).
+        week: The week drawn.
+        model: Copy of the live run.
+        compare_models: Copies of the compare runs.
+        history: Copy of the seat history.
+    """
+
+    base: int
+    week: int
+    model: Any
+    compare_models: list
+    history: SeatHistory
 
 
 def check_spec(spec: str, own: tuple[str, ...] | list[str] = ()) -> str:
@@ -86,7 +123,7 @@ class DashboardSession:
         reps: Replications per spec in compare mode.
         compare_models: The compare runs: one list of replications per spec.
         selected: Seat shown in the employee panel, or None.
-        history: Ring of the selected seat's weekly morale, mindset, skill and workload.
+        history: Every seat's recent weeks in the live run (the employee panel's chart).
         version: Changes with every step and every change of the runs (redraw key).
     """
 
@@ -102,13 +139,19 @@ class DashboardSession:
         self.reps = 1
         self.compare_models: list[list[ServiceCultureModel]] = []
         self.selected: int | None = None
-        self.history: deque[dict] = deque(maxlen=HISTORY_WEEKS)
+        self.history = SeatHistory()
         self.version = 0
         self._layouts: dict[int, PyramidLayout] = {}
         self._cold: dict[int, bool] = {}
+        self._live_changes: list[Change] = []
+        self._compare_changes: list[Change] = []
+        self._building = threading.Lock()  # one rebuild at a time
+        self._base = 0  # bumped by every change that is not a step (voids a Drawn copy)
+        self._drawn: list[Drawn] = []
         self.own = OwnScenarios(self.max_headcount)
         self._check_size(self._seats(preset), preset)
-        self.model = self._build(preset, culture=True)
+        self.model = self._build(preset, self.overrides, culture=True)
+        self.history.record(self.model)
 
     # ------------------------------------------------------------------ scenarios
     @property
@@ -131,6 +174,10 @@ class DashboardSession:
         info = scenario_info(self.resolve(spec))
         info["name"] = spec
         return info
+
+    def title(self, spec: str) -> str:
+        """The plain name of a spec ("Airline · two-way street")."""
+        return spec_title(spec, self.own.labels)
 
     def _seats(self, spec: str) -> int:
         """Seats a spec builds under the current overrides (a chart sets its own number)."""
@@ -165,19 +212,25 @@ class DashboardSession:
                 f"--max-headcount {headcount}` to allow more"
             )
 
-    def _build(self, spec: str, culture: bool, seed: int | None = None) -> ServiceCultureModel:
-        over = dict(self.overrides)
+    def _build(
+        self, spec: str, overrides: dict[str, Any], culture: bool, seed: int | None = None
+    ) -> ServiceCultureModel:
+        over = dict(overrides)
         if not culture:
             over.pop(CULTURE_PATH, None)
-        model = ServiceCultureModel(
-            scenario=self.resolve(spec), overrides=over, seed=self.seed if seed is None else seed
-        )
+        params = apply_overrides(load_scenario(self.resolve(spec)), over)
+        check_workload(params, self.title(spec))  # before the warm-up, which is the cost
+        model = ServiceCultureModel(scenario=params, seed=self.seed if seed is None else seed)
         self._cold[id(model)] = cold_start(model)
         return model
 
-    def _build_compare(self, specs: tuple[str, ...], reps: int) -> list[list]:
-        seeds = [self.seed] if reps == 1 else replication_seeds(self.seed, reps)
-        return [[self._build(spec, culture=False, seed=s) for s in seeds] for spec in specs]
+    def _build_compare(
+        self, specs: tuple[str, ...], reps: int, overrides: dict[str, Any], seed: int
+    ) -> list[list]:
+        seeds = [seed] if reps == 1 else replication_seeds(seed, reps)
+        return [
+            [self._build(spec, overrides, culture=False, seed=s) for s in seeds] for spec in specs
+        ]
 
     def layout(self, org) -> PyramidLayout:
         """The pyramid layout of an organization (cached per organization)."""
@@ -186,23 +239,98 @@ class DashboardSession:
             self._layouts[key] = pyramid_layout(org)
         return self._layouts[key]
 
-    def _changed(self) -> None:
+    def _changed(self, step: bool = False) -> None:
+        """A new version to draw; ``step``: only weeks passed (or the view changed), the
+        settings did not (a kept picture of the runs stays valid to rewind to)."""
         self.version += 1
+        if not step:
+            self._base += 1
+            self._drawn = []
+
+    @staticmethod
+    def _copy(model: ServiceCultureModel) -> ServiceCultureModel:
+        # The organization is static: shared, so the pyramid's layout cache still applies.
+        return copy.deepcopy(model, memo={id(model.org): model.org})
+
+    def keep_drawn(self) -> None:
+        """Keep a copy of the runs as they are now, the picture being drawn (call under the
+        lock)."""
+        models = self.stepped
+        kept = [d for d in self._drawn if d.base == self._base and d.week < self.week]
+        if len(models) > MAX_REWIND_MODELS:
+            self._drawn = []
+            return
+        compare = [[self._copy(m) for m in runs] for runs in self.compare_models]
+        drawn = Drawn(
+            base=self._base,
+            week=self.week,
+            model=self.model if self.compare_models else self._copy(self.model),
+            compare_models=compare,
+            history=copy.deepcopy(self.history),
+        )
+        self._drawn = [*kept[-(DRAWN_FRAMES - 1) :], drawn]
+
+    def rewind_to_drawn(self, week: int | None = None) -> int:
+        """Put the runs back to a picture drawn (Pause): the weeks simulated ahead of it are
+        discarded, and the runs go on from there exactly as they would have.
+
+        Args:
+            week: The week the page shows (``ScreenWeek``); None: the last frame drawn.
+
+        Returns:
+            The weeks discarded: 0 when the runs are at that week, when settings changed since
+            it was drawn, or when it is not among the frames kept.
+        """
+        with self.lock:
+            kept = [d for d in self._drawn if d.base == self._base]
+            if week is not None:
+                kept = [d for d in kept if d.week == week]
+            if not kept or kept[-1].week >= self.week:
+                return 0
+            drawn = kept[-1]
+            ahead = self.week - drawn.week
+            # The copies become the runs; copy again, so the kept frame stays a picture.
+            cold = self._cold.get(id(self.stepped[0]), True)  # every run of a session alike
+            self.model = drawn.model if self.compare_models else self._copy(drawn.model)
+            self.compare_models = [[self._copy(m) for m in runs] for runs in drawn.compare_models]
+            self._cold = {id(m): self._cold.get(id(m), cold) for m in self.all_models}
+            self.history = copy.deepcopy(drawn.history)
+            self._drawn = [d for d in self._drawn if d.week <= drawn.week]
+            self._changed(step=True)
+            return ahead
+
+    def _rebuild(
+        self,
+        preset: str | None = None,
+        overrides: dict[str, Any] | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """New runs at week 0 with these settings (the current ones where None).
+
+        Everything is built before the lock is taken and before anything is replaced: the page
+        keeps drawing the old runs meanwhile, and a setting that cannot be built leaves the
+        current runs and settings as they were.
+        """
+        with self._building:
+            preset = self.preset if preset is None else preset
+            overrides = dict(self.overrides if overrides is None else overrides)
+            seed = self.seed if seed is None else int(seed)
+            model = self._build(preset, overrides, culture=True, seed=seed)
+            compare_models = self._build_compare(self.compare, self.reps, overrides, seed)
+            with self.lock:
+                self.preset, self.overrides, self.seed = preset, overrides, seed
+                self._layouts.clear()
+                self._cold = {id(model): self._cold[id(model)]} | {
+                    id(m): self._cold[id(m)] for runs in compare_models for m in runs
+                }
+                self.model, self.compare_models = model, compare_models
+                self._live_changes, self._compare_changes = [], []
+                self._restart_history()
+                self._changed()
 
     def reset(self) -> None:
         """Start every run again at week 0 with the current settings (fired shocks dropped)."""
-        with self.lock:
-            # Build everything before replacing anything: a setting that cannot be built leaves
-            # the current runs as they were.
-            model = self._build(self.preset, culture=True)
-            compare_models = self._build_compare(self.compare, self.reps)
-            self._layouts.clear()
-            self._cold = {id(model): self._cold[id(model)]} | {
-                id(m): self._cold[id(m)] for runs in compare_models for m in runs
-            }
-            self.model, self.compare_models = model, compare_models
-            self._restart_history()
-            self._changed()
+        self._rebuild()
 
     def set_preset(self, preset: str) -> None:
         """Switch the live run's preset, or an organization opened from files (a new run at
@@ -212,24 +340,16 @@ class DashboardSession:
                 f"unknown preset '{preset}'; presets: {', '.join(self.scenario_names)}"
             )
         self._check_size(self._seats(preset), preset)
-        with self.lock:
-            previous = (self.preset, dict(self.overrides))
-            self.preset = preset
-            self.overrides.pop(CULTURE_PATH, None)
-            self.overrides.pop(HORIZON_PATH, None)
-            try:
-                self.reset()
-            except ParameterError:
-                self.preset, self.overrides = previous
-                raise
+        overrides = {
+            k: v for k, v in self.overrides.items() if k not in (CULTURE_PATH, HORIZON_PATH)
+        }
+        self._rebuild(preset=preset, overrides=overrides)
 
     def set_seed(self, seed: int) -> None:
         """Change the seed (a new run at week 0)."""
         if not 0 <= int(seed) < 2**32:
             raise ParameterError(f"seed = {seed}: takes a whole number from 0 to {2**32 - 1}")
-        with self.lock:
-            self.seed = int(seed)
-            self.reset()
+        self._rebuild(seed=int(seed))
 
     def set_param(self, path: str, value: Any) -> bool:
         """Set one parameter; returns True when the change started a new run.
@@ -240,27 +360,45 @@ class DashboardSession:
         value = check_value(path, value)
         if path == HEADCOUNT_PATH:
             self._check_size(int(value), HEADCOUNT_PATH)
+        if is_structural(path):
+            self._rebuild(overrides={**self.overrides, path: value})
+            return True
         with self.lock:
-            previous = dict(self.overrides)
+            # Every run validates the change (ranges and cross-field rules) before any run is
+            # touched; compare runs keep their specs' cultures.
+            targets = [
+                m for m in self.all_models if not (path == CULTURE_PATH and m is not self.model)
+            ]
+            for m in targets:
+                m.check_params({path: value})
             self.overrides[path] = value
-            try:
-                if is_structural(path):
-                    self.reset()
-                    return True
-                # Every run validates the change (ranges and cross-field rules) before any run is
-                # touched; compare runs keep their specs' cultures.
-                targets = [
-                    m for m in self.all_models if not (path == CULTURE_PATH and m is not self.model)
-                ]
-                for m in targets:
-                    m.check_params({path: value})
-            except ParameterError:
-                self.overrides = previous  # a rejected value must not poison later changes
-                raise
             for m in targets:
                 m.set_params({path: value})
+            self._note_change(path, value)
             self._changed()
             return False
+
+    def _note_change(self, path: str, value: Any) -> None:
+        """Keep a setting changed mid-run with its week (one per setting and week: the last)."""
+        changes = self._compare_changes if self.compare_models else self._live_changes
+        if path == CULTURE_PATH:
+            text = f"Culture: {culture_name(float(value))}"
+        else:
+            spec = control_spec(path)
+            text = f"{spec.label}: {spec.value_text(value)}"
+        week = self.week
+        kept = [c for c in changes if not (c.week == week and c.path == path)]
+        kept.append(Change(week=week, path=path, value=value, text=text))
+        if self.compare_models:
+            self._compare_changes = kept
+        else:
+            self._live_changes = kept
+
+    @property
+    def changes(self) -> list[Change]:
+        """Settings changed mid-run in the runs shown, each with the week it was changed in
+        (it acts from the next week)."""
+        return list(self._compare_changes if self.compare_models else self._live_changes)
 
     def value(self, path: str) -> Any:
         """The value of a parameter in force in the live run."""
@@ -332,15 +470,18 @@ class DashboardSession:
                 f"than compare mode runs at once ({budget:,}); use fewer replications or a "
                 "smaller organization"
             )
-        with self.lock:
-            models = self._build_compare(specs, int(reps))
-            self.compare, self.reps, self.compare_models = specs, int(reps), models
-            self._changed()
+        with self._building:
+            models = self._build_compare(specs, int(reps), self.overrides, self.seed)
+            with self.lock:
+                self.compare, self.reps, self.compare_models = specs, int(reps), models
+                self._compare_changes = []
+                self._changed()
 
     def stop_compare(self) -> None:
         """Leave compare mode (the live run continues where it was)."""
         with self.lock:
             self.compare, self.reps, self.compare_models = (), 1, []
+            self._compare_changes = []
             self._changed()
 
     @property
@@ -375,7 +516,7 @@ class DashboardSession:
                 for m in self.stepped:
                     m.step()
                 self._record_history()
-                self._changed()
+                self._changed(step=True)
 
     def run_to(self, week: int) -> int:
         """Step until the runs reach ``week`` (at most the horizon); returns the weeks stepped."""
@@ -391,15 +532,14 @@ class DashboardSession:
 
     # ------------------------------------------------------------------ one employee
     def select(self, seat: int | None) -> None:
-        """Show a seat in the employee panel (None clears); restarts the seat's history ring."""
+        """Show a seat in the employee panel (None clears), with its recent weeks at once."""
         if seat is not None and not 0 <= int(seat) < self.model.org.n_seats:
             raise ParameterError(
                 f"seat {seat}: takes a whole number from 0 to {self.model.org.n_seats - 1}"
             )
         with self.lock:
             self.selected = None if seat is None else int(seat)
-            self._restart_history()
-            self._changed()
+            self._changed(step=True)  # the runs did not change
 
     def _restart_history(self) -> None:
         self.history.clear()
@@ -408,38 +548,47 @@ class DashboardSession:
         self._record_history()
 
     def _record_history(self) -> None:
-        # Only the selected seat is recorded: O(1) per step, no loop over agents.
-        i = self.selected
-        if i is not None and i >= self.model.org.n_seats:  # a restructuring removed the seat
-            self.selected = None
-        if i is None or self.selected is None:
-            return
-        s = self.model.state
-        self.history.append(
-            {
-                "week": int(self.model.steps),
-                "morale": float(s.morale[i]),
-                "mindset": float(s.mindset[i]),
-                "skill": float(s.skill[i]),
-                "workload": float(s.workload[i]),
-                "vacant": not bool(s.filled[i]),
-            }
-        )
+        # Every seat's arrays, copied: a few vectorized copies a week, no loop over agents.
+        if self.selected is not None and self.selected >= self.model.org.n_seats:
+            self.selected = None  # a restructuring removed the seat
+        if not self.compare_models:
+            self.history.record(self.model)
 
     # ------------------------------------------------------------------ outputs
-    def snapshot(self, playing: bool = False, status: str = "") -> Snapshot:
-        """Copies of everything a frame draws, taken under the lock (``dashboards.snapshot``)."""
+    def snapshot(self, playing: bool = False, status: str = "", drawn: bool = False) -> Snapshot:
+        """Copies of everything a frame draws, taken under the lock (``dashboards.snapshot``).
+
+        ``drawn``: this snapshot is the page's next frame; the runs are kept as drawn
+        (:meth:`rewind_to_drawn`), so Pause can return to exactly what is on screen.
+        """
         with self.lock:
+            if drawn:
+                self.keep_drawn()
+            changes = self.changes
             if self.compare_models:
+                titles = unique_titles(
+                    [
+                        run_title(spec, float(reps[0].state.service_direction), self.own.labels)
+                        for spec, reps in zip(self.compare, self.compare_models, strict=True)
+                    ]
+                )
                 runs = [
-                    run_view(reps[0], spec, self._cold.get(id(reps[0]), True), reps[1:])
-                    for spec, reps in zip(self.compare, self.compare_models, strict=True)
+                    run_view(
+                        reps[0], spec, self._cold.get(id(reps[0]), True), reps[1:], title, changes
+                    )
+                    for spec, reps, title in zip(
+                        self.compare, self.compare_models, titles, strict=True
+                    )
                 ]
                 seat = None
             else:
-                runs = [run_view(self.model, self.preset, self._cold.get(id(self.model), True))]
+                title = run_title(
+                    self.preset, float(self.model.state.service_direction), self.own.labels
+                )
+                cold = self._cold.get(id(self.model), True)
+                runs = [run_view(self.model, self.preset, cold, None, title, changes)]
                 seat = (
-                    seat_view(self.model, self.selected, list(self.history))
+                    seat_view(self.model, self.selected, self.history.rows(self.selected))
                     if self.selected is not None
                     else None
                 )
@@ -466,17 +615,29 @@ class DashboardSession:
 
     def describe(self) -> str:
         """One line with what is running (for exports)."""
-        over = ", ".join(f"{k}={v}" for k, v in sorted(self.overrides.items())) or "none"
-        runs = " vs ".join(self.compare) if self.compare else self.preset
+        over = (
+            ", ".join(
+                f"{control_spec(k).label} = {control_spec(k).value_text(v)}"
+                for k, v in sorted(self.overrides.items())
+            )
+            or "none"
+        )
+        runs = (
+            " vs ".join(self.title(s) for s in self.compare)
+            if self.compare
+            else self.title(self.preset)
+        )
         reps = f"; {self.reps} replications" if self.compare and self.reps > 1 else ""
         return f"runs: {runs}; seed {self.seed}{reps}; week {self.week}; settings changed: {over}"
 
     def close(self) -> None:
-        """Drop the models and the uploaded files (the browser session ended)."""
+        """Drop the models, their history and the uploaded files (the browser session ended)."""
         with self.lock:
             self.compare_models = []
             self.compare = ()
             self._layouts.clear()
+            self._cold.clear()
+            self.history.clear()
             self.own.close()
 
 

@@ -21,6 +21,23 @@ from sim.state import BAND_VALUES
 
 
 @dataclass(frozen=True)
+class Change:
+    """A setting changed mid-run (a lever's dose, the culture): the charts mark it.
+
+    Attributes:
+        week: The week it was changed in; it acts from the next week.
+        path: The parameter's dotted path.
+        value: The new value.
+        text: What the marker says ("Training: 1.0 × the default dose").
+    """
+
+    week: int
+    path: str
+    value: Any
+    text: str
+
+
+@dataclass(frozen=True)
 class RunView:
     """One run at one week, as the figures need it.
 
@@ -39,6 +56,9 @@ class RunView:
         reps: KPI frames of every replication (compare mode), the first is ``kpis``.
         events: Timeline events in force (scheduled and fired).
         horizon: The run's horizon (``params.weeks``).
+        title: The run's plain name ("Airline · two-way street"), what people read.
+        changes: Settings changed mid-run (levers, culture), marked on the charts.
+        backlog: Hours of internal requests waiting on each seat (copy).
     """
 
     label: str
@@ -55,6 +75,9 @@ class RunView:
     reps: list[pd.DataFrame]
     events: list
     horizon: int
+    title: str = ""
+    changes: list = field(default_factory=list)
+    backlog: np.ndarray | None = None
 
 
 def customer_groups(model) -> tuple[np.ndarray, np.ndarray]:
@@ -65,14 +88,23 @@ def customer_groups(model) -> tuple[np.ndarray, np.ndarray]:
     return n_c, np.where(n_c > 0, sat / np.maximum(n_c, 1), np.nan)
 
 
-def run_view(model, label: str, cold: bool, reps: list | None = None) -> RunView:
+def run_view(
+    model,
+    label: str,
+    cold: bool,
+    reps: list | None = None,
+    title: str = "",
+    changes: list | None = None,
+) -> RunView:
     """A :class:`RunView` of ``model`` (call under the lock that guards its stepping).
 
     Args:
         model: The model.
-        label: Run label.
+        label: Run label (the spec).
         cold: True when the model's week 0 was a cold start (``measures.cold_start``).
         reps: The other replications' models (compare mode), stepped in lockstep.
+        title: The run's plain name (default: the label).
+        changes: Settings changed mid-run (:class:`Change`).
     """
     s = model.state
     n_c, sat = customer_groups(model)
@@ -93,6 +125,9 @@ def run_view(model, label: str, cold: bool, reps: list | None = None) -> RunView
         reps=frames,
         events=list(model.params.events),
         horizon=int(model.params.weeks),
+        title=title or label,
+        changes=list(changes or []),
+        backlog=s.backlog_hours.copy(),
     )
 
 

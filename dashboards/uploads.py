@@ -9,7 +9,9 @@ headcount cap), and kept in the session's own temporary folder, one subfolder pe
 scenario then opens like a preset, for this session only; the folder goes when the session ends.
 
 An uploaded scenario may name only files uploaded with it: a chart or survey path pointing
-anywhere else on the server is refused before anything is read.
+anywhere else on the server is refused before anything is read, and so is any text in it with a
+control character (a NUL byte in a path made the operating system raise). Whatever else goes
+wrong reading the files is reported as a message about the upload, never as a traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboards.limits import MAX_HEADCOUNT, MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES
+from dashboards.limits import (
+    MAX_HEADCOUNT,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_FILES,
+    check_departments,
+    check_workload,
+)
 from sim.params import ParameterError
 
 KINDS = (".csv", ".toml")
@@ -113,6 +121,13 @@ class OwnScenarios:
         except ParameterError as err:
             shutil.rmtree(folder, ignore_errors=True)
             raise ParameterError(_as_uploaded(str(err), folder)) from None
+        except (ValueError, OSError, UnicodeError) as err:  # what the checks above missed
+            shutil.rmtree(folder, ignore_errors=True)
+            names = ", ".join(f.name for f in files)
+            raise ParameterError(
+                f"{names}: could not be read ({_as_uploaded(str(err), folder)}); check the "
+                "files, or open them with `servicechain run` for the full message"
+            ) from None
         label = self._label(scenario.stem)
         self.files[label] = scenario
         return label
@@ -146,9 +161,11 @@ class OwnScenarios:
                     "TOML with the chart and survey files it names"
                 )
             chart = folder / csvs[0]
-            people = load_chart(chart).n_people  # the command line's checks and messages
+            table = load_chart(chart)  # the command line's checks and messages
+            people = table.n_people
             if people > self.max_headcount:
                 raise ParameterError(_too_big(csvs[0], people, self.max_headcount))
+            check_departments(len(table.departments), csvs[0])  # before any matrix is built
             scenario = folder / f"{chart.stem}.toml"
             if scenario.exists():
                 scenario = folder / f"{chart.stem}_chart.toml"
@@ -160,6 +177,8 @@ class OwnScenarios:
             )
             return scenario
         bases = set()
+        for name in tomls:
+            _check_text(read_toml(folder / name), name)
         for name in tomls:
             parent = read_toml(folder / name).get("extends")
             if isinstance(parent, str):
@@ -177,9 +196,12 @@ class OwnScenarios:
     @staticmethod
     def _check_data_files(scenario: Path, folder: Path) -> None:
         """Every chart and survey the scenario names lies in the upload's folder."""
-        from sim.scenario import scenario_data
+        from sim.scenario import DataFileOutside, scenario_data
 
-        org = scenario_data(scenario).get("org", {})
+        try:
+            org = scenario_data(scenario).get("org", {})
+        except DataFileOutside as err:  # outside the upload's folder, whatever the core allows
+            org = {err.key: err.value}
         if not isinstance(org, dict):
             return  # the schema reports it when the scenario loads
         for key in DATA_KEYS:
@@ -204,6 +226,7 @@ class OwnScenarios:
         ).n_seats
         if seats > self.max_headcount:
             raise ParameterError(_too_big(scenario.name, seats, self.max_headcount))
+        check_workload(params, scenario.name)
 
     def _label(self, stem: str) -> str:
         from sim.scenario import preset_names
@@ -221,6 +244,25 @@ class OwnScenarios:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
         self.files.clear()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_text(data: object, name: str, key: str = "") -> None:
+    """Refuse a scenario whose text holds a control character (a NUL byte in a file name)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _check_text(v, name, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_text(v, name, f"{key}[{i}]")
+    elif isinstance(data, str) and _CONTROL.search(data):
+        char = repr(_CONTROL.search(data).group(0))
+        raise ParameterError(
+            f"{name}: {key} holds a control character ({char}); file names and texts in a "
+            'scenario are plain text (a chart is named as uploaded, e.g. chart = "chart.csv")'
+        )
 
 
 def _too_big(name: str, seats: int, cap: int) -> str:

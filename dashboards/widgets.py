@@ -1,4 +1,5 @@
-"""The dashboard's two browser widgets (anywidget): a Plotly plot and a keyboard listener.
+"""The dashboard's browser widgets (anywidget): a Plotly plot, a keyboard listener, the
+immediate feedback of slow changes and the week on screen.
 
 :class:`PlotlyView` replaces Plotly's ``FigureWidget``: that widget ships its 5 MB bundle
 inside every instance (15 MB over the websocket per page load), syncs every trace back from the
@@ -69,6 +70,37 @@ class KeyListener(anywidget.AnyWidget):
     def _message(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and self.on_key and isinstance(content.get("key"), str):
             self.on_key(content["key"])
+
+
+class PendingHint(anywidget.AnyWidget):
+    """Shows a loading line in the browser the moment another organization or files are chosen,
+    before the server answers (see ``js/pending.js``); the server's loading state replaces it.
+
+    Attributes:
+        timeout_ms: How long the line stays if the server never shows its own.
+    """
+
+    _esm = (JS / "pending.js").read_text(encoding="utf-8")
+    timeout_ms = traitlets.Int(8000).tag(sync=True)
+
+
+class ScreenWeek(anywidget.AnyWidget):
+    """Reports the week the page shows (``js/screen_week.js``), for Pause to stop there.
+
+    Attributes:
+        week: The week on screen, or -1 before the page reported one.
+    """
+
+    _esm = (JS / "screen_week.js").read_text(encoding="utf-8")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.week = -1
+        self.on_msg(self._message)
+
+    def _message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and isinstance(content.get("week"), int):
+            self.week = int(content["week"])
 
 
 def plotly_js_path() -> Path:

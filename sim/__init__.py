@@ -14,6 +14,7 @@ Quick use::
     sim.plan("pyramid", budget=400_000, trials=60)                  # best levers under a budget
     runs = sim.sweep("culture_sweep")                               # an experiment file
     sim.rerun("results/culture_sweep", run_id=7)                    # one stored run, exactly
+    sim.rerun("run.manifest.json")                                  # a `run --out` run, exactly
     ema_model = sim.ema.model(["culture.service_direction"], ["profit"])  # EMA Workbench
 
 The package is a core (``sim.params``, ``sim.org``, ``sim.state``, ``sim.phases``,
@@ -40,7 +41,7 @@ _LAZY = {
     "preset_names": "sim.scenario",
     "compare": "sim.studies.compare",
     "explain": "sim.studies.explain",
-    "rerun": "sim.studies.sweep",
+    "rerun": "sim.studies.rerun",
     "sweep": "sim.studies.sweep",
 }
 _MODULES = {"ema": "sim.studies.ema"}

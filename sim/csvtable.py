@@ -22,10 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.files import read_regular_file
 from sim.params import ParameterError
 
 # How many example rows an error message lists before "and N more".
 MAX_EXAMPLES = 3
+# A chart of 100,000 people with every optional column is about 10 MB; a survey of 1,000
+# departments about 5 MB. Larger files, and files of more cells, are not such tables, and are
+# refused before parsing (a cell costs about 60 bytes of memory once read).
+MAX_CSV_BYTES = 64_000_000
+MAX_CELLS = 2_000_000
 
 
 class TableError(ParameterError):
@@ -62,15 +68,15 @@ class Table:
         return int(self.rows[index])
 
 
-def examples(items: list[str], total: int | None = None) -> str:
-    """The first few items joined by commas, with "and N more" when there are more."""
+def examples(items: list[str], total: int | None = None, limit: int = MAX_EXAMPLES) -> str:
+    """The first ``limit`` items joined by commas, with "and N more" when there are more."""
     total = len(items) if total is None else total
-    shown = ", ".join(items[:MAX_EXAMPLES])
-    more = total - min(len(items), MAX_EXAMPLES)
+    shown = ", ".join(items[:limit])
+    more = total - min(len(items), limit)
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-def _decode(path: Path, data: bytes, key_column: str | int | None) -> str:
+def _decode(path: Path, data: bytes, key_column: str | None) -> str:
     """UTF-8 text of the file, or an error naming the row (and its key) of the first bad byte."""
     try:
         return data.decode("utf-8-sig")
@@ -87,16 +93,14 @@ def _decode(path: Path, data: bytes, key_column: str | int | None) -> str:
         ) from None
 
 
-def _key_of_line(data: bytes, line: bytes, key_column: str | int) -> str:
-    """`` (key 'value')`` for a raw line read leniently, or "" if the key is not there."""
+def _key_of_line(data: bytes, line: bytes, key_column: str) -> str:
+    """`` (key 'value')`` for a raw line read leniently, or "" if the header has no such key
+    column (then the file is not the table asked for, and none of its cells is quoted)."""
     head = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
     delimiter = _delimiter(head)
     header = [h.strip() for h in next(csv.reader([head], delimiter=delimiter))]
     cells = next(csv.reader([line.decode("utf-8", errors="replace")], delimiter=delimiter), [])
-    if isinstance(key_column, int):
-        k = key_column
-    else:
-        k = header.index(key_column) if key_column in header else len(header)
+    k = header.index(key_column) if key_column in header else len(header)
     if k >= min(len(header), len(cells)):
         return ""
     return f" ({header[k]} '{cells[k].strip()}')"
@@ -111,35 +115,46 @@ def _delimiter(first_line: str) -> str:
     return ","
 
 
-def read_table(path: str | Path, what: str, key_column: str | int | None = None) -> Table:
+def read_table(path: str | Path, what: str, key_column: str | None = None) -> Table:
     """Read a CSV file into a :class:`Table`, or raise a :class:`TableError` a person can act on.
+
+    Only a regular file of at most :data:`MAX_CSV_BYTES` bytes and :data:`MAX_CELLS` cells is
+    read (checked before parsing: a folder, a FIFO or ``/dev/zero`` is refused at once). Errors
+    name rows and columns by number and never quote the file's cells: what the cells mean,
+    and whether the file is the kind of table asked for, is the caller's to say.
 
     Args:
         path: The file.
         what: What the file is, for messages (e.g. ``"org chart"``).
-        key_column: The column that names a row (a name such as ``"employee_id"``, or a
-            position); errors found before the columns are known (text that is not UTF-8)
-            quote it.
+        key_column: The header name of the column that names a row (e.g. ``"employee_id"``).
+            Text that is not UTF-8 is reported with that row's key when the header has this
+            column, a sign that the file is the table asked for.
 
     Raises:
-        TableError: a missing or unreadable file, text that is not UTF-8, an empty file or
-            header, a repeated or empty column name, or a row with more or fewer cells than the
-            header.
+        TableError: a missing or unreadable file, not a regular file, too large, text that is
+            not UTF-8 or has NUL bytes, an empty file or header, a repeated or empty column
+            name, or a row with more or fewer cells than the header.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TableError(f"{what} file not found: {path}") from None
-    except IsADirectoryError:
-        raise TableError(f"{what} file {path} is a folder, not a CSV file") from None
-    except OSError as err:
-        raise TableError(f"{path}: cannot read the {what}: {err.strerror}") from None
+    data = read_regular_file(path, what, MAX_CSV_BYTES, TableError)
     text = _decode(path, data, key_column)
+    if "\x00" in text:
+        row = text.count("\n", 0, text.index("\x00")) + 1
+        raise TableError(
+            f"{path}: row {row} contains a NUL byte; the {what} must be plain text (is it a "
+            "binary file, or a spreadsheet saved in its own format instead of CSV?)"
+        )
     if not text.strip():
         raise TableError(f"{path}: the {what} file is empty; it needs a header row and data rows")
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    delimiter = _delimiter(first_line)
+    cells = text.count(delimiter) + text.count("\n") + 1  # an upper bound, counted in C
+    if cells > MAX_CELLS:
+        raise TableError(
+            f"{path}: about {cells:,} cells; a {what} has at most {MAX_CELLS:,} (e.g. "
+            "100,000 people x 20 columns)"
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         with _no_gc():
             records = list(reader)
@@ -164,8 +179,8 @@ def read_table(path: str | Path, what: str, key_column: str | int | None = None)
     if bad.size:
         where = [f"row {numbers[i]} has {lengths[i]}" for i in bad[:MAX_EXAMPLES]]
         raise TableError(
-            f"{path}: {examples(where, int(bad.size))} cells where the header has "
-            f"{len(header)} ({', '.join(header)}); a value containing a comma needs quotes"
+            f"{path}: {examples(where, int(bad.size))} cells where the header (row 1) has "
+            f"{len(header)}; a value containing a comma needs quotes"
         )
     with _no_gc():
         columns = {
@@ -198,8 +213,11 @@ def _check_header(path: Path, what: str, header: tuple[str, ...]) -> None:
             f"{path}: the header (row 1) has an empty column name in column {empty[0]}; "
             "name every column or delete the empty one"
         )
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            raise TableError(f"{path}: the header (row 1) names column '{name}' twice")
-        seen.add(name)
+    first: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        if name in first:
+            raise TableError(
+                f"{path}: the header (row 1) has the same column name in columns {first[name]} "
+                f"and {column}; every column of the {what} needs its own name"
+            )
+        first[name] = column

@@ -7,6 +7,7 @@ The KPI names are an API: the dashboard, ``compare``, sweeps and validation read
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -229,27 +230,90 @@ CHAIN: tuple[tuple[str, str], ...] = (
 )
 
 
-def format_kpi(value: float, kpi: str | KPI | None = None) -> str:
+# Units of money: always whole amounts (an audience reads "791.866" as 791 thousand).
+MONEY_WORD = "currency"
+# Units that count things: a value below 100 shows its fraction without trailing zeros ("9.5").
+COUNT_UNITS = (
+    "people",
+    "seats",
+    "customers",
+    "people/week",
+    "customers/week",
+    "referrals/week",
+    "requests/week",
+    "hours",
+)
+SIGNIFICANT_DIGITS = 3
+_SUFFIXES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
+
+
+def _unit(kpi: str | KPI | None) -> str:
+    if isinstance(kpi, KPI):
+        return kpi.unit
+    if kpi in KPI_BY_NAME:
+        return KPI_BY_NAME[kpi].unit
+    return ""
+
+
+def _significant(value: float, digits: int = SIGNIFICANT_DIGITS, strip: bool = False) -> str:
+    """``value`` below 1,000 with ``digits`` significant digits and at most 3 decimals.
+
+    A value of 1 or more never gets 3 decimals, so no text can be read as thousands.
+    """
+    size = abs(value)
+    decimals = 3 if size == 0 else min(3, max(0, digits - 1 - math.floor(math.log10(size))))
+    text = f"{value:.{decimals}f}"
+    if decimals and abs(float(text)) >= 10 ** (digits - decimals):  # 0.9995 rounded up to 1.000
+        text = f"{value:.{decimals - 1}f}"
+    if strip and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.lstrip("-") if float(text) == 0 else text
+
+
+def _compact(value: float) -> str:
+    """A large value with a suffix and 3 significant digits: ``"598k"``, ``"-1.23M"``."""
+    for size, suffix in _SUFFIXES:
+        if abs(value) >= size * 0.9995:
+            return _significant(value / size, strip=True) + suffix
+    return _significant(value, strip=True)
+
+
+def format_kpi(
+    value: float, kpi: str | KPI | None = None, *, change: bool = False, compact: bool = False
+) -> str:
     """Short display text of a KPI value, the one formatter of tables, reports and the dashboard.
 
-    Shares and rates per year as percentages (``"34.2%"``), large numbers with thousands
-    separators (``"-257,933"``), whole numbers plain, others with three decimals; NaN as ``"n/a"``.
+    Significant digits by unit:
+
+    - shares and rates per year as percentages with one decimal (``"34.2%"``); a ``change`` of
+      one in percentage points (``"1.4 pts"``);
+    - money (``currency`` units) in whole amounts with thousands separators (``"791"``,
+      ``"-257,933"``);
+    - anything else from 1,000 up in whole numbers with thousands separators (``"9,594"``),
+      below that with 3 significant digits (``"0.734"``, ``"30.8"``); counts drop trailing
+      zeros (``"9.5"``). A value of 1 or more never shows three decimals, so no number can be
+      misread as thousands;
+    - ``compact``: from 10,000 up with a suffix and 3 significant digits (``"598k"``, ``"1.2M"``)
+      where room is short (cards side by side);
+    - NaN as ``"n/a"``.
 
     Args:
         value: The value.
         kpi: The KPI (or its name) whose unit decides the format; None for a plain number.
+        change: ``value`` is a difference of two values (percentages become points).
+        compact: Shorten large numbers with a k/M/bn suffix.
     """
     if value is None or value != value:
         return "n/a"
-    unit = ""
-    if isinstance(kpi, KPI):
-        unit = kpi.unit
-    elif kpi in KPI_BY_NAME:
-        unit = KPI_BY_NAME[kpi].unit
+    value = float(value)
+    unit = _unit(kpi)
     if unit in PERCENT_UNITS:
-        return f"{value:.1%}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if float(value).is_integer():
+        return f"{value * 100:.1f} pts" if change else f"{value:.1%}"
+    if compact and abs(value) >= 10_000:
+        return _compact(value)
+    if MONEY_WORD in unit or abs(value) >= 1000:
+        text = f"{value:,.0f}"
+        return "0" if text == "-0" else text
+    if value.is_integer():
         return f"{value:.0f}"
-    return f"{value:.3f}"
+    return _significant(value, strip=unit in COUNT_UNITS)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.agents import Employee
+from sim.arguments import DRAWN_SEED_LIMIT, SEED_BITS, check_overrides, check_seed, check_weeks
 from sim.culture import impose
 from sim.interventions import LeverEffects
 from sim.kpis import KPI_NAMES
@@ -38,7 +39,8 @@ from sim.state import State, initial_state
 
 
 class ServiceCultureModel(mesa.Model):
-    """ServiceCultureModel(scenario="pyramid", overrides=None, seed=None, *, panel=None, **params)
+    """ServiceCultureModel(scenario="pyramid", overrides=None, seed=None, *, rng=None, panel=None,
+    **kwargs)
 
     An organization whose employees trade internal requests under a service culture, and whose
     frontline serves external customers: the service-profit chain, one step per week.
@@ -48,16 +50,25 @@ class ServiceCultureModel(mesa.Model):
             or a :class:`~sim.params.Params` object. Default ``"pyramid"``.
         overrides: Dotted-path parameter overrides applied on top of the scenario, e.g.
             ``{"culture.service_direction": 0.5, "org.headcount": 1000}``.
-        seed: Seed of the model's random generator (``self.rng``); the same scenario, overrides
-            and seed give identical results. None draws a fresh seed from the operating
-            system's entropy; either way it is ``self.seed`` and the ``seed`` model reporter.
+        seed: Seed of the model's random generator (``self.rng``): a whole number from 0 to
+            2^63 - 1. The same scenario, overrides and seed give identical results. None (and no
+            ``rng``) draws a fresh seed below 2^53 from the operating system's entropy, so
+            unseeded models are independent replications (as Mesa's are, and as
+            ``mesa.batch_run`` relies on); either way it is ``self.seed`` and the ``seed``
+            model reporter, so every run can be repeated.
+        rng: Mesa 3.4+'s name for the seed (Mesa 4 drops ``seed``): ``rng=42`` is ``seed=42``.
+            A ``numpy.random.Generator``, ``BitGenerator`` or ``SeedSequence`` gives the model a
+            seed drawn from it (recorded in ``self.seed`` like any other). Give ``seed`` or
+            ``rng``, not both.
         panel: Also collect panel data each week: ``"employee"`` (one row per employee, also as
             the DataCollector's agent reporters, so ``mesa.batch_run`` returns agent rows),
             ``"team"`` (one row per manager and their direct reports), or None (default).
             See :mod:`sim.panel`.
-        **params: Dotted-path parameters as keywords, merged into ``overrides``, as
-            ``mesa.batch_run`` passes them:
+        **kwargs: Dotted-path parameters as keywords, merged into ``overrides``, as
+            ``mesa.batch_run`` and Mesa's ``SolaraViz`` pass them:
             ``ServiceCultureModel(**{"culture.service_direction": 1.0, "org.headcount": 60})``.
+            (Named ``kwargs`` because Mesa's visualization exempts only a catch-all of that name
+            from its required-parameter check.)
 
     Attributes:
         params: The validated parameters in force.
@@ -68,6 +79,16 @@ class ServiceCultureModel(mesa.Model):
         state: The columnar state arrays (:class:`~sim.state.State`).
         datacollector: Mesa DataCollector; its model reporters are the KPI names and ``seed``.
         seed: The seed in force (given or drawn).
+        <kpi>: Every KPI of :mod:`sim.kpis` reads as an attribute with the latest week's value
+            (``model.profit``, ``model.morale_mean``), so a Mesa
+            ``DataCollector(model_reporters={"p": "profit"})`` collects it. Mesa's own
+            attributes (``steps``, ``rng``, ``agents``, ...) are never shadowed: KPIs are looked
+            up only for names the model does not otherwise have.
+
+    Raises:
+        ParameterError: an unknown scenario or parameter, a value out of range, overrides that
+            are not a dict of dotted paths, a seed that is not a whole number from 0 to 2^63 - 1
+            (or both ``seed`` and ``rng``), or an organization too large to simulate.
     """
 
     def __init__(
@@ -76,22 +97,18 @@ class ServiceCultureModel(mesa.Model):
         overrides: Mapping[str, Any] | None = None,
         seed: int | None = None,
         *,
+        rng: Any = None,
         panel: str | None = None,
-        **params: Any,
+        **kwargs: Any,
     ) -> None:
-        if isinstance(overrides, str):
-            raise ParameterError(
-                f"overrides = {overrides!r}: give a dict of dotted paths; mesa.batch_run iterates "
-                "a dict's keys, so pass dotted names as parameters there "
-                '({"org.headcount": 60}) or a list of dicts ({"overrides": [{...}]})'
-            )
+        overrides = check_overrides(overrides)
         if panel not in (None, *PANELS):
             raise ParameterError(f"panel = {panel!r}: allowed: {', '.join(PANELS)} or None")
-        if params:
-            overrides = {**(overrides or {}), **params}
+        if kwargs:
+            overrides = {**overrides, **kwargs}
         # A drawn seed is recorded, so every run can be reproduced (mesa.batch_run gives none).
-        self.seed: int = fresh_seed() if seed is None else int(seed)
-        super().__init__(rng=self.seed)
+        self.seed: int = model_seed(seed, rng)
+        super().__init__(**_mesa_seeding(self.seed))
         base = scenario if isinstance(scenario, Params) else load_scenario(scenario)
         self.scenario_name = (
             scenario if isinstance(scenario, str) else str(getattr(scenario, "name", "custom"))
@@ -112,6 +129,15 @@ class ServiceCultureModel(mesa.Model):
         self._quits_seen = np.zeros_like(self.state.seat_quits)
         self.datacollector = self._new_datacollector()
         self._collect()
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only when normal lookup fails, so no attribute of Mesa's or ours is shadowed:
+        # KPI names read the latest week's value (a DataCollector's string reporters use this).
+        if name in _KPI_SET:
+            week = self.__dict__.get("last_week")
+            if week is not None and week.kpis is not None:
+                return week.kpis[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _new_datacollector(self) -> PanelCollector:
         """The DataCollector: the KPIs and ``seed`` as model reporters, the employee panel as
@@ -243,10 +269,13 @@ class ServiceCultureModel(mesa.Model):
         return new
 
     def run(self, weeks: int | None = None) -> pd.DataFrame:
-        """Advance ``weeks`` steps (default ``params.weeks``) and return :meth:`kpis`."""
-        n = self.params.weeks if weeks is None else int(weeks)
-        if n < 0:
-            raise ValueError(f"weeks must be >= 0, got {n}")
+        """Advance ``weeks`` steps (default ``params.weeks``) and return :meth:`kpis`.
+
+        Raises:
+            ParameterError: ``weeks`` is not a whole number from 0 to 5,200 (the command
+                line's bound).
+        """
+        n = self.params.weeks if weeks is None else check_weeks(weeks)
         for _ in range(n):
             self.step()
         return self.kpis()
@@ -338,7 +367,7 @@ class ServiceCultureModel(mesa.Model):
         except (TypeError, KeyError):
             raise SnapshotError("not a snapshot of a ServiceCultureModel") from None
         model = cls.__new__(cls)
-        mesa.Model.__init__(model, rng=seed)
+        mesa.Model.__init__(model, **_mesa_seeding(seed))
         for name, value in own.items():
             setattr(model, name, value)
         model._employees = None
@@ -469,9 +498,80 @@ class ServiceCultureModel(mesa.Model):
         )
 
 
+def seed_from(sequence: np.random.SeedSequence) -> int:
+    """The model seed a :class:`numpy.random.SeedSequence` gives: its first 64-bit word, cut to
+    53 bits, so that the seed is exact in a double (below 2^53; see :mod:`sim.arguments`).
+
+    The one derivation of every seed the package draws: :func:`fresh_seed` here and the
+    replication seeds of the studies (:func:`sim.studies.seeds.replication_seeds`).
+    """
+    word = int(sequence.generate_state(1, np.uint64)[0])
+    return word >> (64 - SEED_BITS)
+
+
 def fresh_seed() -> int:
-    """A new 63-bit seed from the operating system's entropy (for runs given no seed)."""
-    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    """A new seed below 2^53 from the operating system's entropy (for runs given no seed)."""
+    return seed_from(np.random.SeedSequence())
+
+
+def model_seed(seed: Any = None, rng: Any = None) -> int:
+    """The seed a model runs with, from its ``seed`` or Mesa-style ``rng`` argument.
+
+    None for both draws a fresh seed (:func:`fresh_seed`); a whole number is checked
+    (:func:`sim.arguments.check_seed`); a generator, bit generator or seed sequence given as
+    ``rng`` gives a seed drawn from it.
+
+    Raises:
+        ParameterError: both are given, or the value is not a valid seed.
+    """
+    if seed is not None and rng is not None:
+        raise ParameterError(
+            f"seed = {seed!r} and rng = {rng!r}: give one of them (rng is Mesa 3.4+'s name for "
+            "the seed), not both"
+        )
+    value, name = (rng, "rng") if rng is not None else (seed, "seed")
+    if value is None:
+        return fresh_seed()
+    if isinstance(value, np.random.SeedSequence):
+        return seed_from(value)
+    if isinstance(value, np.random.BitGenerator):
+        value = np.random.Generator(value)
+    if isinstance(value, np.random.Generator):
+        return int(value.integers(DRAWN_SEED_LIMIT))
+    return check_seed(value, name)
+
+
+def _mesa_seeding(seed: int) -> dict[str, Any]:
+    """Keywords for ``mesa.Model.__init__`` that seed it with ``seed``.
+
+    Mesa 3.5 also gives every model an (experimental) ``Scenario``, and its ``SolaraViz`` then
+    rebuilds a model on Reset by passing a Mesa Scenario object as the ``scenario`` argument,
+    which here names a preset. This model's scenario is its own (a preset, a file or
+    :class:`~sim.params.Params`), so it hands Mesa an empty Scenario that reads as false, and
+    ``SolaraViz`` rebuilds it from its ``model_params`` alone, as it does on Mesa 3.3.
+    """
+    if _NoMesaScenario is None:
+        return {"rng": seed}
+    return {"scenario": _NoMesaScenario(rng=seed)}
+
+
+def _empty_mesa_scenario_class() -> type | None:
+    try:
+        from mesa.experimental.scenarios import Scenario
+    except ImportError:  # Mesa before 3.5 has no scenarios
+        return None
+
+    class NoMesaScenario(Scenario):
+        """Mesa's Scenario with no parameters: this model keeps its own (``model.params``)."""
+
+        def __bool__(self) -> bool:
+            return False
+
+    return NoMesaScenario
+
+
+_NoMesaScenario = _empty_mesa_scenario_class()
+_KPI_SET = frozenset(KPI_NAMES)
 
 
 class PanelCollector(mesa.DataCollector):
@@ -553,7 +653,7 @@ _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 def run(
     scenario: str | Path | Params = "pyramid",
     weeks: int | None = 260,
-    seed: int | None = 0,
+    seed: int | None = None,
     overrides: Mapping[str, Any] | None = None,
     panel: str | None = None,
     *,
@@ -563,8 +663,12 @@ def run(
 
     Args:
         scenario: Preset name, scenario file path, or Params.
-        weeks: The last week of the run (None = the scenario's ``weeks``).
-        seed: Random seed (same inputs + same seed = identical output).
+        weeks: The last week of the run, a whole number from 0 to 5,200 (None = the scenario's
+            ``weeks``).
+        seed: Random seed, a whole number from 0 to 2^63 - 1 (same inputs + same seed =
+            identical output). None draws a fresh one, as :class:`ServiceCultureModel` does, so
+            ``[sim.run() for _ in range(10)]`` gives ten independent replications rather than
+            ten copies of one run; the seed used is in the frame's ``attrs["seed"]``.
         overrides: Dotted-path overrides, e.g. ``{"org.headcount": 1000}``; with ``start``,
             changes from the snapshot's next week on (as ``set_params``: no structural ones).
         panel: ``"team"`` or ``"employee"`` to also return the weekly panel
@@ -576,24 +680,32 @@ def run(
             frame holds every week from 0, exactly as the uninterrupted run's.
 
     Raises:
-        ParameterError: bad parameters; with ``start``, a ``scenario``, ``seed`` or ``panel``
-            that contradicts the snapshot, or ``weeks`` before the snapshot's week.
+        ParameterError: bad parameters, ``weeks`` out of range; with ``start``, a
+            ``scenario``, ``seed`` or ``panel`` that contradicts the snapshot, or ``weeks``
+            before the snapshot's week.
         SnapshotError: ``start`` is not a valid snapshot.
     """
+    if weeks is not None:
+        weeks = check_weeks(weeks)
     if start is None:
         model = ServiceCultureModel(scenario=scenario, overrides=overrides, seed=seed, panel=panel)
         kpis = model.run(weeks)
     else:
         model = ServiceCultureModel.from_snapshot(start, overrides=overrides)
         _check_resume(model, scenario, seed, panel)
-        horizon = model.params.weeks if weeks is None else int(weeks)
+        horizon = model.params.weeks if weeks is None else weeks
         if horizon < model.steps:
             raise ParameterError(
                 f"weeks = {horizon}: the snapshot is already at week {model.steps}; give the "
                 "week to run to, at or after it"
             )
         kpis = model.run(horizon - model.steps)
-    return kpis if model.panel is None else (kpis, model.panel_frame())
+    kpis.attrs["seed"] = model.seed
+    if model.panel is None:
+        return kpis
+    frame = model.panel_frame()
+    frame.attrs["seed"] = model.seed
+    return kpis, frame
 
 
 def _check_resume(model: ServiceCultureModel, scenario: Any, seed: Any, panel: Any) -> None:
@@ -604,7 +716,7 @@ def _check_resume(model: ServiceCultureModel, scenario: Any, seed: Any, panel: A
         wrong.append(f"scenario {str(scenario)!r} (the snapshot's is {model.scenario_name!r})")
     elif isinstance(scenario, Params):
         wrong.append("a Params scenario (the snapshot brings its own)")
-    if seed not in (0, model.seed):
+    if seed is not None and seed != model.seed:
         wrong.append(f"seed {seed} (the snapshot's is {model.seed})")
     if panel not in (None, model.panel):
         wrong.append(f"panel {panel!r} (the snapshot's is {model.panel!r})")

@@ -22,9 +22,16 @@ import math
 import numpy as np
 
 from sim.params import OrgParams, ParameterError
-from sim.seats import Organization, organization_arrays
+from sim.seats import MAX_SEAT_DEPARTMENTS, Organization, check_scale, organization_arrays
 
-__all__ = ["Organization", "build_organization", "level_sizes", "organization_arrays"]
+__all__ = [
+    "MAX_SEAT_DEPARTMENTS",
+    "Organization",
+    "build_organization",
+    "check_scale",
+    "level_sizes",
+    "organization_arrays",
+]
 
 DEFAULT_SPAN = 7.0
 MAX_LEVELS = 12  # the schema's upper bound on org.levels
@@ -123,6 +130,7 @@ def build_organization(org: OrgParams, salary_base: float, salary_ratio: float) 
     sizes = level_sizes(org.headcount, org.levels, org.span)
     n_levels = len(sizes)
     n = sum(sizes)
+    check_scale(n, len(org.departments), "org")
     shares = np.array([d.share for d in org.departments], dtype=float)
     cum = np.cumsum(shares)
     cum[-1] = 1.0 + 1e-12

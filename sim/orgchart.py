@@ -74,7 +74,8 @@ import numpy as np
 import pandas as pd
 
 from sim.csvtable import Table, TableError, examples, read_table
-from sim.params import OrgParams
+from sim.params import MAX_DEPARTMENTS, OrgParams, ParameterError
+from sim.seats import check_scale
 
 REQUIRED_COLUMNS = ("employee_id", "manager_id", "department", "frontline")
 OPTIONAL_COLUMNS = ("tenure_weeks", "salary_band", "role", "location")
@@ -166,22 +167,40 @@ class _Problems:
 
 
 def _check_columns(table: Table) -> None:
+    """The header: the required columns, no unknown ones.
+
+    The header's own names are quoted (with a "did you mean") only when it has at least two of
+    the required columns, so that the file is evidently an org chart with a typo. Any other file
+    is described by its shape alone: an error never prints a line of a file that is not a chart
+    (a scenario or a ``--set`` pointing at ``/etc/passwd`` learns nothing from the message).
+    """
     allowed = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    present = [name for name in REQUIRED_COLUMNS if name in table.header]
+    unknown = [name for name in table.header if name not in allowed]
+    if not unknown and len(present) == len(REQUIRED_COLUMNS):
+        return
+    rule = (
+        f"Required columns: {', '.join(REQUIRED_COLUMNS)}; optional: "
+        f"{', '.join(OPTIONAL_COLUMNS)} (no names or other personal data are needed)"
+    )
+    if len(present) < 2:
+        found = f"only {present[0]}" if present else "none of them"
+        raise ChartError(
+            f"{table.path}: not an org chart: its first row (the header) has "
+            f"{len(table.header)} column(s) and {found} of the required ones. {rule}"
+        )
     lines = []
-    for name in table.header:
-        if name not in allowed:
-            close = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            lines.append(f"unknown column '{name}'{hint}")
+    for name in unknown:
+        close = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        lines.append(f"unknown column '{name}'{hint}")
     for name in REQUIRED_COLUMNS:
         if name not in table.header:
             lines.append(f"missing column '{name}'")
-    if lines:
-        raise ChartError(
-            f"{table.path}: {'; '.join(lines)}. The header (row 1) has: {', '.join(table.header)}. "
-            f"Required columns: {', '.join(REQUIRED_COLUMNS)}; optional: "
-            f"{', '.join(OPTIONAL_COLUMNS)} (no names or other personal data are needed)"
-        )
+    raise ChartError(
+        f"{table.path}: {'; '.join(lines)}. The header (row 1) has: {', '.join(table.header)}. "
+        + rule
+    )
 
 
 def _parse_numbers(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -347,6 +366,16 @@ def validate_chart(table: Table, hash_ids: bool = False) -> Chart:
             "customers (the model's customers are served by the frontline)"
         )
     departments, dept = np.unique(dept_names.astype(str), return_inverse=True)
+    if departments.size > MAX_DEPARTMENTS:
+        raise ChartError(
+            f"{path}: {departments.size:,} departments; a chart may have at most "
+            f"{MAX_DEPARTMENTS:,} (the model keeps a department x department dependency "
+            "matrix): map teams or cost centres to their departments first"
+        )
+    try:
+        check_scale(n, int(departments.size), str(path))
+    except ParameterError as err:
+        raise ChartError(str(err)) from None
     out_ids = _pseudonyms(ids, table.data) if hash_ids else ids.copy()
     arrays = dict(
         ids=out_ids,

@@ -23,10 +23,13 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from sim.files import file_kind, inside, read_regular_file
 from sim.overrides import apply_overrides, build_params
 from sim.params import Event, Merger, ParameterError, Params
+from sim.shipped import SCENARIO_DIR, shipped_folder
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+# The shipped examples (the example client): a scenario may name data files there.
+EXAMPLES_DIR = shipped_folder("examples")
 TEXT_KEYS = ("description", "narrative")  # one text each
 LIST_KEYS = ("notice", "try")  # lists of short texts
 META_KEYS = (*TEXT_KEYS, *LIST_KEYS, "extends")
@@ -47,8 +50,22 @@ class ScenarioError(ParameterError):
     """A scenario cannot be found or is invalid. The message names the file and the key."""
 
 
+class DataFileOutside(ScenarioError):
+    """A scenario names a data file outside its folder and the shipped examples.
+
+    Attributes:
+        key: The ``[org]`` key (``chart``, ``survey``, ``survey_weights``).
+        value: The path as the scenario wrote it.
+    """
+
+    def __init__(self, message: str, key: str, value: str) -> None:
+        super().__init__(message)
+        self.key, self.value = key, value
+
+
 def preset_names() -> list[str]:
-    """Names of the shipped presets (files in ``scenarios/``), sorted."""
+    """Names of the shipped presets (files in ``scenarios/``, :data:`sim.shipped.SCENARIO_DIR`),
+    sorted."""
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
@@ -62,12 +79,21 @@ def _unknown_preset(text: str) -> ScenarioError:
 
 
 def resolve_path(name_or_path: str | Path) -> Path:
-    """The file behind a preset name or a path, or a :class:`ScenarioError` naming the options."""
+    """The file behind a preset name or a path, or a :class:`ScenarioError` naming the options.
+
+    A path that exists but is not a regular file (a folder, ``/dev/null``, a FIFO) is refused
+    with what it is.
+    """
     text = str(name_or_path)
+    if "\x00" in text:
+        raise ScenarioError(f"scenario {text!r}: a name or path cannot contain a NUL byte")
     path = Path(text)
     if path.suffix == ".toml" or "/" in text or path.exists():
-        if not path.is_file():
+        if not path.exists():
             raise ScenarioError(f"scenario file not found: {text}")
+        if not path.is_file():
+            kind = file_kind(path.stat().st_mode)
+            raise ScenarioError(f"{text}: is {kind}, not a scenario file (a .toml file)")
         return path
     candidate = SCENARIO_DIR / f"{text}.toml"
     if candidate.is_file():
@@ -112,30 +138,26 @@ def culture_direction(culture: str) -> float:
 
 # Scenario and experiment files are a few kilobytes; anything far larger is not one.
 MAX_TOML_BYTES = 1_000_000
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file into a dict, or a :class:`ScenarioError` that says what is wrong.
 
-    Refused fast and in bounded memory: files over :data:`MAX_TOML_BYTES`, files that are not
-    UTF-8 text (binary, UTF-16), syntax errors (with the line) and nesting too deep to parse.
+    Refused fast and in bounded memory: anything but a regular file (a folder, a FIFO, a
+    device), files over :data:`MAX_TOML_BYTES`, files that are not UTF-8 text (binary,
+    UTF-16), syntax errors (with the line) and nesting too deep to parse. A UTF-8 byte-order
+    mark (Windows Notepad's "UTF-8 with BOM") is skipped, as the CSV reader skips it: the rest
+    of the file is read as written.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_TOML_BYTES:
-            raise ScenarioError(
-                f"{path}: {size:,} bytes is too large for a scenario or experiment file "
-                f"(at most {MAX_TOML_BYTES:,})"
-            )
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot read: {err.strerror}") from None
+    raw = read_regular_file(path, "TOML", MAX_TOML_BYTES, ScenarioError)
+    raw = raw.removeprefix(UTF8_BOM)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ScenarioError(
-            f"{path}: not a UTF-8 text file (byte {err.start}: {raw[err.start : err.start + 1]!r}"
-            "); TOML files must be UTF-8, so save it as UTF-8 text"
+            f"{path}: not a UTF-8 text file (byte {err.start}: 0x{raw[err.start]:02x}); TOML "
+            "files must be UTF-8, so save it as UTF-8 text"
         ) from None
     try:
         return tomllib.loads(text)
@@ -192,23 +214,51 @@ def _anchor_files(path: Path, data: dict[str, Any]) -> None:
     """Make the data files a scenario names (``org.chart``, ``org.survey``,
     ``org.survey_weights``, a merger's ``partner`` file) relative to the scenario file's folder
     instead of the working directory, so a scenario and its files can be moved and run from
-    anywhere together."""
+    anywhere together.
+
+    Like ``extends``, they are confined: a scenario file may name data files in its own folder
+    (or below it) and in the shipped examples, nothing else, with every symbolic link followed.
+    A scenario received from someone else cannot make the model read ``/etc/shadow`` or a
+    file next to another client's (and print part of it in an error). Files elsewhere are given
+    on the command line, ``--set org.chart=PATH``, which is the user's own choice.
+    """
+    folder = path.parent.resolve()
     merger = Merger.model_fields["type"].default
-    for ev in data.get("events", []) if isinstance(data.get("events"), list) else []:
+    for i, ev in enumerate(data.get("events", []) if isinstance(data.get("events"), list) else []):
         if not isinstance(ev, dict) or ev.get("type") != merger:
             continue
         partner = ev.get("partner")
-        if isinstance(partner, str) and is_partner_file(partner):
+        if isinstance(partner, str) and "\x00" not in partner and is_partner_file(partner):
             file = Path(partner).expanduser()
-            ev["partner"] = str(file if file.is_absolute() else (path.parent / file).resolve())
+            target = (file if file.is_absolute() else folder / file).resolve()
+            if not inside(target, (folder, SCENARIO_DIR, EXAMPLES_DIR)):
+                raise DataFileOutside(
+                    f"{path}: events[{i}].partner = '{partner}': a scenario may name files in "
+                    f"its own folder ({folder}) or the shipped examples, not {target}; copy the "
+                    "file beside the scenario",
+                    "partner",
+                    partner,
+                )
+            ev["partner"] = str(target)
     org = data.get("org")
     if not isinstance(org, dict):
         return  # the schema reports a malformed [org]
+    folder = path.parent.resolve()
     for key in DATA_FILE_KEYS:
         value = org.get(key)
-        if isinstance(value, str) and value:
-            file = Path(value).expanduser()
-            org[key] = str(file if file.is_absolute() else (path.parent / file).resolve())
+        if not isinstance(value, str) or not value or "\x00" in value:
+            continue  # the schema reports a wrong type or a NUL byte, naming the key
+        file = Path(value).expanduser()
+        target = (file if file.is_absolute() else folder / file).resolve()
+        if not inside(target, (folder, SCENARIO_DIR, EXAMPLES_DIR)):
+            raise DataFileOutside(
+                f"{path}: org.{key} = '{value}': a scenario may name data files in its own "
+                f"folder ({folder}) or the shipped examples, not {target}; copy the file beside "
+                f"the scenario, or give it on the command line with --set org.{key}=PATH",
+                key,
+                value,
+            )
+        org[key] = str(target)
 
 
 def is_partner_file(partner: str) -> bool:
@@ -219,6 +269,10 @@ def is_partner_file(partner: str) -> bool:
 def _parent_path(path: Path, parent: str) -> str:
     """What ``extends = parent`` in ``path`` refers to: a preset name, else a file in the same
     folder as ``path`` (or below it); nothing outside that folder and the presets."""
+    if "\x00" in parent:
+        raise ScenarioError(
+            f"{path}: extends = {parent!r}: a name or path cannot contain a NUL byte"
+        )
     if "/" in parent or "\\" in parent or parent.endswith(".toml"):
         target = (path.parent / parent).resolve()
         folder = path.parent.resolve()
@@ -244,6 +298,12 @@ def scenario_data(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dic
             f"{path}: 'extends' forms a cycle: {cycle}; a scenario cannot inherit from itself"
         )
     data = read_toml(path)
+    if not data:
+        raise ScenarioError(
+            f"{path}: the scenario file is empty (no settings): a half-written file would "
+            "otherwise run the defaults without a word. Set what differs from the defaults, or "
+            'write extends = "pyramid" to run a preset as it is'
+        )
     _check_file(path, data)
     _anchor_files(path, data)
     parent = data.get("extends")

@@ -14,6 +14,31 @@ from functools import cached_property
 
 import numpy as np
 
+from sim.params import ParameterError
+
+# Every week the model tracks each person's inputs from every department (the weakest link), so
+# a week's work and memory grow with seats x departments (about 35 ns of CPU per pair and week
+# measured at 3,000 x 1,000). This bounds both: 100,000 people in 20 departments, 10,000 in 200,
+# 2,000 in 1,000.
+MAX_SEAT_DEPARTMENTS = 2_000_000
+
+
+def check_scale(n_seats: int, n_depts: int, source: str) -> None:
+    """Refuse an organization whose seats x departments exceed :data:`MAX_SEAT_DEPARTMENTS`.
+
+    Args:
+        n_seats: Seats (people, for a chart).
+        n_depts: Departments.
+        source: What the organization came from, for the message (a chart's path, ``org``).
+    """
+    if n_seats * n_depts > MAX_SEAT_DEPARTMENTS:
+        raise ParameterError(
+            f"{source}: {n_seats:,} people x {n_depts:,} departments = "
+            f"{n_seats * n_depts:,} person-department pairs; at most {MAX_SEAT_DEPARTMENTS:,} "
+            "(each week tracks every person's inputs from every department): merge small "
+            "departments, e.g. map teams or cost centres to their departments"
+        )
+
 
 @dataclass(frozen=True)
 class Organization:
@@ -145,7 +170,11 @@ def organization_arrays(
     ``n_reports``, ``is_manager``, ``level_sizes``, ``dept_seats`` and ``dept_workers``."""
     n_reports = np.bincount(manager[manager >= 0], minlength=level.size)
     is_manager = n_reports > 0
-    dept_seats = tuple(np.flatnonzero(dept == d) for d in range(n_depts))
+    # One stable sort, then a split per department: linear in seats + departments (a scan of
+    # every seat per department would cost seats x departments).
+    by_dept = np.argsort(dept, kind="stable")
+    bounds = np.cumsum(np.bincount(dept, minlength=n_depts))[:-1]
+    dept_seats = tuple(np.split(by_dept.astype(np.int64), bounds))
     dept_workers = tuple(s[~is_manager[s]] if (~is_manager[s]).any() else s for s in dept_seats)
     return {
         "n_reports": n_reports,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.org import Organization
-from sim.params import Params
+from sim.params import Params, check_market
 
 # Direction codes of a request, named by the way the *service* flows (provider -> requester):
 # UP: a lower-level provider serves a higher-level requester (a manager's request to a report);
@@ -414,6 +414,7 @@ def initial_state(org: Organization, params: Params, rng: np.random.Generator) -
     frontline_seats = np.flatnonzero(org.frontline)
     n_active = max(1, round(params.customers.per_frontline * frontline_seats.size))
     market = max(n_active + 1, round(n_active * params.customers.market_multiple))
+    check_market(market, frontline_seats.size, params)
     unit_effect = rng.normal(0.0, params.customers.local_conditions_sd, n)
     local_quality = np.where(org.has_manager, unit_effect[org.manager_safe], 0.0)
     local_price = _unit_factor(org, params.economics.local_price_sd, rng)

@@ -53,6 +53,7 @@ from sim.params import DEFAULT_DEPARTMENTS, DEFAULT_DEPENDENCY, OrgParams
 
 RATING_MIN, RATING_MAX, RATING_AS_EXPECTED = 1.0, 5.0, 3.0
 NOT_RATED = frozenset({"", "na", "n/a", "-"})
+DEPARTMENTS_SHOWN = 12  # department names an error lists before "and N more"
 
 
 class SurveyError(TableError):
@@ -74,6 +75,11 @@ class SurveyEffect:
     dependency: np.ndarray
     received_rating: np.ndarray | None
     given_rating: np.ndarray | None
+
+
+def _names(departments: Sequence[str]) -> str:
+    """The organization's departments for a message (the first few, then how many more)."""
+    return examples(list(departments), limit=DEPARTMENTS_SHOWN)
 
 
 def reference_lateral_rate() -> float:
@@ -200,19 +206,26 @@ def read_matrix(path: str, what: str, departments: Sequence[str]) -> np.ndarray:
             that is not a number in the allowed range.
     """
     try:
-        table = read_table(path, what, key_column=0)
+        table = read_table(path, what)
     except TableError as err:
         raise SurveyError(str(err)) from None
     label, *cols = table.header
     rows = [str(r) for r in table.columns[label]]
     where = f"{table.path}"
+    known = set(departments)
+    if not known.intersection(cols):
+        # Not a table of these departments: say so by its shape, quoting none of its cells.
+        raise SurveyError(
+            f"{where}: not a {what} table of this organization: none of the {len(cols)} "
+            f"column(s) after the first in its header (row 1) names one of its departments "
+            f"({len(departments)}: {_names(departments)})"
+        )
     if len(rows) != len(cols):
         raise SurveyError(
             f"{where}: the {what} table is not square: {len(rows)} rows x {len(cols)} department "
             f"columns; it needs one row and one column per department "
-            f"({len(departments)}: {', '.join(departments)}), in any order"
+            f"({len(departments)}: {_names(departments)}), in any order"
         )
-    known = set(departments)
     for kind, names in (("row", rows), ("column", cols)):
         seen: set[str] = set()
         for k, name in enumerate(names):
@@ -225,7 +238,7 @@ def read_matrix(path: str, what: str, departments: Sequence[str]) -> np.ndarray:
                 hint = f" Did you mean '{close[0]}'?" if close else ""
                 raise SurveyError(
                     f"{where}: {place}: unknown department '{name}'.{hint} The organization's "
-                    f"departments: {', '.join(departments)}"
+                    f"departments: {_names(departments)}"
                 )
         missing = [d for d in departments if d not in seen]
         if missing:

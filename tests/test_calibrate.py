@@ -22,6 +22,7 @@ import pytest
 from sim.cli import main
 from sim.params import ParameterError
 from sim.scenario import load_scenario, scenario_data
+from sim.shipped import EXAMPLE_CLIENT_DIR
 from sim.studies.fit_engine import Target, total_loss, total_losses
 from sim.studies.scenario_fit import (
     UnreachableTarget,
@@ -218,6 +219,7 @@ def test_bad_free_parameters_are_refused_before_simulating(small, fit, words):
         assert w in str(err.value), (w, str(err.value))
 
 
+@pytest.mark.integration
 def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_path):
     plan = small_plan(small, "turnover_annualized=0.57+-0.03")
     first = run_scenario_fit(plan, trials=24, storage=f"sqlite:///{tmp_path / 'a.db'}")
@@ -232,6 +234,7 @@ def test_a_fit_moves_the_parameter_to_the_target_and_repeats_itself(small, tmp_p
     assert again.result.trials["loss"].tolist() == first.result.trials["loss"].tolist()
 
 
+@pytest.mark.integration
 def test_an_interrupted_fit_resumes_and_ends_as_an_uninterrupted_one(small, tmp_path):
     plan = small_plan(small, "turnover_annualized=0.45", "morale_mean=0.55")
     whole = run_scenario_fit(plan, trials=12, storage=f"sqlite:///{tmp_path / 'whole.db'}")
@@ -253,6 +256,7 @@ def test_an_interrupted_fit_resumes_and_ends_as_an_uninterrupted_one(small, tmp_
     assert resumed.intervals == whole.intervals
 
 
+@pytest.mark.integration
 def test_a_target_out_of_reach_stops_before_fitting_and_says_what_is_reached(small, tmp_path):
     plan = small_plan(small, "morale_mean=0.95", fit=["behaviour.morale_base=0.3:0.4"])
     with pytest.raises(UnreachableTarget) as err:
@@ -264,6 +268,7 @@ def test_a_target_out_of_reach_stops_before_fitting_and_says_what_is_reached(sma
     assert stored_trials(f"sqlite:///{tmp_path / 'x.db'}", plan.study_name()) == 0
 
 
+@pytest.mark.integration
 def test_revenue_per_employee_is_solved_not_searched(small, tmp_path):
     plan = small_plan(small, "revenue_per_employee=80000")
     assert plan.free == () and plan.solves_revenue
@@ -282,6 +287,7 @@ def test_revenue_per_employee_is_solved_not_searched(small, tmp_path):
 
 
 # ----------------------------------------------------------------------------- the scenario
+@pytest.mark.integration
 def test_the_written_scenario_extends_the_base_and_loads_from_where_it_is(small, tmp_path, capsys):
     out = tmp_path / "small_fitted.toml"
     code, stdout, _ = run_cli(
@@ -380,6 +386,7 @@ def test_an_out_where_the_base_cannot_be_extended_is_refused(tmp_path, small, ca
     assert code == 2 and "in its own folder" in " ".join(err.split())
 
 
+@pytest.mark.integration
 def test_an_unreachable_target_exits_2_with_what_the_model_reaches(small, tmp_path, capsys):
     code, out, err = run_cli(
         capsys, "calibrate", str(small), "--target", "morale_mean=0.95",
@@ -474,7 +481,8 @@ def test_ctrl_c_keeps_the_study_and_a_rerun_finishes_it_as_one_run_would(small, 
 
 
 # ----------------------------------------------------------------------------- the example
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "client"
+EXAMPLE = EXAMPLE_CLIENT_DIR
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_examples_targets_are_valid_and_its_internal_rating_is_the_surveys():
@@ -516,7 +524,7 @@ def test_the_shipped_calibrated_example_extends_the_client_and_holds_its_header_
 
 
 def test_the_guide_walks_through_calibration():
-    text = (EXAMPLE.parent.parent / "docs" / "OWN_ORGANIZATION.md").read_text()
+    text = (ROOT / "docs" / "OWN_ORGANIZATION.md").read_text()
     section = text[text.index("## Calibration") : text.index("## Privacy")]
     for needle in (
         "servicechain calibrate client.toml --targets targets.toml --out client_fitted.toml",
@@ -547,3 +555,28 @@ def test_the_shipped_calibrated_example_reproduces_its_figures_on_fresh_seeds():
         noise = 2 * float(np.std(values, ddof=1)) / np.sqrt(len(values))
         print(f"{f.name}: {got:.4g} (observed {f.value:g} ± {f.tolerance:g}, noise {noise:.3g})")
         assert abs(got - f.value) <= f.tolerance + noise, f"{f.name}: {got:.4g} vs {f.describe()}"
+
+
+def test_a_small_budget_gives_no_interval_and_says_so(small, tmp_path, capsys):
+    """Issue 30, item 6: with a few trials the bootstrap's best is one or two trials (the base
+    and the fit), so a "90% interval" would just span them: the fit says the budget was too
+    small, and how many trials would do, instead of printing one."""
+    plan = small_plan(small, "turnover_annualized=0.57+-0.03")
+    fit = run_scenario_fit(plan, trials=4)
+    assert fit.intervals == {} and "budget of 4 trials is too small" in fit.interval_note
+    assert "--trials 20" in fit.interval_note
+    out = tmp_path / "small_fitted.toml"
+    code, stdout, _ = run_cli(
+        capsys, "calibrate", str(small), "--target", "turnover_annualized=0.57+-0.03",
+        "--trials", "4", "--reps", "2", "--window", WINDOW, "--out", str(out), "-j", "1",
+    )  # fmt: skip
+    assert code in (0, 1)
+    text = " ".join(stdout.split())
+    assert "no 90% interval: the budget of 4 trials is too small" in text
+    header = " ".join(line.lstrip("# ") for line in out.read_text().splitlines())
+    assert "No 90% interval" in header and "none (see below)" in header
+    # A budget that covers the best's neighbourhood gives an interval around the fit.
+    wide = run_scenario_fit(plan, trials=24)
+    assert wide.interval_note is None
+    lo, hi = wide.intervals["workforce.quit_base_weekly"]
+    assert lo < wide.result.best["workforce.quit_base_weekly"] < hi

@@ -144,6 +144,7 @@ def test_run_accepts_a_culture_spec_and_culture_option(capsys):
     assert code == 2 and "unknown culture 'sideways'" in err and "two_way" in err
 
 
+@pytest.mark.integration
 def test_compare_writes_the_report_and_prints_both_tables(tmp_path, capsys):
     out_file = tmp_path / "X.html"
     code, out, err = run_cli(
@@ -162,6 +163,7 @@ def test_compare_writes_the_report_and_prints_both_tables(tmp_path, capsys):
     assert all(len(t["y"]) == 27 for t in series)
 
 
+@pytest.mark.integration
 def test_compare_self_shows_zero_difference(capsys):
     code, out, err = run_cli(capsys, "compare", "airline", "airline", "--reps", "2", "--weeks", "8")
     assert code == 0, err
@@ -195,6 +197,7 @@ def test_compare_and_show_bad_input_exit_2(capsys, args, words):
         assert w in message
 
 
+@pytest.mark.integration
 def test_readme_table_command_prints_and_writes(tmp_path, capsys):
     readme = tmp_path / "README.md"
     readme.write_text(f"# x\n{README_START}\nold table\n{README_END}\nafter\n")

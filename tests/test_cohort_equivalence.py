@@ -59,6 +59,7 @@ def disagreements(cohort: pd.DataFrame, individual: pd.DataFrame) -> list[str]:
     return found
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "preset",
     [

@@ -49,6 +49,7 @@ def test_mean_ci_is_the_t_interval():
     assert np.isnan(mean_ci(np.array([1.0]))[1])
 
 
+@pytest.mark.integration
 def test_seeds_come_from_seedsequence_and_are_shared_by_all_scenarios(result):
     assert result.seeds == replication_seeds(7, 3)
     assert len(set(result.seeds)) == 3
@@ -56,6 +57,7 @@ def test_seeds_come_from_seedsequence_and_are_shared_by_all_scenarios(result):
     assert seeds.loc["pyramid"].tolist() == seeds.loc["two_way"].tolist() == result.seeds
 
 
+@pytest.mark.integration
 def test_compare_and_a_sweep_with_the_same_root_seed_run_the_same_replications(result, tmp_path):
     exp = experiment_from_dict(
         {"scenario": "pyramid", "weeks": 20, "replications": 3, "seed": 7}, where="t", name="t"
@@ -67,6 +69,7 @@ def test_compare_and_a_sweep_with_the_same_root_seed_run_the_same_replications(r
     assert runs["final.profit"].tolist() == last["profit"].tolist()
 
 
+@pytest.mark.integration
 def test_replication_equals_a_plain_seeded_run(result):
     ts = result.timeseries
     rep1 = ts[(ts["scenario"] == "two_way") & (ts["rep"] == 1)].set_index("step")
@@ -74,6 +77,7 @@ def test_replication_equals_a_plain_seeded_run(result):
     pd.testing.assert_series_equal(rep1["morale_mean"], alone["morale_mean"], check_names=False)
 
 
+@pytest.mark.integration
 def test_tidy_frames(result):
     ts = result.timeseries
     assert list(ts.columns[:4]) == ["scenario", "rep", "seed", "step"]
@@ -101,6 +105,7 @@ def test_tidy_frames(result):
     assert row["mean"] == pytest.approx(final.mean())
 
 
+@pytest.mark.integration
 def test_differences_are_paired(result):
     s = result.summary.set_index(["scenario", "kpi", "stat"])
     ts = result.timeseries
@@ -112,6 +117,7 @@ def test_differences_are_paired(result):
     assert s.loc[("pyramid", "morale_mean", "final"), "diff"] == 0.0
 
 
+@pytest.mark.integration
 def test_two_way_beats_pyramid_on_morale(result):
     d = result.summary.set_index(["scenario", "kpi", "stat"]).loc[
         ("two_way", "morale_mean", "mean")
@@ -119,6 +125,7 @@ def test_two_way_beats_pyramid_on_morale(result):
     assert d["diff_ci_low"] > 0
 
 
+@pytest.mark.integration
 def test_a_scenario_compared_with_itself_differs_by_exactly_zero():
     res = compare(["pyramid", "pyramid"], reps=3, weeks=15, seed=1)
     assert res.scenarios == ["pyramid", "pyramid#2"]
@@ -126,6 +133,7 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero():
     assert (twin[["diff", "diff_ci_low", "diff_ci_high"]].to_numpy() == 0.0).all()
 
 
+@pytest.mark.integration
 def test_overrides_and_culture_specs():
     res = compare(
         ["payroll", "payroll@two_way"],
@@ -151,6 +159,7 @@ def test_bad_input_fails_before_any_run():
         compare(["pyramid"], reps=1, weeks=3, overrides={"culture.service_direction": 3})
 
 
+@pytest.mark.integration
 def test_report_embeds_the_chart_data_offline(result, tmp_path):
     path = write_report(result, tmp_path / "sub" / "report.html")
     text = path.read_text()
@@ -177,11 +186,13 @@ def test_report_embeds_the_chart_data_offline(result, tmp_path):
     assert len(bands) == 2 * len(CHAIN)
 
 
+@pytest.mark.integration
 def test_report_rejects_a_non_html_name(result, tmp_path):
     with pytest.raises(ParameterError, match=r"\.html"):
         write_report(result, tmp_path / "report.csv")
 
 
+@pytest.mark.integration
 def test_readme_table_rows_and_columns():
     res = compare(["pyramid", "two_way", "inverted"], reps=2, weeks=20, seed=0)
     md = readme_table(res)

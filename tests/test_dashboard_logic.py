@@ -72,6 +72,7 @@ def test_sessions_are_independent_and_compare_runs_in_lockstep_from_week_0():
         a.start_compare(("pyramid", "pyramidd"))
 
 
+@pytest.mark.integration
 def test_compare_replications_use_the_cli_seeds_and_respect_the_budget():
     from sim.studies.compare import replication_seeds
 
@@ -203,10 +204,12 @@ def test_every_schema_event_can_be_fired_and_lands_next_week():
 
 def test_seat_history_ring_and_requests():
     s = DashboardSession()
-    s.select(5)
     s.run_to(60)
-    assert len(s.history) == 52 and s.history[-1]["week"] == 60
-    assert s.history[-1]["morale"] == pytest.approx(float(s.model.state.morale[5]))
+    s.select(5)  # chosen after the weeks ran: their history is there at once
+    rows = s.history.rows(5)
+    assert len(s.history) == 52 and [r["week"] for r in rows] == list(range(9, 61))
+    assert rows[-1]["morale"] == pytest.approx(float(s.model.state.morale[5]), abs=1e-6)
+    assert s.snapshot().seat.history == rows
     r = seat_requests(s.model, 0)
     assert r["to_serve"] == int((s.model.state.pending.provider == 0).sum())
     assert s.snapshot().seat.info["seat"] == 5
@@ -333,7 +336,7 @@ def test_exports_in_both_modes():
     s.step(14)
     snap = s.snapshot()
     html = report(snap, s.layout, s.describe())
-    assert "Differences" in html and "two_way" in html
+    assert "Differences" in html and "Two-way street" in html
     csv = pd.read_csv(pd.io.common.StringIO(csv_bytes(snap).decode()))
     assert set(csv["run"]) == {"pyramid", "two_way"} and set(csv["replication"]) == {0, 1}
     assert json.loads(to_json(view_figure(snap, s.layout)))
@@ -370,3 +373,202 @@ def test_every_preset_loads_in_the_dashboard():
     for name in preset_names():
         s.set_preset(name)
         assert s.preset == name and s.week == 0
+
+
+# ---------------------------------------------------------------- issue 29: legible to people
+def test_runs_and_specs_have_plain_names():
+    from dashboards.names import run_title, spec_title, unique_titles
+
+    assert spec_title("airline@two_way") == "Airline · two-way street"
+    assert spec_title("two_way") == "Two-way street"
+    assert spec_title("insurance_claims") == "Insurance claims centre"
+    assert "(+0.5)" in spec_title("payroll@0.5") and "@" not in spec_title("payroll@0.5")
+    assert run_title("pyramid", 0.0) == "Two-way street"  # the culture in force
+    assert run_title("airline", -1.0) == "Airline · top-down pyramid"
+    assert unique_titles(["A", "B", "A"]) == ["A (1)", "B", "A (2)"]
+    s = DashboardSession("airline")
+    s.start_compare(("airline", "airline@two_way"))
+    assert [v.title for v in s.snapshot().runs] == [
+        "Airline · top-down pyramid",
+        "Airline · two-way street",
+    ]
+    assert "@" not in s.describe() and "Airline · two-way street" in s.describe()
+
+
+def test_explain_panel_speaks_plain_language():
+    import re
+
+    code = re.compile(
+        r"`|:mod:|:func:|\b[a-z]+_[a-z_]+\b|\b[Pp]hases? \d|\bsim\.|service_direction"
+    )
+    for m in mechanisms():
+        assert not code.search(m.title + m.summary + m.body), (m.title, code.findall(m.body))
+    service = next(m for m in mechanisms() if "Internal service" in m.title)
+    assert "the culture" in service.body and "deadline weight" in service.body
+
+
+def test_controls_read_as_words_with_their_values_and_units():
+    from dashboards.controls_spec import main_controls
+
+    for spec in [*main_controls(), *lever_controls()]:
+        assert "_" not in spec.label and "·" not in spec.label, spec.label
+    assert control_spec("workforce.pool_mindset_mean").label == "Service mindset of new hires"
+    training = control_spec("interventions.training.intensity")
+    assert training.value_text(0.0) == "off"
+    assert training.value_text(1.0) == "1.0 × the default dose"
+    assert control_spec("requests.mean_hours").value_text(2.5) == "2.5 h"
+    assert control_spec("workforce.time_to_fill_weeks").value_text(8) == "8.0 weeks"
+
+
+def test_axes_keep_a_sensible_span_and_their_bounds():
+    from dashboards.figures.timeseries import axis_range
+
+    low, high = axis_range([np.array([0.71, 0.72, 0.715])], "morale_mean")
+    assert high - low >= 0.1 and low <= 0.71 and high >= 0.72
+    assert axis_range([np.array([1.0])], "internal_on_time") == [0.9, 1.0]  # not 0-200%
+    low, high = axis_range([np.array([9_500.0, 9_600.0])], "customers_active")
+    assert high - low >= 950  # 10% of the level: a 1% wobble stays a wobble
+    low, high = axis_range([np.array([2_000.0, 4_000.0])], "profit", difference=True)
+    assert low <= 0 <= high  # a difference shows its zero line
+    assert axis_range([np.array([np.nan])], "profit") is None
+    s = DashboardSession()
+    s.step(6)
+    view = s.snapshot().runs[0]
+    fig = kpi_figure({view.title: view.kpis}, ["internal_on_time", "morale_mean"])
+    assert fig["layout"]["yaxis"]["range"][1] <= 1.0
+    assert fig["layout"]["yaxis2"]["range"][1] - fig["layout"]["yaxis2"]["range"][0] >= 0.1
+
+
+def test_the_weekly_profit_difference_is_smoothed_and_says_so():
+    from dashboards.figures.differences import SMOOTH_WEEKS, diff_figure
+
+    s = DashboardSession()
+    s.start_compare(("pyramid", "two_way"))
+    s.step(20)
+    runs = {v.title: v.reps for v in s.snapshot().runs}
+    profit = diff_figure(runs, "profit")
+    assert f"{SMOOTH_WEEKS}-week average" in profit["layout"]["title"]["text"]
+    smooth, weekly = profit["data"][1]["y"], profit["data"][0]["y"]
+    assert np.nanstd(np.diff(smooth)) < np.nanstd(np.diff(weekly))
+    assert "average" not in diff_figure(runs, "morale_mean")["layout"]["title"]["text"]
+
+
+def test_colours_span_the_values_that_occur():
+    from dashboards.figures.common import rate_colour
+    from dashboards.figures.pyramid import colour_range, shared_scales
+
+    low, high = colour_range([np.array([0.70, 0.72, 0.75])], 0.15)
+    assert 0.0 < low <= 0.70 and 0.75 <= high < 1.0 and high - low >= 0.15
+    s = DashboardSession()
+    s.step(3)
+    scales = shared_scales(s.snapshot().runs)
+    lo, hi = scales.on_time
+    assert hi == 1.0 and lo <= 0.9
+    # 97% and 100% on time no longer look the same.
+    assert rate_colour((0.97 - lo) / (hi - lo)) != rate_colour(1.0)
+
+
+def test_waiting_requests_are_drawn_where_they_wait():
+    s = DashboardSession()
+    s.step(8)
+    view = s.snapshot().runs[0]
+    fig = pyramid_figure(view, pyramid_layout(view.org))
+    rings = next(t for t in fig["data"] if t["name"] == "waiting")
+    waiting = np.flatnonzero(view.backlog > 0.5)
+    assert sorted(rings["customdata"]) == sorted(waiting.tolist()) and waiting.size
+    assert np.allclose(view.backlog, s.model.state.backlog_hours)
+    big = int(np.argmax(view.backlog))
+    sizes = dict(zip(rings["customdata"], rings["marker"]["size"], strict=True))
+    assert sizes[big] == max(sizes.values())  # the largest queue, the largest ring
+
+
+def test_crowded_customer_labels_take_two_rows():
+    s = DashboardSession()
+    view = s.snapshot().runs[0]
+    layout = pyramid_layout(view.org)
+
+    def rows(width: int) -> int:
+        fig = pyramid_figure(view, layout, width_hint=width)
+        labels = [a for a in fig["layout"]["annotations"] if "customers" in a.get("text", "")]
+        assert len(labels) == int(view.org.customer_facing.sum())
+        return len({a["yshift"] for a in labels})
+
+    assert rows(900) == 1 and rows(80) == 2  # neighbours that would touch alternate rows
+
+
+def test_lever_and_culture_changes_are_kept_and_marked():
+    s = DashboardSession()
+    s.step(3)
+    s.set_param("interventions.training.intensity", 1.0)
+    s.set_param("interventions.training.intensity", 1.5)  # the same week: the last one counts
+    s.step(2)
+    s.set_param("culture.service_direction", 0.0)
+    texts = [c.text for c in s.changes]
+    assert texts == ["Training: 1.5 × the default dose", "Culture: two-way street"]
+    assert [c.week for c in s.changes] == [3, 5]
+    view = s.snapshot().runs[0]
+    fig = kpi_figure({view.title: view.kpis}, ["profit"], changes=view.changes)
+    notes = " ".join(a["text"] for a in fig["layout"]["annotations"])
+    assert "Training: 1.5" in notes and "Culture: two-way street" in notes
+    s.reset()
+    assert s.changes == []
+
+
+def test_pause_rewinds_to_the_week_drawn_and_runs_on_identically():
+    s, ref = DashboardSession(), DashboardSession()
+    for _ in range(3):
+        s.step(2)
+        s.snapshot(drawn=True)  # frames of weeks 2, 4 and 6
+    s.step(3)  # simulated ahead of them
+    assert s.rewind_to_drawn(4) == 5 and s.week == 4  # the page still shows week 4
+    assert s.rewind_to_drawn(99) == 0  # a week never drawn: nothing to go back to
+    s.step(2)
+    s.snapshot(drawn=True)
+    s.step(4)
+    assert s.rewind_to_drawn() == 4 and s.week == 6  # the last frame drawn
+    ref.step(6)
+    s.step(3)
+    ref.step(3)
+    pd.testing.assert_frame_equal(s.model.kpis(), ref.model.kpis())
+    s.snapshot(drawn=True)
+    s.step(2)
+    s.fire({"type": "hiring_freeze", "weeks": 4})  # a change since: the picture is void
+    assert s.rewind_to_drawn() == 0 and s.week == 11
+
+
+def test_organizations_too_heavy_for_the_dashboard_are_refused(tmp_path):
+    from dashboards.limits import MAX_DEPARTMENTS
+    from dashboards.uploads import OwnScenarios, UploadedFile
+
+    rows = ["employee_id,manager_id,department,frontline", "E0,,exec,false"]
+    rows += [f"E{i},E0,d{i},true" for i in range(1, MAX_DEPARTMENTS + 2)]
+    own = OwnScenarios()
+    with pytest.raises(ParameterError, match=r"departments is more than this dashboard opens"):
+        own.open([UploadedFile("many.csv", "\n".join(rows).encode())])
+    heavy = b'extends = "pyramid"\n[customers]\nper_frontline = 5000\n'
+    with pytest.raises(ParameterError, match=r"customers per frontline employee"):
+        own.open([UploadedFile("busy.toml", heavy)])
+    nul = b'extends = "pyramid"\n[org]\nchart = "chart\\u0000.csv"\n'
+    with pytest.raises(ParameterError, match=r"org.chart holds a control character"):
+        own.open([UploadedFile("nul.toml", nul), UploadedFile("chart.csv", b"x")])
+    s = DashboardSession()
+    with pytest.raises(ParameterError, match="customers"):
+        s.set_param("customers.per_frontline", 5000.0)
+    assert s.model.params.customers.per_frontline != 5000.0  # the run stayed as it was
+
+
+def test_a_slider_shown_does_not_change_its_setting():
+    """Opening "Main parameters" once moved the reports' rate from 0.5 to 0.6: a slider snaps a
+    value off its grid (low + k x step, rounded as the browser rounds) and echoes it."""
+    from dashboards.components.controls import _round_to_step
+    from dashboards.controls_spec import main_controls
+
+    s = DashboardSession()
+    for spec in main_controls():
+        if spec.widget == "slider" and spec.step != 1.0:
+            echo = _round_to_step(float(s.value(spec.path)), spec)
+            # What the browser sends back is on the grid and snaps to itself: the guard's test.
+            assert _round_to_step(echo, spec) == echo
+    spec = control_spec("requests.to_subordinate_rate")
+    assert _round_to_step(0.5, spec) == 0.6  # Math.round(2.5) = 3 steps of 0.2
+    assert _round_to_step(0.31, control_spec("culture.care_gap")) == 0.31

@@ -6,8 +6,6 @@ tests/browser/test_upload_browser.py.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from dashboards.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES
@@ -17,8 +15,9 @@ from dashboards.uploads import OwnScenarios, UploadedFile, check_upload
 from sim.orgchart import ChartError, load_chart
 from sim.params import ParameterError
 from sim.scenario import load_scenario
+from sim.shipped import EXAMPLE_CLIENT_DIR
 
-CLIENT = Path(__file__).resolve().parent.parent / "examples" / "client"
+CLIENT = EXAMPLE_CLIENT_DIR
 DUPLICATE = (
     b"employee_id,manager_id,department,frontline\nA,,exec,false\nB,A,front,true\nB,A,front,true\n"
 )

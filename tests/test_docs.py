@@ -1,10 +1,12 @@
 """Docs follow the code: docs/MODEL.md's tables are the schema's and the fit's, every phase and
-lever is described, and nothing shipped points at a file users do not have."""
+lever is described, docs/ARCHITECTURE.md's phase table is the schedule, and nothing shipped
+points at a file users do not have."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import typing
 from pathlib import Path
 
 from sim.params import LEVERS, PARAMS_END, PARAMS_START, parameter_table_markdown
@@ -88,3 +90,28 @@ def test_nothing_shipped_points_at_the_design_reference():
         and f != "tests/test_docs.py"
     ]
     assert not offenders, offenders
+
+
+def architecture_phase_rows() -> list[list[str]]:
+    """The rows of docs/ARCHITECTURE.md's phase table (phase, function, produces)."""
+    lines = (ROOT / "docs" / "ARCHITECTURE.md").read_text().splitlines()
+    start = lines.index("| phase | function | produces |")
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_architecture_md_phase_table_is_the_schedule():
+    rows = architecture_phase_rows()
+    assert [(r[0], r[1]) for r in rows] == [(p.name, f"`{p.function.__name__}`") for p in PHASES], (
+        "docs/ARCHITECTURE.md's phase table differs from sim.phases.PHASES (names, order)"
+    )
+    for row, phase in zip(rows, PHASES, strict=True):
+        returns = typing.get_type_hints(phase.function)["return"]
+        if returns is type(None):
+            assert row[2].startswith("(state only)"), f"{phase.name} returns nothing: {row[2]}"
+        elif isinstance(returns, type) and returns.__module__.startswith("sim."):
+            assert f"(`{returns.__name__}`)" in row[2], f"{phase.name} returns {returns.__name__}"

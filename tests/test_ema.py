@@ -41,6 +41,7 @@ def test_uncertainties_carry_the_schema_bounds_and_kinds():
         sim.ema.model(["culture.care_gap"], outcomes=["proft"])
 
 
+@pytest.mark.integration
 def test_four_experiments_with_the_sequential_evaluator():
     m = sim.ema.model(
         uncertainties={"culture.service_direction": None, "behaviour.service_weight": (0.5, 1.0)},

@@ -12,9 +12,10 @@ import pytest
 
 import sim
 from sim.orgchart import load_chart
+from sim.shipped import EXAMPLE_CLIENT_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDER = ROOT / "examples" / "client"
+FOLDER = EXAMPLE_CLIENT_DIR  # examples/client/ in a checkout
 SCENARIO = FOLDER / "client.toml"
 GUIDE = ROOT / "docs" / "OWN_ORGANIZATION.md"
 
@@ -65,6 +66,7 @@ def test_the_example_scenario_runs_from_anywhere_with_pseudonymous_ids(tmp_path,
     assert np.isfinite(df.to_numpy(dtype=float)).all() and df["customers_active"].iloc[-1] > 0
 
 
+@pytest.mark.integration
 def test_the_guides_comparison_runs():
     res = sim.compare([str(SCENARIO), f"{SCENARIO}@two_way"], reps=2, weeks=6, seed=0)
     assert res.timeseries["scenario"].nunique() == 2
@@ -100,3 +102,23 @@ def test_the_guide_walks_from_csv_to_comparison_and_leaves_room_for_calibration(
 @pytest.mark.parametrize("path", ["README.md", "docs/MODEL.md"])
 def test_the_guide_is_linked(path):
     assert "OWN_ORGANIZATION.md" in (ROOT / path).read_text()
+
+
+def test_the_example_command_copies_the_client_and_never_overwrites(tmp_path, capsys):
+    from sim.cli import main
+
+    target = tmp_path / "client"
+    assert main(["example", str(target)]) == 0
+    copied = sorted(p.name for p in target.iterdir())
+    assert copied == sorted(
+        p.name for p in FOLDER.iterdir() if p.suffix in (".csv", ".toml", ".py")
+    )
+    assert {"client.toml", "chart.csv", "survey.csv", "targets.toml"} <= set(copied)
+    assert main(["org", str(target / "client.toml")]) == 0  # the copy stands on its own
+    assert "385 seats" in capsys.readouterr().out
+    before = (target / "client.toml").read_text()
+    (target / "client.toml").write_text(before + "\n# my own edit\n")
+    assert main(["example", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "not an empty folder" in err and "Traceback" not in err
+    assert (target / "client.toml").read_text().endswith("# my own edit\n")

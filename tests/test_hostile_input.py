@@ -138,6 +138,7 @@ def test_unwritable_out_is_reported_before_simulating(tmp_path: Path, capsys):
         assert out == ""  # nothing was simulated or printed
 
 
+@pytest.mark.integration
 def test_truncated_part_file_is_set_aside_and_its_runs_redone(tmp_path: Path, capsys):
     exp = tmp_path / "e.toml"
     exp.write_text(EXPERIMENT.replace("replications = 2", "replications = 4"))

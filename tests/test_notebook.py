@@ -12,6 +12,7 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "example.ipynb"
 
 
+@pytest.mark.integration
 @pytest.mark.timeout(300)
 def test_example_notebook_executes(tmp_path: Path):
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 
 from sim.cli import main
@@ -39,6 +40,7 @@ def test_bar_on_a_terminal():
     assert "half way" in out.getvalue() or "job" in out.getvalue()
 
 
+@pytest.mark.integration
 def test_commands_print_progress_lines_when_output_is_piped(capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(progress, "LINE_INTERVAL", 0.0)
     assert main(["run", "pyramid", "--weeks", "3", "--set", "org.headcount=40"]) == 0

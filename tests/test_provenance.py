@@ -38,6 +38,7 @@ def check_environment(env: dict) -> None:
     assert "git_commit" in env  # None outside a git checkout
 
 
+@pytest.mark.integration
 def test_sweep_manifest_and_exact_rerun(tmp_path: Path):
     exp = experiment_from_dict(EXP, where="p", name="p")
     runs = sim.sweep(exp, workers=1, out=tmp_path, progress=False)

@@ -62,6 +62,7 @@ def by_size() -> dict[int, dict[str, np.ndarray]]:
     return out
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("kpi", sorted(TOLERANCE))
 def test_per_employee_kpis_stable_from_1000_to_10000(by_size, kpi: str) -> None:
     small, large = by_size[1_000][kpi], by_size[10_000][kpi]
@@ -72,6 +73,7 @@ def test_per_employee_kpis_stable_from_1000_to_10000(by_size, kpi: str) -> None:
     )
 
 
+@pytest.mark.integration
 def test_customer_base_scales_with_the_frontline() -> None:
     # The market is per_frontline x market_multiple customers per frontline seat at any size, and
     # the warm customer base is the same share of it.
@@ -91,6 +93,7 @@ def _registered_agents(model: sim.ServiceCultureModel) -> int:
     return len(super(sim.ServiceCultureModel, model).agents)
 
 
+@pytest.mark.integration
 def test_agents_are_created_lazily() -> None:
     model = sim.ServiceCultureModel("pyramid", overrides={"org.headcount": 5_000}, seed=1)
     assert _registered_agents(model) == 0

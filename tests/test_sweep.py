@@ -66,12 +66,14 @@ def test_rows_are_exact_seeded_runs_with_common_random_numbers(inline_result: pd
     assert point0["final.profit"].nunique() == 3
 
 
+@pytest.mark.integration
 def test_two_processes_give_identical_results(inline_result: pd.DataFrame, tmp_path: Path):
     df = sweep(small(), workers=2, out=tmp_path, progress=False, batch_size=1)
     pd.testing.assert_frame_equal(comparable(df), comparable(inline_result))
     assert len(list((tmp_path / "runs").glob("part-*.parquet"))) == 6
 
 
+@pytest.mark.integration
 def test_dask_local_cluster_gives_identical_results(inline_result: pd.DataFrame, tmp_path: Path):
     distributed = pytest.importorskip("dask.distributed")
     # A real scheduler and two worker processes on loopback (tcp), as on a cluster.
@@ -102,6 +104,7 @@ class KilledAfter(InlineExecutor):
         return super().submit(fn, *args, **kwargs)
 
 
+@pytest.mark.integration
 def test_killed_sweep_resumes_without_redoing_finished_runs(tmp_path: Path):
     exp = small(replications=5)  # 10 runs
     first = KilledAfter(k=3)
@@ -122,6 +125,7 @@ def test_killed_sweep_resumes_without_redoing_finished_runs(tmp_path: Path):
     pd.testing.assert_frame_equal(comparable(df), comparable(whole))
 
 
+@pytest.mark.integration
 def test_resume_redoes_runs_of_a_lost_part_file_only(tmp_path: Path):
     exp = small(outputs={**SMALL["outputs"], "timeseries": True})
     sweep(exp, workers=1, out=tmp_path, progress=False, batch_size=2)
@@ -137,6 +141,7 @@ def test_resume_redoes_runs_of_a_lost_part_file_only(tmp_path: Path):
     assert len(ts) == 6 * 21 and not ts.duplicated(["run_id", "step"]).any()
 
 
+@pytest.mark.integration
 def test_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path):
     # effort_min 1.5 > effort_max 1.15 passes the per-field range check but fails the
     # cross-field validation when the run builds its parameters: a real failing run.
@@ -159,6 +164,7 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path: Path):
     assert failed_point[["n", "failed"]].iloc[0].tolist() == [0, 2]
 
 
+@pytest.mark.integration
 def test_other_experiment_in_folder_is_refused(tmp_path: Path):
     sweep(small(), workers=1, out=tmp_path, progress=False)
     with pytest.raises(SweepError, match="different experiment"):
@@ -186,6 +192,7 @@ def test_summary_ci_and_report(inline_result: pd.DataFrame):
     assert (folder / "summary.csv").is_file()
 
 
+@pytest.mark.integration
 def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
     params = {"behaviour.morale_base": [0.45, 0.55], "customers.churn_base_weekly": [0.0, 0.05]}
     for kind, samples in (("sobol", 16), ("morris", 6)):
@@ -215,6 +222,7 @@ def test_sobol_and_morris_indices_with_confidence(tmp_path: Path):
         assert ("N = 16 base samples" if kind == "sobol" else "6 trajectories") in warning
 
 
+@pytest.mark.integration
 def test_cli_sweep_analyze_and_errors(tmp_path: Path, capsys):
     toml = tmp_path / "e.toml"
     toml.write_text(
@@ -236,6 +244,7 @@ def test_cli_sweep_analyze_and_errors(tmp_path: Path, capsys):
     assert main(["analyze", str(tmp_path)]) == 2
 
 
+@pytest.mark.integration
 def test_throughput_hook_and_callable_module():
     res = throughput(n_runs=4, workers=1, weeks=5)
     assert res["runs"] == 4 and res["failed"] == 0 and res["executor"] == "inline"
@@ -243,6 +252,7 @@ def test_throughput_hook_and_callable_module():
     assert callable(sim.sweep)
 
 
+@pytest.mark.integration
 def test_team_panel_is_written_as_tidy_parquet_keyed_by_run_id(tmp_path: Path):
     exp = small(outputs={**SMALL["outputs"], "panel": "team", "window": 4}, replications=2, weeks=6)
     df = sweep(exp, workers=1, out=tmp_path, progress=False, batch_size=1)

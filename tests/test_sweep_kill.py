@@ -48,6 +48,7 @@ def running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.integration
 def test_no_worker_left_15_s_after_the_driver_is_killed(tmp_path: Path):
     script = tmp_path / "driver.py"
     script.write_text(DRIVER)

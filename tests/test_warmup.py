@@ -65,6 +65,7 @@ def _yearly_tenure(warmup_weeks: int, seed: int) -> list[float]:
     return means
 
 
+@pytest.mark.integration
 def test_after_the_warm_up_the_tenure_mix_holds_its_level():
     # The built workforce (no warm-up) is far from the mix its own quits keep, and drifts for
     # years; the warmed-up one starts at that mix. Mean tenure over three seeds, every two years.

@@ -30,14 +30,24 @@ def KpiCharts(ui: Ui, views: list[RunView], version: int, height: int = 0) -> No
             )
 
         def build():
-            frames = {v.label: v.kpis for v in views}
+            frames = {v.title: v.kpis for v in views}
             bands = None
-            if any(len(v.reps) > 1 for v in views):
+            reps = max((len(v.reps) for v in views), default=1)
+            if reps > 1:
                 from dashboards.figures.differences import rep_band
 
-                bands = {v.label: rep_band(v.reps) for v in views if len(v.reps) > 1}
-                frames = {v.label: rep_band(v.reps, mean=True) for v in views}
-            events = views[0].events if views else []
-            return kpi_figure(frames, chosen.value, events, views[0].horizon, bands, height)
+                bands = {v.title: rep_band(v.reps) for v in views if len(v.reps) > 1}
+                frames = {v.title: rep_band(v.reps, mean=True) for v in views}
+            first = views[0]
+            return kpi_figure(
+                frames,
+                chosen.value,
+                first.events,
+                first.horizon,
+                bands,
+                height,
+                changes=first.changes,
+                replications=reps if reps > 1 else 0,
+            )
 
         Plot(ui, FigureBox(build, ("kpis", version, tuple(chosen.value), height)))

@@ -7,8 +7,9 @@ import solara
 from dashboards.components.chain import ChainStrip
 from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
-from dashboards.components.pyramid import PyramidView
+from dashboards.components.pyramid import PyramidView, legend_html
 from dashboards.figures.differences import diff_figure, headline
+from dashboards.figures.pyramid import shared_scales
 from dashboards.limits import MAX_REPLICATIONS
 from dashboards.snapshot import Snapshot
 from sim.kpis import KPIS
@@ -24,22 +25,37 @@ def spec_choices(preset: str, own: list[str] | tuple[str, ...] = ()) -> list[str
     return [*preset_names(), *own] + [f"{preset}@{c}" for c in CULTURE_PRESETS if c != preset]
 
 
+def quick_pair(preset: str) -> tuple[str, str]:
+    """The one-click comparison: the live organization under its culture and under two-way."""
+    return (preset, f"{preset}@two_way") if preset not in CULTURE_PRESETS else DEFAULT
+
+
 @solara.component
 def CompareControls(ui: Ui, settings: int) -> None:
-    """Pick the scenarios and replications; one click for the live preset's two cultures."""
+    """Pick the scenarios and replications; one click for the live preset's two cultures.
+
+    The picker shows what is being compared (or, before, the one-click pair), by plain names.
+    """
     s = ui.session
-    picked = solara.use_reactive(["pyramid", "two_way"])
+    quick = quick_pair(s.preset)
+    shown = list(s.compare) if s.compare else list(quick)
+    picked = solara.use_reactive(shown)
+    solara.use_effect(lambda: picked.set(shown), [tuple(shown)])
     reps = solara.use_reactive(1)
+    choices = list(dict.fromkeys([*spec_choices(s.preset, s.own.labels), *shown]))
+    titles = {spec: s.title(spec) for spec in choices}
+    specs_by_title = {t: spec for spec, t in titles.items()}
 
     def start(specs) -> None:
-        ui.runner.pause()
-        ui.playing.set(False)
-        ui.act(lambda: s.start_compare(tuple(specs), int(reps.value)), settings=True)
+        title = " and ".join(s.title(x) for x in specs)
+        ui.act_in_background(
+            f"Starting the comparison of {title}…",
+            lambda: s.start_compare(tuple(specs), int(reps.value)),
+        )
 
-    quick = (s.preset, f"{s.preset}@two_way") if s.preset not in CULTURE_PRESETS else DEFAULT
     with solara.Div(classes=["sc-compare-controls"]):
         solara.Button(
-            f"{quick[0]} vs {quick[1]}",
+            f"{titles[quick[0]]} vs {titles[quick[1]]}",
             color="primary",
             on_click=lambda: start(quick),
             classes=["sc-compare-go"],
@@ -48,9 +64,9 @@ def CompareControls(ui: Ui, settings: int) -> None:
         with solara.Div(classes=["sc-compare-pick"]):
             solara.SelectMultiple(
                 "Scenarios",
-                values=picked.value,
-                all_values=spec_choices(s.preset, s.own.labels),
-                on_value=picked.set,
+                values=[titles[x] for x in picked.value if x in titles],
+                all_values=[titles[x] for x in choices],
+                on_value=lambda chosen: picked.set([specs_by_title[t] for t in chosen]),
                 dense=True,
             )
         with solara.Div(classes=["sc-compare-reps"]):
@@ -90,8 +106,8 @@ def ComparePanel(ui: Ui, snap: Snapshot, settings: int) -> None:
             classes=["sc-note"],
         )
         return
-    runs = {v.label: v.reps for v in snap.runs}
-    ref = snap.runs[0].label
+    runs = {v.title: v.reps for v in snap.runs}
+    ref = snap.runs[0].title
     diffs = headline(runs)
     with solara.Div(classes=["sc-headline"]):
         solara.HTML(
@@ -109,8 +125,12 @@ def ComparePanel(ui: Ui, snap: Snapshot, settings: int) -> None:
             for d in diffs:
                 cls = ["sc-diff-card", "sc-better" if d.better else "sc-worse"]
                 with solara.Div(classes=cls):
-                    solara.Div(children=[f"{d.label} · {d.run}"], classes=["sc-link-label"])
-                    solara.Div(children=[d.text], classes=["sc-link-value"])
+                    solara.Div(children=[d.label], classes=["sc-link-label"])
+                    solara.Div(children=[d.value_text], classes=["sc-link-value"])
+                    solara.Div(
+                        children=[d.run + (f" · {d.interval_text}" if d.interval_text else "")],
+                        classes=["sc-diff-run"],
+                    )
     labels = {k.label_with_unit: k.name for k in KPIS if k.name not in ("week",)}
     names = {v: k for k, v in labels.items()}
     with solara.Div(classes=["sc-compare-grid"]):
@@ -126,12 +146,28 @@ def ComparePanel(ui: Ui, snap: Snapshot, settings: int) -> None:
             Plot(
                 ui,
                 FigureBox(
-                    lambda: diff_figure(runs, kpi.value, snap.runs[0].events, snap.horizon),
+                    lambda: diff_figure(
+                        runs,
+                        kpi.value,
+                        snap.runs[0].events,
+                        snap.horizon,
+                        changes=snap.runs[0].changes,
+                    ),
                     ("diff", snap.version, kpi.value),
                 ),
             )
+        scales = shared_scales(snap.runs)
         with solara.Div(classes=["sc-compare-runs"]):
             for view in snap.runs:
                 with solara.Div(classes=["sc-compare-run", f"sc-compare-{view.label}"]):
-                    PyramidView(ui, view, height=230, clickable=False, legend=False, width_hint=460)
+                    PyramidView(
+                        ui,
+                        view,
+                        height=250,
+                        clickable=False,
+                        legend=False,
+                        width_hint=460,
+                        scales=scales,
+                    )
                     ChainStrip(view, compact=True)
+            solara.HTML(tag="div", unsafe_innerHTML=legend_html(scales), classes=["sc-legend"])

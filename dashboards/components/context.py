@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,13 @@ class Ui:
         story: Current step of story mode, or -1 when story mode is off.
         guide: The "what am I looking at" overlay is open.
         tab: The open tab.
+        busy: What is being prepared ("Opening Airline…"), or "" when the runs are ready; Play,
+            Step and the settings that rebuild wait until it is "".
         closed: Set when the browser session ends.
+        shown: The session version of the last frame drawn (the frame pacer draws a newer one).
+        busy_target: The organization being opened while busy (the picker shows it at once).
+        busy_drawn: Set once the loading state is on the page (the slow work waits for it).
+        screen: The page's report of the week it shows (``widgets.ScreenWeek``), or None.
     """
 
     session: DashboardSession
@@ -53,12 +60,18 @@ class Ui:
     story: solara.Reactive[int]
     guide: solara.Reactive[bool]
     tab: solara.Reactive[int]
+    busy: solara.Reactive[str] = field(default_factory=lambda: solara.reactive(""))
     closed: threading.Event = field(default_factory=threading.Event)
     story_steps: list = field(default_factory=list)
+    shown: int = -1
+    busy_target: str = ""
+    busy_drawn: threading.Event = field(default_factory=threading.Event)
+    screen: Any = None
 
     # ------------------------------------------------------------------ redraws
     def redraw(self) -> None:
         """Draw a new frame now (after an action changed the runs)."""
+        self.shown = self.session.version
         self.frame.value += 1
 
     def settings_changed(self) -> None:
@@ -86,9 +99,71 @@ class Ui:
         else:
             self.redraw()
 
+    def act_in_background(
+        self,
+        message: str,
+        action: Callable[[], Any],
+        then: Callable[[], None] | None = None,
+        target: str = "",
+    ) -> None:
+        """Run a slow action (a new run: a preset, a seed, a comparison) off the page's thread.
+
+        The page shows ``message`` at once (a loading state, Play off) and keeps drawing the
+        old runs; the action builds the new ones in a thread and swaps them in. Errors show in
+        the banner, as with :meth:`act`; a second slow action while one runs is refused with a
+        message, never dropped silently.
+
+        Args:
+            message: What the loading state says ("Opening Airline…").
+            action: The slow action.
+            then: Called after a successful action (e.g. start playing a story step).
+            target: The organization being opened (the picker shows it meanwhile).
+        """
+        if self.busy.value:
+            self.error.set(f"Still busy: {self.busy.value} Try again when it is ready.")
+            return
+        self.runner.pause()
+        self.busy_target = target
+        self.busy_drawn.clear()
+        self.busy.set(message)
+        self.playing.set(False)
+        self.error.set("")
+
+        def work() -> None:
+            # Building holds the interpreter most of the time: first let the page draw the
+            # loading state (its effect sets busy_drawn), so it shows at once even then.
+            self.busy_drawn.wait(timeout=BUSY_DRAW_WAIT_S)
+            time.sleep(0.05)
+            ok = False
+            try:
+                action()
+                ok = True
+            except ParameterError as err:
+                self.error.set(str(err))
+            except Exception as err:  # a bug must not reach the browser as a traceback
+                log.exception("dashboard action failed")
+                self.error.set(f"Something went wrong: {err}")
+            finally:
+                self.busy_target = ""
+                self.busy.set("")
+                self.settings_changed()
+            if ok and then is not None:
+                then()
+
+        threading.Thread(target=work, name="servicechain-build", daemon=True).start()
+
+    def _refuse_while_busy(self, what: str) -> bool:
+        """True (and a message) when the runs are being prepared: ``what`` must wait."""
+        if not self.busy.value:
+            return False
+        self.error.set(f"{what} waits: {self.busy.value} It is possible once the runs are ready.")
+        return True
+
     # ------------------------------------------------------------------ play
     def play(self, until: int | None = None, fast: bool = False) -> None:
         """Start Play (or "run to week ``until``"); returns at once."""
+        if self._refuse_while_busy("Play"):
+            return
         s = self.session
         target = s.horizon if until is None else until
         if s.week >= target:
@@ -103,9 +178,22 @@ class Ui:
         self.playing.set(True)
 
     def pause(self) -> None:
-        """Stop Play; the runs stay at the week reached (the pacer draws the last frame)."""
+        """Stop Play at the week on screen.
+
+        The runner stops before its next week (it only finishes the week in progress), and the
+        runs go back to the week on screen (``DashboardSession.rewind_to_drawn``): the weeks
+        the simulation ran ahead of the picture are discarded, so no later week is drawn after
+        the click, however busy the machine.
+        """
         self.runner.pause()
-        self.playing.set(False)
+        self.session.rewind_to_drawn()
+        self.playing.set(False)  # the button first: a light render
+        self.redraw()  # the same week as on screen, unless the runs could not be rewound
+
+    def _screen_week(self) -> int | None:
+        """The week the page reports it shows (None before it reported one)."""
+        week = getattr(self.screen, "week", -1)
+        return int(week) if week is not None and week >= 0 else None
 
     def toggle_play(self) -> None:
         """Play or Pause."""
@@ -116,8 +204,11 @@ class Ui:
 
     def step(self) -> None:
         """One week (pauses Play first)."""
+        if self._refuse_while_busy("Step"):
+            return
         if self.runner.playing:
             self.runner.pause()
+            self.session.rewind_to_drawn()
             self.playing.set(False)
         self.act(lambda: self.session.step(1))
 
@@ -144,20 +235,20 @@ class Ui:
         if not steps or not 0 <= index < len(steps):
             return
         forward = index == self.story.value + 1
-        self.runner.pause()
-        self.playing.set(False)
 
         def action() -> None:
             if not forward and index > 0:
                 replay(self.session, steps, index - 1)
             apply_actions(self.session, steps[index])
 
-        self.act(action, settings=True)
+        def then() -> None:
+            self.tab.set(1 if self.session.compare else 0)
+            if steps[index].until > self.session.week:
+                self.runner.play(STORY_SPEED, steps[index].until)
+                self.playing.set(True)
+
         self.story.set(index)
-        self.tab.set(1 if self.session.compare else 0)
-        if steps[index].until > self.session.week:
-            self.runner.play(STORY_SPEED, steps[index].until)
-            self.playing.set(True)
+        self.act_in_background(f"Preparing story step {index + 1}…", action, then)
 
     def leave_story(self) -> None:
         """Leave story mode (the runs stay as they are)."""
@@ -189,3 +280,4 @@ class Ui:
 
 KEYS = [" ", "ArrowRight", "ArrowLeft", "p", "P", "?", "Escape"]
 STORY_SPEED = 20.0  # weeks per second while a story step plays
+BUSY_DRAW_WAIT_S = 0.5  # the longest a slow action waits for its loading state to be drawn

@@ -34,8 +34,11 @@ def _fmt(v) -> str:
 
 
 @solara.component
-def EmployeePanel(ui: Ui, seat: SeatView | None, events: list, version: int) -> None:
-    """The selected seat (click a dot, or type a seat number)."""
+def EmployeePanel(
+    ui: Ui, seat: SeatView | None, events: list, version: int, changes: list | None = None
+) -> None:
+    """The selected seat (click a dot, or type a seat number): their state, the requests they
+    serve and wait on, and their recent weeks (recorded for everyone, so a line at once)."""
     s = ui.session
     with solara.Div(classes=["sc-employee"]):
         with solara.Div(classes=["sc-seat-input"]):
@@ -75,7 +78,7 @@ def EmployeePanel(ui: Ui, seat: SeatView | None, events: list, version: int) -> 
         Plot(
             ui,
             FigureBox(
-                lambda: employee_history_figure(seat.history, events),
+                lambda: employee_history_figure(seat.history, events, changes=changes or []),
                 ("history", version, seat.seat),
             ),
         )

@@ -1,4 +1,4 @@
-"""The explain panel: every mechanism in the model's own words, with its source module."""
+"""The explain panel: every mechanism of the model in plain words (``dashboards.explain``)."""
 
 from __future__ import annotations
 
@@ -20,4 +20,4 @@ def ExplainPanel() -> None:
         )
         for m in items:
             with solara.Details(f"{m.title}: {m.summary}" if m.summary else m.title):
-                Prose(m.body + f"\n\n*Source: `{m.source}`*")
+                Prose(m.body)

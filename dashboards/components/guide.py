@@ -17,18 +17,24 @@ its link is the **weakest**: it fell more than its usual week-to-week range (las
 weakest link's chain of causes in words.
 
 **The pyramid**: one dot per person, in levels from the top (level 0) to the frontline.
-Colour = morale (red low, green high), size = workload, a grey ring = a vacant seat. The squares
-are the customers of each customer-facing department (colour = their satisfaction). Arrows on
-the left: requests served *up* the hierarchy last week (reports serving managers); on the
-right: served *down* (managers serving reports). Arrow width = number of requests, colour =
-share on time. Under the inverted culture the picture turns upside down: customers on top.
-Click a dot to see that person.
+Colour = morale (red low, green high), size = workload, a grey ring = a vacant seat, a purple
+ring = internal requests waiting on that person (bigger = more hours waiting): it shows where
+a queue builds up. The squares are the customers of each customer-facing department (colour =
+their satisfaction). Arrows on the left: requests served *up* the hierarchy last week (reports
+serving managers); on the right: served *down* (managers serving reports). Arrow width = number
+of requests, colour = share on time. The colours span the values that occur (the legend prints
+the range), so a small difference still shows. Under the inverted culture the picture turns
+upside down: customers on top. Click a dot to see that person and their recent weeks.
 
 **The charts**: the KPIs week by week. Shaded bands and dotted lines are shocks (surges,
-freezes, leadership changes ...) with their labels. Pick other KPIs in "Charts".
+freezes, leadership changes ...) with their labels; a dashed line marks a lever or the culture
+you changed, labelled at the bottom. An axis never zooms in below a sensible span (10 points
+for shares), so week-to-week noise looks like noise. Pick other KPIs in "Charts".
 
 **Compare**: the same organization under several scenarios from week 0 with the same seed, so
-the difference is the scenarios' effect; with replications, bands are 95% intervals.
+the difference is the scenarios' effect; with replications, bands are 95% intervals. The
+difference in a weekly flow (profit, revenue) is drawn as an 8-week average, each week faintly
+behind it.
 
 **Keys**: Space = Play/Pause, → = one week (in a story: next step), ← = previous story step,
 P = presentation layout, Esc = close this guide or leave the story.
@@ -55,6 +61,6 @@ def GuideOverlay(ui: Ui, settings: int) -> None:
             Prose(GUIDE)
             if notice or tries:
                 Prose(
-                    f"**{ui.session.preset}: things to notice**\n\n{notice}\n\n"
+                    f"**{ui.session.title(ui.session.preset)}: things to notice**\n\n{notice}\n\n"
                     f"**Things to try**\n\n{tries}"
                 )

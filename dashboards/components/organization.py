@@ -157,12 +157,12 @@ def PlanPanel(ui: Ui, settings: int) -> None:
         if front.value is None or point is None:
             return
         ui.pause()
-
-        def go() -> None:
-            open_point(s, front.value, int(point))
-            ui.tab.set(COMPARE_TAB)
-
-        ui.act(go, settings=True)
+        chosen = front.value
+        ui.act_in_background(
+            f"Starting the comparison with the plan's point {int(point)}…",
+            lambda: open_point(s, chosen, int(point)),
+            then=lambda: ui.tab.set(COMPARE_TAB),
+        )
 
     solara.HTML(
         tag="div",

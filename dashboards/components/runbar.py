@@ -1,5 +1,6 @@
 """The run bar: week and horizon, Reset, Step, Play/Pause, speed, run to week N, and the
-buttons for the guide, story mode and the presentation layout."""
+buttons for the guide, story mode and the presentation layout; under it, while new runs are
+being prepared, the loading state (Play, Step and Run wait until they are ready)."""
 
 from __future__ import annotations
 
@@ -23,24 +24,49 @@ def RunBar(ui: Ui, week: int, horizon: int, playing: bool, settings: int) -> Non
             unsafe_innerHTML=f"Week {week} <span class='sc-horizon'>/ {horizon}</span>",
             classes=["sc-week"],
         )
-        TimeControls(ui, playing, settings, ui.speed.value, ui.present.value)
+        TimeControls(ui, playing, settings, ui.speed.value, ui.present.value, ui.busy.value)
 
 
 @solara.component
-def TimeControls(ui: Ui, playing: bool, settings: int, speed: int, present: bool) -> None:
+def LoadingState(ui: Ui, message: str) -> None:
+    """What is being prepared, with a spinner, until the new runs are ready."""
+
+    def drawn() -> None:
+        if message:
+            ui.busy_drawn.set()  # the slow work may start (Ui.act_in_background)
+
+    solara.use_effect(drawn, [message])
+    if not message:
+        return
+    with solara.Div(classes=["sc-loading"]):
+        solara.HTML(tag="span", unsafe_innerHTML="", classes=["sc-spinner"])
+        solara.Text(f"{message} Play waits until it is ready.", classes=["sc-loading-text"])
+
+
+@solara.component
+def TimeControls(
+    ui: Ui, playing: bool, settings: int, speed: int, present: bool, busy: str = ""
+) -> None:
     """Reset, Step, Play/Pause, speed, run to week N, +1 year, Guide, Story, Present."""
     s = ui.session
     target = solara.use_reactive(52)
+    waiting = bool(busy)
     with solara.Div(classes=["sc-timecontrols"]):
         solara.Button(
             "Reset",
-            on_click=lambda: (ui.runner.pause(), ui.playing.set(False), ui.act(s.reset)),
+            on_click=lambda: ui.act_in_background("Starting again at week 0…", s.reset),
             classes=["sc-reset"],
             icon_name="mdi-restart",
             small=True,
+            disabled=waiting,
         )
         solara.Button(
-            "Step", on_click=ui.step, classes=["sc-step"], icon_name="mdi-skip-next", small=True
+            "Step",
+            on_click=ui.step,
+            classes=["sc-step"],
+            icon_name="mdi-skip-next",
+            small=True,
+            disabled=waiting,
         )
         solara.Button(
             "Pause" if playing else "Play",
@@ -49,6 +75,7 @@ def TimeControls(ui: Ui, playing: bool, settings: int, speed: int, present: bool
             classes=["sc-play"],
             icon_name="mdi-pause" if playing else "mdi-play",
             small=True,
+            disabled=waiting,
         )
         with solara.Tooltip("Play speed, weeks per second"):
             with solara.Div(classes=["sc-speed"]):
@@ -58,8 +85,9 @@ def TimeControls(ui: Ui, playing: bool, settings: int, speed: int, present: bool
                     min=1,
                     max=60,
                     on_value=lambda v: (ui.speed.set(v), ui.runner.set_speed(float(v))),
+                    thumb_label=False,
                 )
-        solara.Text(f"{int(speed)} wk/s", classes=["sc-speed-value"])
+        solara.Text(f"{int(speed)} weeks/s", classes=["sc-speed-value"])
         with solara.Div(classes=["sc-runto"]):
             # Continuous: the Run button uses what is typed, committed or not.
             solara.InputInt(
@@ -70,6 +98,7 @@ def TimeControls(ui: Ui, playing: bool, settings: int, speed: int, present: bool
             on_click=lambda: ui.play(until=int(target.value or 0), fast=True),
             classes=["sc-runto-go"],
             small=True,
+            disabled=waiting,
         )
         with solara.Tooltip(f"Move the horizon {HORIZON_STEP} weeks later (Play stops there)"):
             solara.Button(

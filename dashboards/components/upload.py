@@ -20,6 +20,7 @@ from dashboards.limits import MAX_UPLOAD_BYTES
 from dashboards.uploads import UploadedFile, check_upload
 from sim.params import ParameterError
 
+READING = "Reading"
 HELP = (
     "An org-chart CSV (employee_id, manager_id, department, frontline; see "
     "docs/OWN_ORGANIZATION.md), or a scenario TOML with the files it names, e.g. a calibrated "
@@ -29,12 +30,15 @@ HELP = (
 
 @solara.component
 def FilePicker(
-    on_files: Callable[[list[UploadedFile]], None], on_refused: Callable[[str], None]
+    on_files: Callable[[list[UploadedFile]], None],
+    on_refused: Callable[[str], None],
+    on_chosen: Callable[[list[tuple[str, int]]], None] | None = None,
 ) -> solara.Element:
     """ipyvuetify's file input; hands over the chosen files' contents, or why they were refused.
 
     Its own component, as ``solara.FileDrop`` is: the widget behind the element is looked up in
-    this component's render context.
+    this component's render context. ``on_chosen`` hears the names and sizes the moment files
+    are chosen, before their bytes arrive (to say what is being read).
     """
     info, set_info = solara.use_state(None)
     wired, set_wired = solara.use_state(None)
@@ -46,11 +50,14 @@ def FilePicker(
         # Names and sizes first: an upload over the limits is refused before any byte is sent.
         if not info:
             return
+        chosen = [(str(f["name"]), int(f["size"])) for f in info]
         try:
-            check_upload([(f["name"], int(f["size"])) for f in info])
+            check_upload(chosen)
         except ParameterError as err:
             on_refused(str(err))
             return
+        if on_chosen is not None:
+            on_chosen(chosen)
         widget = solara.get_widget(picker)
         widget.version += 1  # as solara.FileDrop does: a fresh read of the files chosen now
         widget.reset_stats()
@@ -81,10 +88,21 @@ def UploadPanel(ui: Ui, settings: int) -> None:
     outcome = solara.use_reactive(("", False))  # (message, failed)
 
     def refused(text: str) -> None:
+        ui.busy.set("")  # Play again first: the message is the last thing to change
         outcome.set((text, True))
 
+    def chosen(files: list[tuple[str, int]]) -> None:
+        # The old outcome goes at once; Play waits while the files are read and opened.
+        names = ", ".join(f"{name} ({size / 1000:,.0f} KB)" for name, size in files)
+        ui.runner.pause()
+        ui.playing.set(False)
+        outcome.set((f"Reading {names}…", False))
+        ui.busy.set(f"{READING} {names}…")
+
     def opened(files: list[UploadedFile]) -> None:
-        ui.pause()
+        names = ", ".join(f.name for f in files)
+        ui.busy.set(f"Opening {names}: checking it and warming it up…")
+        outcome.set((f"Opening {names}…", False))
         try:
             label = ui.session.open_files(files)
         except ParameterError as err:
@@ -92,20 +110,23 @@ def UploadPanel(ui: Ui, settings: int) -> None:
             return
         except Exception as err:  # a bug must not reach the browser as a traceback
             log.exception("opening an upload failed")
-            refused(f"Something went wrong: {err}")
+            refused(f"This upload could not be opened ({type(err).__name__}: {err}).")
             return
         org = ui.session.model.org
         outcome.set((f"Opened {label}: {org.n_seats:,} people, {org.n_levels} levels.", False))
         ui.error.set("")
+        ui.busy.set("")
         ui.settings_changed()
 
     with solara.Details("Your organization (upload)", expand=False):
         with solara.Div(classes=["sc-upload"]):
             solara.Text(HELP, classes=["sc-note"])
             with solara.Div(classes=["sc-upload-picker"]):
-                FilePicker(opened, refused)
+                FilePicker(opened, refused, chosen)
             message, failed = outcome.value
             if message and failed:
                 solara.Error(message, classes=["sc-upload-error"], dense=True)
+            elif message.startswith(("Reading", "Opening ")):
+                solara.Info(message, classes=["sc-upload-pending"], dense=True)
             elif message:
                 solara.Success(message, classes=["sc-upload-ok"], dense=True)

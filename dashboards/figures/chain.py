@@ -70,27 +70,32 @@ def _better(kpi: str) -> float:
     return -1.0 if KPI_BY_NAME[kpi].higher_is_better is False else 1.0
 
 
-def chain_links(df: pd.DataFrame) -> list[ChainLink]:
-    """The chain strip of a KPI frame whose placeholders are NaN (``measures.measured``)."""
+def chain_links(df: pd.DataFrame, compact: bool = False) -> list[ChainLink]:
+    """The chain strip of a KPI frame whose placeholders are NaN (``measures.measured``).
+
+    ``compact``: large values read "598k" (cards side by side; ``format_kpi(compact=True)``).
+    """
     out: list[ChainLink] = []
     for label, kpi in CHAIN:
-        series = link_series(df, kpi)
-        valid = series.dropna()
-        value = float(series.iloc[-1]) if len(series) else float("nan")
+        # NumPy over the column (the strip is computed every frame while playing).
+        series = df[kpi].to_numpy(dtype=float)
+        if kpi == "turnover_annualized":
+            series = 1.0 - series
+        valid = series[~np.isnan(series)]
+        value = float(series[-1]) if series.size else float("nan")
         trend = float("nan")
-        if len(valid) >= 2 * RECENT_WEEKS:
+        if valid.size >= 2 * RECENT_WEEKS:
             trend = float(
-                valid.iloc[-RECENT_WEEKS:].mean()
-                - valid.iloc[-2 * RECENT_WEEKS : -RECENT_WEEKS].mean()
+                valid[-RECENT_WEEKS:].mean() - valid[-2 * RECENT_WEEKS : -RECENT_WEEKS].mean()
             )
         change = relative = score = float("nan")
         weak = False
-        if len(valid) >= BASELINE_WEEKS + RECENT_WEEKS:
-            base = valid.iloc[:BASELINE_WEEKS]
-            recent = valid.iloc[-RECENT_WEEKS:]
+        if valid.size >= BASELINE_WEEKS + RECENT_WEEKS:
+            base = valid[:BASELINE_WEEKS]
+            recent = valid[-RECENT_WEEKS:]
             b = float(base.mean())
             change = (float(recent.mean()) - b) * _better(kpi)
-            noise = float(base.std(ddof=1)) if len(base) > 1 else 0.0
+            noise = float(base.std(ddof=1)) if base.size > 1 else 0.0
             se = noise * math.sqrt(1.0 / BASELINE_WEEKS + 1.0 / RECENT_WEEKS)
             threshold = max(Z_WEAK * se, MIN_RELATIVE * abs(b), 1e-12)
             relative = change / abs(b) if abs(b) > 1e-12 else float("nan")
@@ -101,7 +106,7 @@ def chain_links(df: pd.DataFrame) -> list[ChainLink]:
                 label,
                 kpi,
                 value,
-                format_kpi(value, kpi),  # retention: a share, like turnover
+                format_kpi(value, kpi, compact=compact),  # retention: a share, like turnover
                 trend,
                 change,
                 relative,

@@ -92,6 +92,57 @@ def event_label(event: Any) -> str:
     return kind.replace("_", " ").capitalize()
 
 
+CHANGE_COLOUR = "#37474f"
+CHANGE_LABEL_TOP_PX = 16  # change labels start this far below the figure's top
+
+
+def change_markers(changes: list[Any], x_max: float | None = None) -> tuple[list[dict], list[dict]]:
+    """Shapes and annotations that mark settings changed mid-run (a lever, the culture).
+
+    A change made in week ``w`` acts from week ``w + 1``: a dashed line at ``w + 0.5`` with its
+    text near the top of the figure, a line below the shocks' labels (in pixels, so at any
+    figure height), staggered when several are close together.
+
+    Args:
+        changes: :class:`~dashboards.snapshot.Change` items.
+        x_max: Last week on the axis (labels near it are right-aligned so they stay inside).
+    """
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    for i, ch in enumerate(changes):
+        x = int(ch.week) + 0.5
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "layer": "below",
+                "line": {"color": CHANGE_COLOUR, "width": 1.2, "dash": "dash"},
+            }
+        )
+        right = x_max is not None and x > 0.7 * x_max
+        notes.append(
+            {
+                "x": x,
+                "y": 1.0,
+                "yshift": -(CHANGE_LABEL_TOP_PX + 13 * (i % 3)),
+                "xref": "x",
+                "yref": "paper",
+                "text": f"▸ {ch.text}" if not right else f"{ch.text} ◂",
+                "showarrow": False,
+                "xanchor": "right" if right else "left",
+                "yanchor": "top",
+                "font": {"size": 10, "color": CHANGE_COLOUR},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
+    return shapes, notes
+
+
 def event_markers(
     events: list[Any], y_top: float = 1.0, horizon: int | None = None
 ) -> tuple[list[dict], list[dict]]:
@@ -123,6 +174,9 @@ def event_markers(
                 spans = [(first, min(last, horizon)) for first, last in ev.spans(horizon)]
             else:  # the only span, or the season that starts in ``week``
                 spans = ev.spans(start)[-1:]
+            # Every later season of a seasonal event is labelled too.
+            y = y_top - 0.045 * (i % 3)
+            notes += [_event_note(ev, first, y, colour) for first, _ in spans[1:]]
             for first, last in spans:
                 shapes.append(
                     {
@@ -144,18 +198,22 @@ def event_markers(
                 "line": {"color": colour, "width": 1.5, "dash": "dot"},
             }
         )
-        notes.append(
-            {
-                "x": start - 0.5,
-                "y": y_top - 0.045 * (i % 3),  # stagger labels of events close together
-                "xref": "x",
-                "yref": "paper",
-                "text": event_label(ev),
-                "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "top",
-                "font": {"size": 10, "color": colour},
-                "bgcolor": "rgba(255,255,255,0.7)",
-            }
-        )
+        # Labels of events close together are staggered.
+        notes.append(_event_note(ev, start, y_top - 0.045 * (i % 3), colour))
     return shapes, notes
+
+
+def _event_note(event: Any, week: int, y: float, colour: str) -> dict:
+    """An event's label at the start of a week, on the figure's paper height ``y``."""
+    return {
+        "x": week - 0.5,
+        "y": y,
+        "xref": "x",
+        "yref": "paper",
+        "text": event_label(event),
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top",
+        "font": {"size": 10, "color": colour},
+        "bgcolor": "rgba(255,255,255,0.7)",
+    }

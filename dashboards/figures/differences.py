@@ -3,6 +3,8 @@
 Runs are paired by replication (common random numbers: replication ``r`` of every scenario uses
 the same seed), so each difference is computed replication by replication before averaging, and
 its 95% interval is the Student-t interval over replications (``sim.studies.compare.mean_ci``).
+SciPy, which the intervals need, is imported with this module: the first comparison then starts
+at once, and the server reaches its working size when it starts, not after the first session.
 """
 
 from __future__ import annotations
@@ -13,15 +15,27 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.stats  # noqa: F401  loaded with the app, not by the first comparison (see below)
 
 from dashboards.figures.chain import link_series
-from dashboards.figures.common import FONT, PALETTE, Figure, event_markers, with_alpha
-from dashboards.figures.timeseries import axis_format
+from dashboards.figures.common import (
+    FONT,
+    PALETTE,
+    Figure,
+    change_markers,
+    event_markers,
+    with_alpha,
+)
+from dashboards.figures.timeseries import axis_format, axis_range
+from dashboards.measures import WEEKLY
 from sim.kpis import KPI_BY_NAME, format_kpi
 from sim.studies.stats import mean_ci, t_half_width
 
 HEADLINE_KPIS: tuple[str, ...] = ("profit", "turnover_annualized", "customer_satisfaction")
 HEADLINE_WEEKS = 13  # the headline compares the last quarter's means
+# A week's flows (profit, revenue, quits) swing from week to week: their difference is drawn as
+# a moving average over this many weeks (each week faintly behind it).
+SMOOTH_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -37,6 +51,9 @@ class Difference:
         high: Upper end of the 95% CI.
         text: The difference formatted, with its interval when there is one.
         better: True when the run is better than the reference on this KPI.
+        value_text: The difference alone, compact ("+18.2k"), for a card.
+        interval_text: Its 95% interval in words, compact ("95% CI −3.1k to +39.5k"; "" with
+            one replication).
     """
 
     kpi: str
@@ -47,6 +64,8 @@ class Difference:
     high: float
     text: str
     better: bool
+    value_text: str = ""
+    interval_text: str = ""
 
 
 def rep_band(
@@ -75,11 +94,8 @@ def _window_mean(df: pd.DataFrame, kpi: str, weeks: int) -> float:
     return float(series.iloc[-weeks:].mean()) if len(series) else float("nan")
 
 
-def _signed(value: float, kpi: str) -> str:
-    text = format_kpi(abs(value), kpi)
-    if KPI_BY_NAME[kpi].unit in ("share", "1/year"):
-        text = f"{abs(value) * 100:.1f} pts"
-    return ("+" if value >= 0 else "−") + text
+def _signed(value: float, kpi: str, compact: bool = False) -> str:
+    return ("+" if value >= 0 else "−") + format_kpi(abs(value), kpi, change=True, compact=compact)
 
 
 def headline(
@@ -109,9 +125,15 @@ def headline(
             mean, low, high = mean_ci(diffs) if diffs.size else (float("nan"),) * 3
             name = "Retention" if kpi == "turnover_annualized" else KPI_BY_NAME[kpi].label
             text = "n/a" if mean != mean else _signed(mean, kpi)
+            short = "n/a" if mean != mean else _signed(mean, kpi, compact=True)
+            interval = ""
             if low == low:
                 text += f" [{_signed(low, kpi)}, {_signed(high, kpi)}]"
-            out.append(Difference(kpi, name, label, mean, low, high, text, bool(mean > 0)))
+                low_text, high_text = _signed(low, kpi, True), _signed(high, kpi, True)
+                interval = f"95% CI {low_text} to {high_text}"
+            out.append(
+                Difference(kpi, name, label, mean, low, high, text, bool(mean > 0), short, interval)
+            )
     return out
 
 
@@ -120,17 +142,35 @@ def diff_figure(
     kpi: str,
     events: Sequence[Any] = (),
     horizon: int | None = None,
-    height: int = 260,
+    height: int = 300,
+    changes: Sequence[Any] = (),
 ) -> Figure:
     """Week by week, each run minus the first, paired by replication; 95% band over reps.
 
     With common random numbers the difference isolates the effect of what differs between the
     scenarios. Retention is plotted for ``turnover_annualized`` (so up is better everywhere).
+    A week's flows (:data:`~dashboards.measures.WEEKLY`: profit, revenue, quits ...) are drawn
+    as a trailing :data:`SMOOTH_WEEKS`-week moving average, each week faintly behind it, and
+    the title says so. The y axis keeps at least a tenth of the runs' own level (shares: 10
+    points), so noise is not drawn as drama.
+
+    Args:
+        runs: Run name -> one KPI frame per replication (first = the reference); the names are
+            what the legend shows.
+        kpi: The KPI.
+        events: Timeline events to mark.
+        horizon: Last week of the x axis.
+        height: Pixels.
+        changes: Settings changed mid-run, marked like events.
     """
     labels = list(runs)
     ref = runs[labels[0]]
     name = "retention" if kpi == "turnover_annualized" else KPI_BY_NAME[kpi].label.lower()
+    smooth = kpi in WEEKLY
     traces: list[dict] = []
+    drawn: list[np.ndarray] = []
+    levels = [link_series(df, kpi).abs().mean() for reps in runs.values() for df in reps]
+    scale = float(np.nanmean(levels)) if levels else None
     last = 1
     for j, label in enumerate(labels[1:]):
         colour = PALETTE[(j + 1) % len(PALETTE)]
@@ -143,10 +183,27 @@ def diff_figure(
         )
         x = paired.index.to_numpy()
         last = max(last, int(x.max()) if len(x) else 1)
+        weekly = paired.mean(axis=1)
+        if smooth:
+            paired = paired.rolling(SMOOTH_WEEKS, min_periods=1).mean()
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{label}: each week",
+                    "x": x,
+                    "y": weekly.to_numpy(),
+                    "line": {"color": with_alpha(colour, 0.3), "width": 1},
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                }
+            )
         mean = paired.mean(axis=1).to_numpy()
+        drawn.append(mean)
         if paired.shape[1] > 1:
             n = paired.shape[1]
             half = t_half_width(paired.std(axis=1, ddof=1).to_numpy(), n)
+            drawn += [mean + half, mean - half]
             traces.append(
                 {
                     "type": "scatter",
@@ -157,48 +214,50 @@ def diff_figure(
                     "fillcolor": with_alpha(colour, 0.18),
                     "line": {"width": 0},
                     "hoverinfo": "skip",
-                    "name": f"95% CI ({paired.shape[1]} replications)",
+                    "name": f"95% confidence band ({paired.shape[1]} replications)",
                 }
             )
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": f"{label} − {labels[0]}",
+                "name": f"{label} minus {labels[0]}",
                 "x": x,
                 "y": mean,
                 "line": {"color": colour, "width": 2},
                 "hovertemplate": f"%{{y:{axis_format(kpi)}}}<extra></extra>",
             }
         )
-    shapes, notes = event_markers(list(events), horizon=max(horizon or 0, last))
+    x_max = max(horizon or 0, last)
+    shapes, notes = event_markers(list(events), horizon=x_max)
+    change_shapes, change_notes = change_markers(list(changes), x_max)
+    how = f"{SMOOTH_WEEKS}-week average (faint: each week)" if smooth else "week by week"
+    y_axis = {"zeroline": True, "zerolinecolor": "#455a64", "tickformat": axis_format(kpi)}
+    y_range = axis_range(drawn, kpi, difference=True, scale=scale)
+    if y_range is not None:
+        y_axis["range"] = y_range
     return {
         "data": traces,
         "layout": {
             "title": {
-                "text": f"Difference in {name}, week by week (zero line = {labels[0]})",
+                "text": f"<b>Difference in {name}</b><br><span style='font-size:10px'>"
+                f"{how}; zero line = {labels[0]}</span>",
                 "x": 0.01,
                 "font": {"size": 12},
             },
             "height": height,
             "autosize": True,
-            "margin": {"l": 52, "r": 10, "t": 30, "b": 30},
+            "margin": {"l": 52, "r": 10, "t": 44, "b": 64},
             "font": {"family": FONT, "size": 11},
             "xaxis": {
                 "title": {"text": "week", "standoff": 4},
                 "range": [-0.5, max(horizon or 0, last) + 0.5],
             },
-            "yaxis": {"zeroline": True, "zerolinecolor": "#455a64", "tickformat": axis_format(kpi)},
+            "yaxis": y_axis,
             "showlegend": True,
-            "legend": {
-                "orientation": "h",
-                "y": 1.0,
-                "yanchor": "bottom",
-                "x": 1,
-                "xanchor": "right",
-            },
-            "shapes": shapes,
-            "annotations": notes,
+            "legend": {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left"},
+            "shapes": shapes + change_shapes,
+            "annotations": notes + change_notes,
             "paper_bgcolor": "white",
             "plot_bgcolor": "#fafafa",
             "uirevision": "diff",

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dashboards.figures.common import FONT, PALETTE, Figure, event_markers
+from dashboards.figures.common import FONT, PALETTE, Figure, change_markers, event_markers
 
 HISTORY_SERIES = (("morale", "Morale"), ("mindset", "Service mindset"), ("skill", "Skill"))
 
 
 def employee_history_figure(
-    history: Sequence[dict], events: Sequence[Any] = (), height: int = 170
+    history: Sequence[dict],
+    events: Sequence[Any] = (),
+    height: int = 170,
+    changes: Sequence[Any] = (),
 ) -> Figure:
-    """Lines of the selected seat's recorded weeks (0-1 scale), timeline events marked."""
+    """Lines of the selected seat's recent weeks (0-1 scale); events and changes marked."""
     weeks = [h["week"] for h in history]
     traces = [
         {
@@ -30,6 +33,9 @@ def employee_history_figure(
     ]
     span = [min(weeks, default=0) - 0.5, max(weeks, default=0) + 0.5]
     shapes, notes = event_markers([e for e in events if span[0] <= e.week <= span[1] + 1])
+    moves = [c for c in changes if span[0] <= c.week <= span[1]]
+    change_shapes, change_notes = change_markers(moves, span[1])
+    shapes, notes = shapes + change_shapes, notes + change_notes
     return {
         "data": traces,
         "layout": {

@@ -1,12 +1,18 @@
 """The organization as a pyramid: one dot per seat, levels as bands, flows as arrows.
 
-Dots are coloured by morale and sized by workload; vacant seats are grey rings. Each level is a
-band whose width grows with its depth, so the picture has a pyramid's silhouette (drawn as a
-faint outline); under the inverted culture the picture is upside down, the frontline and its
-customers on top. Arrows beside the pyramid are last week's requests across each boundary
-between two levels: on the left, service flowing up (reports serving a higher level), on the
-right, service flowing down (managers serving their reports); width = requests, colour =
-on-time share.
+Dots are coloured by morale and sized by workload; vacant seats are grey rings; a purple ring
+around a person is the internal requests waiting on them (its size grows with the hours
+waiting), so a queue shows where it builds up (at the managers, when reports wait on them).
+Each level is a band whose width grows with its depth, so the picture has a pyramid's
+silhouette (drawn as a faint outline); under the inverted culture the picture is upside down,
+the frontline and its customers on top. Arrows beside the pyramid are last week's requests
+across each boundary between two levels: on the left, service flowing up (reports serving a
+higher level), on the right, service flowing down (managers serving their reports); width =
+requests, colour = on-time share.
+
+Colour scales span the values that occur (:func:`colour_range`), not a fixed 0-1: morale of
+0.70-0.75 or on-time shares of 0.97 and 1.00 would otherwise look the same. The ranges are
+rounded to steps of 0.05, so they hold still from frame to frame, and the legend prints them.
 """
 
 from __future__ import annotations
@@ -24,6 +30,80 @@ ROW_GAP = 0.9  # vertical distance between two rows of dots (dot spacing is 1)
 LEVEL_GAP = 0.9  # extra space between two levels
 ASPECT = 2.2  # the widest level's rows: about ASPECT times wider than tall
 NOMINAL_WIDTH_PX = 600  # plot width the dot sizes are scaled for (the figure is responsive)
+TOP_ROOM = 4.0  # room above the top level for the flow columns' two-line titles
+SCALE_STEP = 0.05  # colour ranges are rounded to this step, so they hold still between frames
+MORALE_MIN_SPAN = 0.15  # the morale colour range spans at least this much
+ON_TIME_MIN_SPAN = 0.1  # the arrows' on-time colour range spans at least this much
+SATISFACTION_MIN_SPAN = 0.3  # customer groups: a few points apart is not red against green
+WAITING_COLOUR = "#6a1b9a"
+WAITING_MIN_HOURS = 0.5  # less waiting than this draws no ring
+
+
+def colour_range(
+    values: list[np.ndarray], min_span: float, low: float = 0.0, high: float = 1.0
+) -> tuple[float, float]:
+    """The colour range of values that occur: their 2nd-98th percentiles, rounded out to
+    :data:`SCALE_STEP`, at least ``min_span`` wide, inside ``[low, high]``.
+
+    Args:
+        values: Arrays of the values drawn (NaN ignored), e.g. every run's morale.
+        min_span: The smallest span (a range of 0.01 would turn noise into red and green).
+        low: The lowest value the scale may show.
+        high: The highest.
+    """
+    finite = [np.asarray(v, dtype=float) for v in values]
+    data = np.concatenate([v[np.isfinite(v)] for v in finite] or [np.empty(0)])
+    if data.size == 0:
+        return low, high
+    lo = math.floor(float(np.percentile(data, 2)) / SCALE_STEP + 1e-9) * SCALE_STEP
+    hi = math.ceil(float(np.percentile(data, 98)) / SCALE_STEP - 1e-9) * SCALE_STEP
+    if hi - lo < min_span:
+        pad = (min_span - (hi - lo)) / 2.0
+        lo, hi = lo - pad, hi + pad
+    if lo < low:
+        lo, hi = low, min(high, low + max(hi - lo, min_span))
+    if hi > high:
+        lo, hi = max(low, high - max(hi - lo, min_span)), high
+    return round(lo, 4), round(hi, 4)
+
+
+@dataclass(frozen=True)
+class Scales:
+    """The colour and size scales of one frame's pyramids (shared by the runs side by side).
+
+    Attributes:
+        morale: The dots' colour range (morale).
+        on_time: The arrows' colour range (on-time share; its top is 100%).
+        satisfaction: The customer squares' colour range.
+        waiting_peak: Hours waiting on one person that draw the largest ring.
+    """
+
+    morale: tuple[float, float]
+    on_time: tuple[float, float]
+    satisfaction: tuple[float, float]
+    waiting_peak: float
+
+
+def shared_scales(views: list) -> Scales:
+    """The scales of these runs' pyramids: one range over all of them (see the module doc)."""
+    rates = [np.array([r for c in boundary_flows(v.flows) for r in (c[2], c[4])]) for v in views]
+    on_time_low, _ = colour_range(rates, ON_TIME_MIN_SPAN)
+    peaks = [float(v.backlog.max(initial=0.0)) for v in views if v.backlog is not None]
+    return Scales(
+        morale=colour_range([v.morale[v.filled] for v in views], MORALE_MIN_SPAN),
+        on_time=(min(on_time_low, 1.0 - ON_TIME_MIN_SPAN), 1.0),
+        satisfaction=colour_range(
+            [v.satisfaction[v.org.customer_facing] for v in views], SATISFACTION_MIN_SPAN
+        ),
+        waiting_peak=max(peaks, default=0.0),
+    )
+
+
+def percent(rate: float) -> str:
+    """An on-time share as people read it: "97%", and "99.6%" rather than a rounded "100%"."""
+    if rate != rate:
+        return "n/a"
+    return f"{rate:.1%}" if 0.99 < rate < 1.0 else f"{rate:.0%}"
 
 
 @dataclass(frozen=True)
@@ -56,7 +136,7 @@ class PyramidLayout:
         The axes keep one scale (circles stay round), so the tighter of the two directions wins.
         """
         x_span = 2.0 * (self.half_width + self.margin)
-        y_span = self.bottom + 5.3  # the dots plus the flow titles above and the customers below
+        y_span = self.bottom + TOP_ROOM + 4.0  # the dots, the flow titles above, customers below
         return min(width_px / x_span, max(height_px - 8.0, 40.0) / y_span)
 
 
@@ -129,6 +209,7 @@ def pyramid_figure(
     height: int = 380,
     title: str | None = None,
     width_hint: int = NOMINAL_WIDTH_PX,
+    scales: Scales | None = None,
 ) -> Figure:
     """The organization as a pyramid (see the module docstring).
 
@@ -139,6 +220,8 @@ def pyramid_figure(
         height: Figure height in pixels (the width follows the container).
         title: Figure title; None for none (the dashboard titles the panel itself).
         width_hint: About how wide the plot is drawn, in pixels (sizes the dots).
+        scales: The colour and size scales (:func:`shared_scales` of the runs shown side by
+            side); default this run's own.
     """
     org = view.org
     inverted = is_inverted(view)
@@ -150,6 +233,9 @@ def pyramid_figure(
     v = np.flatnonzero(~view.filled)
     size = ppu * (0.45 + 0.3 * np.clip(view.workload[f], 0.0, 2.0))
     hover = "seat %{customdata} · %{text}<br>morale %{marker.color:.2f}<extra></extra>"
+    scales = scales or shared_scales([view])
+    m_lo, m_hi = scales.morale
+    customers, labels, label_depth = _customers(view, layout, sign, ppu, width_hint, scales)
     traces: list[dict] = [
         {
             "type": "scatter",
@@ -162,8 +248,8 @@ def pyramid_figure(
             "hovertemplate": hover,
             "marker": {
                 "color": view.morale[f],
-                "cmin": 0.0,
-                "cmax": 1.0,
+                "cmin": m_lo,
+                "cmax": m_hi,
                 "colorscale": RDYLGN,
                 "size": size,
                 "line": {"width": 0},
@@ -184,7 +270,8 @@ def pyramid_figure(
                 "line": {"color": "#78909c", "width": 1},
             },
         },
-        _customers_trace(view, layout, sign, ppu),
+        customers,
+        _waiting_trace(view, layout, y, ppu, scales.waiting_peak),
     ]
     if selected is not None and 0 <= selected < org.n_seats:
         traces.append(
@@ -202,10 +289,10 @@ def pyramid_figure(
                 },
             }
         )
-    arrows = _flow_annotations(view.flows, layout, sign)
+    arrows = _flow_annotations(view.flows, layout, sign, scales.on_time) + labels
     w, m = layout.half_width, layout.margin
     cust = sign * (layout.bottom + 2.0)
-    y_lo, y_hi = sorted((sign * -2.3, cust + sign * 3.0))
+    y_lo, y_hi = sorted((sign * -TOP_ROOM, cust + sign * (1.2 + label_depth)))
     return {
         "data": traces,
         "layout": {
@@ -255,38 +342,120 @@ def _silhouette(layout: PyramidLayout, sign: float) -> dict:
     }
 
 
-def _customers_trace(view, layout: PyramidLayout, sign: float, ppu: float) -> dict:
-    """One square per customer-facing department beyond the frontline; colour = satisfaction."""
+def _waiting_trace(
+    view, layout: PyramidLayout, y: np.ndarray, ppu: float, peak: float | None
+) -> dict:
+    """A purple ring around each person with requests waiting on them (size ~ sqrt(hours))."""
+    backlog = view.backlog if view.backlog is not None else np.zeros(view.org.n_seats)
+    waiting = np.flatnonzero(backlog > WAITING_MIN_HOURS)
+    top = float(peak) if peak else float(backlog.max(initial=0.0))
+    share = np.sqrt(backlog[waiting] / max(top, 1e-9))
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "waiting",
+        "x": layout.x[waiting],
+        "y": y[waiting],
+        "customdata": waiting,
+        "text": np.char.mod("%.1f", backlog[waiting]).astype(object),
+        "hovertemplate": "seat %{customdata}: %{text} hours of requests waiting on this person"
+        "<extra></extra>",
+        "marker": {
+            "color": "rgba(0,0,0,0)",
+            "size": ppu * (1.0 + 1.6 * share),
+            "line": {"color": WAITING_COLOUR, "width": 1.0 + 1.5 * share},
+        },
+    }
+
+
+LABEL_CHAR_PX = 5.6  # about how wide one character of a 10 px label is drawn
+LABEL_LINE_PX = 12.5
+LABEL_WRAP = 14  # characters per line of a department's name under its square
+LABEL_ROOM_FACTOR = 0.75  # the share of the estimated spacing a label may fill
+
+
+def _wrap(name: str, width: int = LABEL_WRAP) -> list[str]:
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [name]
+
+
+def _customers(
+    view, layout: PyramidLayout, sign: float, ppu: float, width_px: float, scales: Scales
+) -> tuple[dict, list[dict], float]:
+    """One square per customer-facing department beyond the frontline (colour = satisfaction),
+    and the labels under them, staggered on two rows when neighbours would overlap.
+
+    Returns:
+        The squares' trace, the labels (annotations) and the depth they take below the squares
+        (in the figure's units).
+    """
     org = view.org
     facing = np.flatnonzero(org.customer_facing)
     n_c, mean_sat = view.customers, view.satisfaction
-    # Spread the groups over the pyramid's width so that their labels never overlap.
-    cx = np.linspace(-layout.half_width, layout.half_width, facing.size + 2)[1:-1]
+    # Below the arrows the groups may use the picture's whole width (a tall, narrow
+    # organization has little room under its pyramid).
+    reach = layout.half_width + 0.8 * layout.margin
+    cx = np.linspace(-reach, reach, facing.size + 2)[1:-1]
     names = [org.dept_names[d].replace("_", " ") for d in facing]
-    return {
+    y0 = sign * (layout.bottom + 2.0)
+    size_px = max(10.0, 1.4 * ppu) * (1.0 + n_c[facing] / max(float(n_c.max()), 1.0))
+    lines = [
+        [*_wrap(name), f"{round(float(n_c[d])):,} customers"]
+        for name, d in zip(names, facing, strict=True)
+    ]
+    widest = max((len(line) for group in lines for line in group), default=0) * LABEL_CHAR_PX
+    # The plot may be drawn narrower than ``width_hint``: judge the room conservatively.
+    gap_px = (cx[1] - cx[0]) * ppu * LABEL_ROOM_FACTOR if facing.size > 1 else float("inf")
+    rows = 1 if widest <= gap_px else 2  # neighbours would touch: alternate two rows
+    depth_lines = max((len(group) for group in lines), default=2)
+    below_px = float(size_px.max(initial=10.0)) / 2.0 + 4.0
+    notes = []
+    for i, group in enumerate(lines):
+        row = i % rows
+        # Offsets in pixels (yshift), so rows never overlap whatever size the plot is drawn at.
+        shift = below_px + row * (depth_lines * LABEL_LINE_PX + 2.0)
+        notes.append(
+            {
+                "x": float(cx[i]),
+                "y": y0,
+                "yshift": sign * shift,
+                "xref": "x",
+                "yref": "y",
+                "text": "<br>".join(group),
+                "showarrow": False,
+                "xanchor": "center",
+                "yanchor": "top" if sign < 0 else "bottom",
+                "font": {"size": 10, "color": "#37474f"},
+            }
+        )
+    # Room below the squares for the labels, in the figure's units (with a margin: the pixels
+    # per unit are an estimate).
+    depth = 1.3 * (below_px + rows * (depth_lines * LABEL_LINE_PX + 2.0)) / max(ppu, 1e-9)
+    s_lo, s_hi = scales.satisfaction
+    trace = {
         "type": "scatter",
-        "mode": "markers+text",
+        "mode": "markers",
         "name": "customers",
         "x": cx,
-        "y": np.full(facing.size, sign * (layout.bottom + 2.0)),
-        "text": [
-            f"{name}<br>{round(float(n_c[d])):,} customers"
-            for name, d in zip(names, facing, strict=True)
-        ],
-        "textposition": "bottom center" if sign < 0 else "top center",
+        "y": np.full(facing.size, y0),
         "hovertext": names,
-        "textfont": {"size": 10, "color": "#37474f"},
         "hovertemplate": "%{hovertext}: satisfaction %{marker.color:.2f}<extra></extra>",
         "marker": {
             "symbol": "square",
-            "size": max(10.0, 1.4 * ppu) * (1.0 + n_c[facing] / max(int(n_c.max()), 1)),
+            "size": size_px,
             "color": mean_sat[facing],
-            "cmin": 0.0,
-            "cmax": 1.0,
+            "cmin": s_lo,
+            "cmax": s_hi,
             "colorscale": RDYLGN,
             "line": {"color": "#546e7a", "width": 1},
         },
     }
+    return trace, notes, depth
 
 
 def boundary_flows(flows: Flows) -> list[tuple[int, float, float, float, float]]:
@@ -317,7 +486,9 @@ def boundary_flows(flows: Flows) -> list[tuple[int, float, float, float, float]]
     return out
 
 
-def _flow_annotations(flows: Flows, layout: PyramidLayout, sign: float) -> list[dict]:
+def _flow_annotations(
+    flows: Flows, layout: PyramidLayout, sign: float, scale: tuple[float, float]
+) -> list[dict]:
     crossings = boundary_flows(flows)
     peak = max([max(c[1], c[3]) for c in crossings] + [0.0])
     w = layout.half_width
@@ -329,13 +500,14 @@ def _flow_annotations(flows: Flows, layout: PyramidLayout, sign: float) -> list[
         notes.append(
             {
                 "x": x,
-                "y": sign * -1.7,
+                "y": sign * -TOP_ROOM,  # the edge of the picture, the text hanging inward
                 "xref": "x",
                 "yref": "y",
-                "text": f"<b>{title}</b>",
+                "text": f"<b>{title}</b><br>requests · on time",
                 "showarrow": False,
                 "xanchor": anchor,
-                "yanchor": "middle",
+                "yanchor": "top" if sign < 0 else "bottom",
+                "align": anchor,
                 "font": {"size": 10, "color": "#455a64"},
             }
         )
@@ -349,8 +521,10 @@ def _flow_annotations(flows: Flows, layout: PyramidLayout, sign: float) -> list[
         ):
             if vol <= 0:
                 continue
-            colour = rate_colour(rate, 0.95)
-            text = f"{vol:,.0f} · {rate:.0%} on time"
+            lo, hi = scale
+            colour = rate_colour((rate - lo) / max(hi - lo, 1e-9) if rate == rate else rate, 0.95)
+            text = f"{vol:,.0f} · {percent(rate)}"
+            width = 1.5 + 6.5 * vol / peak
             notes.append(
                 {
                     "x": x,
@@ -365,19 +539,21 @@ def _flow_annotations(flows: Flows, layout: PyramidLayout, sign: float) -> list[
                     "showarrow": True,
                     "arrowhead": 2,
                     "arrowsize": 0.8,
-                    "arrowwidth": 1.5 + 6.5 * vol / peak,
+                    "arrowwidth": width,
                     "arrowcolor": colour,
                     "hovertext": f"level {k + 1 if x < 0 else k} serves level "
-                    f"{k if x < 0 else k + 1}: {text}",
+                    f"{k if x < 0 else k + 1}: {vol:,.0f} requests, {percent(rate)} on time",
                 }
             )
             notes.append(
                 {
-                    "x": x + (-0.8 if x < 0 else 0.8),
+                    # Beside the arrow's head at any plot size: shifted in pixels, not units.
+                    "x": x,
                     "y": (tail + head) / 2.0,
+                    "xshift": (-1 if x < 0 else 1) * (1.3 * width + 5),
                     "xref": "x",
                     "yref": "y",
-                    "text": text.replace(" · ", "<br>"),
+                    "text": text,
                     "showarrow": False,
                     "xanchor": anchor,
                     "yanchor": "middle",

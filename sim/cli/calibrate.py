@@ -18,7 +18,7 @@ from rich.table import Table
 
 from sim.cli.common import UsageError, check_writable
 from sim.studies.scenario_fit import FitPlan, Reach, ScenarioFit
-from sim.studies.targets import ObservedFigure
+from sim.studies.targets import REVENUE_SCALE, ObservedFigure
 
 INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C
 
@@ -159,7 +159,7 @@ def fit_tables(fit: ScenarioFit) -> tuple[Table, Table]:
         if path in searched:
             r = searched[path]
             where = f"{r.low:g} to {r.high:g}"
-        elif lo_hi is not None:
+        elif path == REVENUE_SCALE:
             where = "solved"
         else:
             where = f"the culture of {plan.scenario}"
@@ -255,6 +255,8 @@ def run_calibrate(
     figures_table, params_table = fit_tables(result)
     console.print(figures_table)
     console.print(params_table)
+    if result.interval_note:
+        console.print(f"[yellow]{result.interval_note}[/yellow]", highlight=False)
     command = canonical_command(
         scenario, out, target, targets, fit, trials, reps, seed, plan.window
     )

@@ -6,8 +6,20 @@ from pathlib import Path
 
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _Console(Console):
+    """A rich console that wraps text to the width of a terminal, and elsewhere (a pipe, a log
+    file, captured output) prints each message on one line: rich would otherwise fold long
+    lines at 80 columns, cutting a file path or an error message in two."""
+
+    def print(self, *objects, **kwargs) -> None:
+        """Rich's ``print``; ``soft_wrap`` defaults to True off a terminal."""
+        kwargs.setdefault("soft_wrap", not self.is_terminal)
+        super().print(*objects, **kwargs)
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 
 
 class UsageError(Exception):
@@ -40,12 +52,18 @@ def check_writable(out: Path, folder: bool = False) -> None:
     """Reject an ``--out`` that cannot be written, before any work is done.
 
     Creates the missing parent folders (or the folder itself with ``folder=True``) and writes
-    and removes a probe file there, so a read-only place, a path through a file, or a file
-    where a folder is wanted is reported now, not after an hour of simulation.
+    and removes a probe file there, so a read-only place, a path through a file, a file where
+    a folder is wanted, or something that is not a regular file (a FIFO, on which the final
+    write would block forever; a device) is reported now, not after an hour of simulation.
     """
     import tempfile
 
+    from sim.files import output_problem
+
     what = "folder" if folder else "file"
+    problem = output_problem(out)
+    if problem is not None:  # a FIFO would block the write after all the work; a device...
+        raise UsageError(f"--out {out}: {problem}")
     if folder and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: is a file; give a folder for the results")
     if not folder and out.is_dir():

@@ -4,6 +4,11 @@ The dashboard lives in ``dashboards/app.py`` (it imports ``sim``, never the reve
 module starts it as a child process (``python -m solara run dashboards.app``) instead of
 importing it. The front-end is served from the installed ``solara-assets`` wheel: no CDN is
 contacted, the dashboard works offline.
+
+Stopping: Ctrl-C, ``kill`` (SIGTERM) or a closed terminal (SIGHUP) stop the server child too,
+within :data:`STOP_TIMEOUT_S` seconds (it is killed if it has not exited by then), and on Linux
+the child also stops when the launcher itself is killed outright (``kill -9``), so no server
+keeps the port after its launcher is gone.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ def solara_command(host: str, port: int) -> list[str]:
 
 
 DEFAULT_MAX_HEADCOUNT = 5_000
+STOP_TIMEOUT_S = 4.0  # the server child's time to exit after the launcher is told to stop
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 # A browser tab that disconnects without closing keeps its session this long (for a reconnect);
 # then its models are freed. Solara's own default is a day.
 IDLE_SESSION_TIMEOUT = "5m"
@@ -91,6 +98,36 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> bo
     return False
 
 
+class _Stopped(Exception):
+    """The launcher received a stop signal (SIGTERM, SIGHUP)."""
+
+
+def _raise_stopped(signum: int, _frame) -> None:
+    raise _Stopped(signum)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM when the launcher dies, even by SIGKILL."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def stop_child(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Ask the server child to stop with ``sig``; kill it after :data:`STOP_TIMEOUT_S` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def serve(
     port: int = 8765, host: str = "127.0.0.1", max_headcount: int = DEFAULT_MAX_HEADCOUNT
 ) -> int:
@@ -108,13 +145,20 @@ def serve(
     check_port(host, port)
     env = dict(os.environ)
     env.update(dashboard_env(max_headcount))
-    proc = subprocess.Popen(solara_command(host, port), cwd=REPO_ROOT, env=env)
+    proc = subprocess.Popen(
+        solara_command(host, port),
+        cwd=REPO_ROOT,
+        env=env,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     url = f"http://{shown}:{port}/"
+    previous: dict = {}
     try:
+        previous = {sig: signal.signal(sig, _raise_stopped) for sig in STOP_SIGNALS}
         if not wait_until_up(url, proc):
             code = proc.poll()
-            proc.terminate()
+            stop_child(proc)
             raise UsageError(
                 f"the dashboard server did not start on {url}"
                 + (f" (exit code {code})" if code is not None else " within 60 s")
@@ -123,10 +167,12 @@ def serve(
         return proc.wait()
     except KeyboardInterrupt:
         err_console.print("stopping the dashboard ...")
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_child(proc, signal.SIGINT)
         return 0
+    except _Stopped:
+        stop_child(proc, signal.SIGTERM)
+        return 0
+    finally:
+        stop_child(proc)  # whatever ended the launcher, the server goes with it
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

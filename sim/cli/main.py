@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sim.arguments import MAX_REPS, MAX_SEED, MAX_WEEKS
 from sim.cli.common import (
     UsageError,
     check_frame_path,
@@ -22,7 +23,7 @@ from sim.cli.common import (
     parse_sets,
     write_frame,
 )
-from sim.params import ParameterError, field_spec
+from sim.params import ParameterError
 
 app = typer.Typer(
     name="servicechain",
@@ -33,8 +34,6 @@ app = typer.Typer(
 )
 
 VALIDATION_REPORT = Path("docs/VALIDATION.md")
-MAX_WEEKS = int(field_spec("weeks").high or 5200)  # the schema's bound on a run's weeks
-MAX_REPS = 10_000
 
 SetOption = Annotated[
     list[str] | None,
@@ -92,7 +91,11 @@ def run(
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", min=0, help="Random seed (0 or more) [default: 0].", show_default=False
+            "--seed",
+            min=0,
+            max=MAX_SEED,
+            help="Random seed (0 to 2^63 - 1) [default: 0].",
+            show_default=False,
         ),
     ] = None,
     sets: SetOption = None,
@@ -129,17 +132,22 @@ def run(
 ) -> None:
     """Run one scenario and print its final KPIs (and the 5-year averages).
 
-    Save the state to resume later (--save-state, --save-at) or resume a saved one (--from):
-    a resumed run equals the uninterrupted one, week for week.
+    With --out, the weekly KPIs go to a .csv or .parquet file and its provenance beside it
+    (NAME.manifest.json): `servicechain rerun NAME.manifest.json --out again.csv` repeats the
+    run and writes the same file byte for byte. Save the state to resume later (--save-state,
+    --save-at) or resume a saved one (--from): a resumed run equals the uninterrupted one, week
+    for week.
     """
     import time
 
     from sim.model import ServiceCultureModel
     from sim.studies.progress import Progress
+    from sim.studies.provenance import manifest_path
 
     if out is not None:
         check_frame_path(out)
         check_writable(out)
+        check_writable(manifest_path(out))
     if save_at is not None and save_state is None:
         raise UsageError("--save-at WEEK needs --save-state FILE (where to write the state)")
     if save_state is not None:
@@ -175,17 +183,8 @@ def run(
         model.snapshot(save_state)
     elapsed = time.perf_counter() - started
     df = model.kpis()
-    final = df.iloc[-1].to_dict()
     title = f"{model.scenario_name}: week {n}, seed {model.seed}, {model.org.n_seats} seats"
-    console.print(kpi_table(final, title))
-    if n > 0:
-        avg = df.iloc[1:][["morale_mean", "turnover_annualized", "customer_satisfaction"]].mean()
-        turnover = df["quits"].iloc[1:].sum() / df["headcount"].iloc[1:].mean() / (n / 52.0)
-        console.print(
-            f"mean over weeks 1-{n}: morale {avg['morale_mean']:.3f}, customer satisfaction "
-            f"{avg['customer_satisfaction']:.3f}, annual turnover {turnover:.1%} "
-            f"(simulated in {elapsed:.2f} s)"
-        )
+    print_run_summary(df, title, f"simulated in {elapsed:.2f} s")
     if save_state is not None:
         week = n if save_at is None else save_at
         console.print(
@@ -195,17 +194,76 @@ def run(
     if out is not None:
         import json
 
-        from sim.studies.provenance import manifest_path, run_manifest
+        from sim.studies.provenance import run_manifest
 
         write_frame(df, out)
         manifest = manifest_path(out)
-        doc = run_manifest(model, n, model.scenario_name, overrides)
+        doc = run_manifest(model, n, model.scenario_name, overrides, out)
         if start is not None:
             # The parameters above are those in force at the end; before the resumed week the
-            # snapshot's were.
+            # snapshot's were, so a rerun resumes the snapshot with the same overrides.
             doc["resumed_from"] = {"snapshot": str(start), "week": first}
         manifest.write_text(json.dumps(doc, indent=2))
         console.print(f"wrote {len(df)} rows to {out} and its provenance to {manifest}")
+
+
+def print_run_summary(df, title: str, timing: str) -> None:
+    """The final week's KPI table and the mean over the run's weeks (``run``, ``rerun``)."""
+    n = len(df) - 1
+    console.print(kpi_table(df.iloc[-1].to_dict(), title))
+    if n > 0:
+        avg = df.iloc[1:][["morale_mean", "turnover_annualized", "customer_satisfaction"]].mean()
+        turnover = df["quits"].iloc[1:].sum() / df["headcount"].iloc[1:].mean() / (n / 52.0)
+        console.print(
+            f"mean over weeks 1-{n}: morale {avg['morale_mean']:.3f}, customer satisfaction "
+            f"{avg['customer_satisfaction']:.3f}, annual turnover {turnover:.1%} ({timing})"
+        )
+
+
+@app.command()
+def rerun(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A run's manifest (NAME.manifest.json, written by `run --out`) or a sweep's "
+            "output folder."
+        ),
+    ],
+    run_id: Annotated[
+        int | None,
+        typer.Option("--run-id", min=0, help="With a sweep folder: the run to repeat (run_id)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the weekly KPIs (.csv/.parquet).")
+    ] = None,
+) -> None:
+    """Repeat a stored run exactly, from its manifest, and print (or write) its weekly KPIs.
+
+    The result depends only on the manifest (resolved parameters, seed, weeks), not on the
+    scenario files as they are now. What differs from when the run was made (package or
+    library versions, a changed org chart or survey) is printed as a warning.
+    """
+    import time
+
+    from sim.studies.rerun import rerun_result
+
+    if out is not None:
+        check_frame_path(out)
+        check_writable(out)
+    started = time.perf_counter()
+    result = rerun_result(source, run_id)
+    elapsed = time.perf_counter() - started
+    for note in result.warnings:
+        err_console.print(f"warning: {note}; the result may differ", highlight=False)
+    df = result.kpis
+    if run_id is None:
+        title = f"rerun of {source}: week {len(df) - 1}, seed {result.manifest['seed']}"
+    else:
+        title = f"rerun of run {run_id} of {source}: week {len(df) - 1}"
+    print_run_summary(df, title, f"simulated in {elapsed:.2f} s")
+    if out is not None:
+        write_frame(df, out)
+        console.print(f"wrote {len(df)} rows to {out}")
 
 
 @app.command()
@@ -219,6 +277,28 @@ def scenarios() -> None:
     for name in preset_names():
         table.add_row(name, scenario_info(name)["description"])
     console.print(table)
+
+
+@app.command()
+def example(
+    folder: Annotated[
+        Path, typer.Argument(help="A new or empty folder to copy the files into.")
+    ] = Path("client"),
+) -> None:
+    """Copy the example client (org chart, survey, scenarios, observed figures) into a folder.
+
+    The made-up organization docs/OWN_ORGANIZATION.md walks through: try `servicechain org
+    client.toml` and `servicechain calibrate` in that folder, then put your own files in its
+    place. Nothing is overwritten.
+    """
+    from sim.shipped import copy_example_client
+
+    try:
+        copied = copy_example_client(folder)
+    except FileExistsError as err:
+        raise UsageError(str(err)) from None
+    names = ", ".join(p.name for p in copied)
+    console.print(f"copied the example client into {folder}: {names}", highlight=False)
 
 
 @app.command()
@@ -405,7 +485,10 @@ def compare(
         typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run (default 260)."),
     ] = None,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Root seed of the replications (0 or more).")
+        int,
+        typer.Option(
+            "--seed", min=0, max=MAX_SEED, help="Root seed of the replications (0 to 2^63 - 1)."
+        ),
     ] = 0,
     sets: SetOption = None,
     culture: CultureOption = None,
@@ -500,7 +583,9 @@ def readme_table(
     weeks: Annotated[
         int, typer.Option("--weeks", "-w", min=1, max=MAX_WEEKS, help="Weeks per run.")
     ] = 260,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Root seed (0 to 2^63 - 1).")
+    ] = 0,
     write: Annotated[
         Path | None, typer.Option("--write", help="Update the table between markers in this file.")
     ] = None,
@@ -584,7 +669,9 @@ def fit_defaults(
     reps: Annotated[
         int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per culture.")
     ] = 8,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the optimizer.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the optimizer.")
+    ] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
     ] = None,
@@ -657,7 +744,10 @@ def calibrate(
         int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per trial.")
     ] = 4,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Seed of the optimizer and the replications.")
+        int,
+        typer.Option(
+            "--seed", min=0, max=MAX_SEED, help="Seed of the optimizer and the replications."
+        ),
     ] = 0,
     window: Annotated[
         str | None,
@@ -784,22 +874,51 @@ def plan(
         raise typer.Exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, turning input errors into 'error: ...' and exit code 2.
-
-    Command-line usage errors (unknown option, value out of an option's range) are reported by
-    Typer itself, also with exit code 2.
-    """
+def _click_exceptions():
+    """The module of the click exceptions Typer raises (Typer 0.2x vendors its own click)."""
     try:
-        app(args=argv, prog_name="servicechain")
-    except (ParameterError, UsageError, FileNotFoundError) as err:
-        from rich.text import Text
+        from typer._click import exceptions
+    except ImportError:  # Typer that uses click itself
+        from click import exceptions
+    return exceptions
 
-        err_console.print(Text.assemble(("error: ", "bold red"), str(err)), highlight=False)
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every input error into one line and exit code 2.
+
+    Bad values and files are reported as ``error: ...`` (what was wrong, what is allowed), and
+    so are command-line usage errors (an unknown option, a value out of an option's range, a
+    missing argument), which Typer would otherwise draw as a five-line box.
+    """
+    from rich.text import Text
+
+    click = _click_exceptions()
+
+    def report(message: str) -> int:
+        # soft_wrap: one line however long (a terminal wraps it; a log keeps it whole).
+        err_console.print(
+            Text.assemble(("error: ", "bold red"), message), highlight=False, soft_wrap=True
+        )
         return 2
+
+    try:
+        code = app(args=argv, prog_name="servicechain", standalone_mode=False)
+    except click.NoArgsIsHelpError as err:
+        # `servicechain` alone, or a command without its argument: the help is the answer.
+        click.echo(err.ctx.get_help() if err.ctx else "", err=False)
+        return 2 if err.ctx and err.ctx.parent is not None else 0
+    except click.UsageError as err:
+        command = err.ctx.command_path if err.ctx else "servicechain"
+        message = " ".join(err.format_message().split())
+        return report(f"{message} (see `{command} --help`)")
+    except typer.Abort:  # end of input at a prompt
+        err_console.print("aborted", highlight=False)
+        return 1
+    except (ParameterError, UsageError, FileNotFoundError) as err:
+        return report(str(err))
     except SystemExit as ex:
         return ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

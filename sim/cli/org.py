@@ -17,6 +17,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+MATRIX_SHOWN = 20  # the dependency matrix is printed for organizations up to this many departments
+
 
 def print_organization(
     scenario: str,
@@ -104,11 +106,21 @@ def print_organization(
         style="dim",
         highlight=False,
     )
+    n_depts = len(s.dependency)
+    if n_depts > MATRIX_SHOWN:
+        # A matrix grows with the square of the departments: beyond a screen it says nothing.
+        console.print(
+            f"Dependency matrix: {n_depts:,} x {n_depts:,} departments, too large to show (at "
+            f"most {MATRIX_SHOWN} departments are printed); the departments table above gives "
+            "each department's lateral requests sent and received",
+            highlight=False,
+        )
+        return
     matrix = Table(title="Dependency matrix: weekly requests from a member of the row department")
     matrix.add_column("")
     for name in s.dependency.columns:
         matrix.add_column(str(name), justify="right")
-    for name, row in s.dependency.iterrows():
+    for name, row in zip(s.dependency.index, s.dependency.to_numpy(), strict=True):
         matrix.add_row(str(name), *(f"{v:.2f}" for v in row))
     console.print(matrix)
 

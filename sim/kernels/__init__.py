@@ -14,6 +14,7 @@ Modules:
     requests: request generation (who asks whom, for what, how many hours).
 
 Kernels are compiled on first use and cached on disk (``cache=True``), so only the first run on
-a machine pays the compile time; :func:`warm` compiles them all ahead (the dashboard and the
-sweep workers do, so that the first step answers at once).
+a machine pays the compile time; :func:`sim.precompile.precompile` compiles them all ahead
+(``make install`` does, and so does every tool before it starts worker processes, which then
+load them from the cache).
 """

@@ -64,8 +64,14 @@ from sim.params.levers import (
     ServiceStandards,
     Training,
 )
-from sim.params.market import CustomerParams, EconomicsParams
-from sim.params.organization import DEFAULT_DEPARTMENTS, DEFAULT_DEPENDENCY, Department, OrgParams
+from sim.params.market import MAX_MARKET, CustomerParams, EconomicsParams, check_market
+from sim.params.organization import (
+    DEFAULT_DEPARTMENTS,
+    DEFAULT_DEPENDENCY,
+    MAX_DEPARTMENTS,
+    Department,
+    OrgParams,
+)
 from sim.params.people import BehaviourParams, CultureParams, RequestParams, WorkforceParams
 from sim.params.schema import SECTIONS, STRUCTURAL_PREFIXES, Params, is_structural
 
@@ -77,6 +83,8 @@ __all__ = [
     "FITTED",
     "FITTED_FILE",
     "LEVERS",
+    "MAX_DEPARTMENTS",
+    "MAX_MARKET",
     "PARAMS_END",
     "PARAMS_START",
     "SECTIONS",
@@ -115,6 +123,7 @@ __all__ = [
     "StructuralEvent",
     "Training",
     "WorkforceParams",
+    "check_market",
     "describe_range",
     "field_spec",
     "fitted",

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import math
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.params.base import _f, _Section
+
+# The most departments an organization may have. The model keeps a department x department
+# dependency matrix and, per person, the inputs awaited from every department, so memory and
+# work grow with the square of the departments (and with people x departments): 1,000 keeps a
+# 100,000-person chart within reach. An HR export whose "department" is really a team or a cost
+# centre should be mapped to departments first.
+MAX_DEPARTMENTS = 1_000
+
+
+def no_control_characters(value: str | None, what: str) -> str | None:
+    """Refuse text with control characters (a NUL byte, a newline): names and file paths are
+    typed by people, and a NUL cannot be part of a file name."""
+    if value is not None and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        bad = next(ch for ch in value if ord(ch) < 32 or ord(ch) == 127)
+        raise ValueError(
+            f"{what} contains a control character ({bad!r}, e.g. a NUL byte); use plain text"
+        )
+    return value
 
 
 class Department(_Section):
@@ -25,6 +43,11 @@ class Department(_Section):
         "Multiplier on its people's hours for internal requests (0.5: half that time goes "
         "elsewhere, e.g. to a project).",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        return no_control_characters(value, "the department name") or value
 
 
 DEFAULT_DEPARTMENTS = [
@@ -107,11 +130,20 @@ class OrgParams(_Section):
         description="Replace the chart's employee ids by pseudonyms when it is read (privacy).",
     )
 
+    @field_validator("chart", "survey", "survey_weights")
+    @classmethod
+    def _plain_path(cls, value: str | None) -> str | None:
+        return no_control_characters(value, "the file name")
+
     @model_validator(mode="after")
     def _check_departments(self) -> OrgParams:
         names = [d.name for d in self.departments]
         if not names:
             raise ValueError("org.departments: at least one department is required")
+        if len(names) > MAX_DEPARTMENTS:
+            raise ValueError(
+                f"org.departments: {len(names):,} departments; at most {MAX_DEPARTMENTS:,}"
+            )
         if len(set(names)) != len(names):
             raise ValueError(f"org.departments: department names must be unique, got {names}")
         total = sum(d.share for d in self.departments)

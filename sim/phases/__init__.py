@@ -47,7 +47,8 @@ class Phase:
         title: Human title, e.g. ``"Internal service"``.
         function: The function that carries the phase's rules (its module docstring names the
             rules and their sources).
-        reads: Names of the function's arguments, in order (see the module docstring).
+        reads: Names of the function's arguments, in order (see the module docstring); the
+            function is called with them by keyword.
         summary: One sentence: what happens in this phase.
     """
 
@@ -210,8 +211,9 @@ def run_week(week: Week, inputs: dict[str, Any]) -> Week:
     """
     available = {"restructuring": None, **inputs, "week": week.number}
     for phase in PHASES:
-        args = [available[name] for name in phase.reads]
-        product = phase.function(*args)
+        # By keyword: a phase whose reads and arguments disagree fails loudly, never mixes up
+        # two inputs (tests/test_wiring.py also checks each signature against its reads).
+        product = phase.function(**{name: available[name] for name in phase.reads})
         setattr(week, phase.name, product)
         available[phase.name] = product
     return week

@@ -1,4 +1,4 @@
-"""Phase 9, budget: revenue against plan, and the job insecurity a shortfall brings.
+"""Budget: revenue against plan, and the job insecurity a shortfall brings.
 
 Rules (Schneider et al. 2003, 2005: financial and customer performance feed back on employee
 attitudes; revenue feeds the budget that pays for people):

@@ -1,4 +1,4 @@
-"""Phase 0, conditions: the levers in force and the timeline events of this week.
+"""Conditions: the levers in force and the timeline events of this week.
 
 Levers (``sim.interventions``) turn into the mechanism values the later phases read; events
 (``sim.events``) change the culture in force (a leadership change), name people who leave (key

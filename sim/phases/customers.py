@@ -1,4 +1,4 @@
-"""Phase 7, customers update: churn, word of mouth, acquisition and complaints.
+"""Customers update: churn, word of mouth, acquisition and complaints.
 
 Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
 - Churn hazard per week = ``churn_base_weekly`` x exp(``churn_sensitivity`` x
@@ -18,7 +18,8 @@ Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
   organization routes new customers to the people with room for them.
 - Complaints reach the frontline: each frontline seat remembers (exponential memory,
   ``behaviour.received_memory``) the unhappy share of its customers, each customer counting how
-  far below ``satisfaction_reference`` they are (scaled to 0-1); phase 5 turns it into morale.
+  far below ``satisfaction_reference`` they are (scaled to 0-1); the employees update turns
+  it into morale.
 
 Drawn per cohort: churn is binomial per (seat, band) and new customers are spread over seats by
 one multinomial draw, exactly as if each customer were drawn alone.

@@ -1,4 +1,4 @@
-"""Phase 1, demand: active customers come for a purchase or a service occasion.
+"""Demand: active customers come for a purchase or a service occasion.
 
 Rule (Heskett et al. 1994, the service-profit chain's loyalty link: satisfied customers repeat):
 each active customer comes this week with probability ``1 - exp(-occasion_rate x demand

@@ -1,4 +1,4 @@
-"""Phase 8, economics: revenue and costs of the week.
+"""Economics: revenue and costs of the week.
 
 Rules (Heskett et al. 1994, the service-profit chain's economics):
 - Revenue = encounters served x ``revenue_per_occasion`` (the gross margin of a purchase or

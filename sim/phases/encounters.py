@@ -1,4 +1,4 @@
-"""Phase 4, customer encounters: the frontline serves the customers who came.
+"""Customer encounters: the frontline serves the customers who came.
 
 Rules (Heskett et al. 1994, the service-profit chain; the weakest link of a chain; Oliva &
 Sterman 2001, quality erosion under pressure):
@@ -22,8 +22,8 @@ Sterman 2001, quality erosion under pressure):
   bands of 0.1: the new satisfaction is rounded to one of the two nearest bands at random, in
   proportion to how near it is (so the expected satisfaction moves exactly as stated).
 - Customer feedback (the quality the employee's customers got, no service counting 0) is
-  remembered per frontline seat and feeds morale in phase 5: happy and angry customers both
-  reach the frontline (emotional contagion).
+  remembered per frontline seat and feeds morale in the employees update: happy and angry
+  customers both reach the frontline (emotional contagion).
 
 Drawn per cohort: which of a seat's customers are served is a multivariate hypergeometric draw
 over satisfaction bands, and the band moves are binomial, exactly as if each customer were drawn

@@ -1,4 +1,4 @@
-"""Phase 5, employees update: morale, expectations, quality standards, mindset and skill.
+"""Employees update: morale, expectations, quality standards, mindset and skill.
 
 Rules (Heskett et al. 1994, internal service quality -> employee satisfaction; the sources'
 reciprocity and emotional contagion; Oliva & Sterman 2001, eroding standards; Schneider et al.

@@ -1,4 +1,4 @@
-"""Phase 6, workforce: quits, layoffs, vacancies, time-to-fill, hiring and onboarding.
+"""Workforce: quits, layoffs, vacancies, time-to-fill, hiring and onboarding.
 
 Rules (Harter, Schmidt & Hayes 2002; the sources' "companies with outstanding internal service
 attract and keep good people"; Schneider et al. 2003, 2005: financial performance feeds back on

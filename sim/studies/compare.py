@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sim.kpis import KPI_NAMES
-from sim.params import ParameterError, Params, field_spec
+from sim.params import ParameterError, Params
 from sim.scenario import load_scenario, scenario_info
 from sim.studies.progress import Progress
 from sim.studies.seeds import replication_seeds
@@ -136,24 +136,21 @@ def compare(
     """
     import time
 
+    from sim.arguments import check_overrides, check_reps, check_seed, check_weeks
     from sim.forks import WarmStarts
     from sim.model import ServiceCultureModel
 
     specs = [str(s) for s in scenarios]
     if not specs:
         raise ParameterError("compare: give at least one scenario")
-    if reps < 1:
-        raise ParameterError(f"compare: reps = {reps}; allowed: a whole number >= 1")
-    if seed < 0:
-        raise ParameterError(f"compare: seed = {seed}; allowed: a whole number >= 0")
+    reps = check_reps(reps, "compare: reps")
+    seed = check_seed(seed, "compare: seed")
+    overrides = check_overrides(overrides, "compare: overrides")
     labels = unique_labels(specs)
     # Validate everything before running anything: a typo in the last scenario must not cost
     # the runs of the first ones.
     resolved = resolve_scenarios(specs, overrides)
-    n_weeks = resolved[0].weeks if weeks is None else int(weeks)
-    most = int(field_spec("weeks").high or n_weeks)
-    if not 1 <= n_weeks <= most:
-        raise ParameterError(f"compare: weeks = {weeks}; allowed: a whole number from 1 to {most}")
+    n_weeks = resolved[0].weeks if weeks is None else check_weeks(weeks, "compare: weeks", low=1)
     seeds = replication_seeds(seed, reps)
 
     started = time.perf_counter()

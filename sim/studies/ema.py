@@ -193,6 +193,11 @@ def model(
         return [_parameter(path, bounds) for path, bounds in spans.items()]
 
     runner = Runner(base, outcomes, weeks, replication_seeds(seed, replications), window, stat)
+    # Compile the kernels in this process now: EMA's MultiprocessingEvaluator starts its
+    # workers together, and on a cold cache each would compile them (sim.precompile).
+    from sim.precompile import precompile
+
+    precompile()
     ema_model = ew.Model(name, function=runner)
     ema_model.uncertainties = parameters(uncertainties)
     ema_model.levers = parameters(levers)

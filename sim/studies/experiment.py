@@ -68,6 +68,7 @@ from sim.kpis import KPI_NAMES
 from sim.overrides import apply_overrides, get_path
 from sim.panel import PANELS
 from sim.params import FieldSpec, ParameterError, Params, describe_range, field_spec
+from sim.shipped import EXPERIMENT_DIR
 
 DESIGN_KINDS = ("grid", "one_at_a_time", "lhs", "sobol", "morris")
 SAMPLED_KINDS = ("lhs", "sobol", "morris")
@@ -80,7 +81,6 @@ DEFAULT_KPIS = (
     "customers_active",
     "profit",
 )
-EXPERIMENT_DIR = Path(__file__).resolve().parents[2] / "experiments"
 MAX_WEEKS = int(field_spec("weeks").high or 5200)
 # Design points x replications a sweep may plan: far beyond what a cluster runs in a day, and
 # small enough that planning it (the design table, the run ids) fits in memory.
@@ -456,10 +456,16 @@ def _format(err: ValidationError, where: str) -> str:
 # ------------------------------------------------------------------------------------ loading
 def resolve_experiment(name_or_path: str | Path) -> Path:
     """The file behind an experiment path or the name of a shipped one in ``experiments/``."""
+    from sim.files import file_kind
+
     text = str(name_or_path)
+    if "\x00" in text:
+        raise ExperimentError(f"experiment {text!r}: a name or path cannot contain a NUL byte")
     path = Path(text)
     if path.is_file():
         return path
+    if path.exists():  # a folder, a FIFO, a device: say what it is
+        raise ExperimentError(f"{text}: is {file_kind(path.stat().st_mode)}, not a TOML file")
     candidate = EXPERIMENT_DIR / f"{text}.toml"
     if path.suffix != ".toml" and "/" not in text and candidate.is_file():
         return candidate

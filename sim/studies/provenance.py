@@ -1,4 +1,9 @@
-"""Provenance: what produced a result (package, git commit, library versions), for manifests."""
+"""Provenance: what produced a result (package, git commit, library versions), for manifests.
+
+A manifest is JSON without nulls: an optional setting left unset, or a version that cannot be
+found, is left out (so a manifest converts to TOML, which has no null, and loads back to the
+same parameters). :mod:`sim.studies.rerun` reads them back.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-LIBRARIES = ("numpy", "pandas", "mesa", "scipy", "pydantic", "pyarrow")
+# numba compiles the hot loops (sim/kernels); its version is part of what produced a result.
+LIBRARIES = ("numpy", "pandas", "mesa", "numba", "scipy", "pydantic", "pyarrow")
+# Files a scenario reads besides itself: the manifest keeps a hash of each, so that a rerun can
+# tell whether they changed.
+DATA_FILE_PATHS = ("org.chart", "org.survey", "org.survey_weights")
 
 
 @cache
@@ -32,7 +41,7 @@ def git_commit() -> str | None:
 
 
 def environment() -> dict[str, Any]:
-    """Package version, git commit, Python and library versions, platform."""
+    """Package version, git commit, Python and library versions, platform (None: unknown)."""
     from sim.version import __version__
 
     versions = {}
@@ -50,26 +59,73 @@ def environment() -> dict[str, Any]:
     }
 
 
+def without_none(value: Any) -> Any:
+    """``value`` with every None dropped from its dicts, recursively (TOML has no null)."""
+    if isinstance(value, dict):
+        return {k: without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_none(v) for v in value]
+    return value
+
+
+def file_digest(path: str | Path) -> str | None:
+    """SHA-256 of a data file (hex), or None when it cannot be read as one."""
+    import hashlib
+
+    from sim.files import read_regular_file
+    from sim.params import ParameterError
+
+    try:
+        return hashlib.sha256(read_regular_file(path, "data", 1 << 30)).hexdigest()
+    except ParameterError:
+        return None
+
+
+def data_files(params: Any) -> dict[str, dict[str, str]]:
+    """The data files the parameters name (chart, survey), each with its path and SHA-256."""
+    from sim.overrides import get_path
+
+    files = {}
+    for path in DATA_FILE_PATHS:
+        name = get_path(params, path)
+        if name is not None:
+            files[path] = {"path": str(name), "sha256": file_digest(name)}
+    return without_none(files)
+
+
 def run_manifest(
-    model: Any, weeks: int, scenario: str, overrides: dict[str, Any]
+    model: Any, weeks: int, scenario: str, overrides: dict[str, Any], out: Path | None = None
 ) -> dict[str, Any]:
     """The manifest of one run: what was asked, the fully resolved parameters, seed, versions.
 
-    ``ServiceCultureModel(Params.model_validate(m["params"]), seed=m["seed"]).run(m["weeks"])``
-    reproduces the run.
+    ``servicechain rerun run.manifest.json --out again.csv`` (or ``sim.rerun(path)``) runs it
+    again: ``ServiceCultureModel(Params.model_validate(m["params"]), seed=m["seed"])
+    .run(m["weeks"])``, and writes the same file byte for byte.
+
+    Args:
+        model: The model that ran (its seed and resolved parameters are recorded).
+        weeks: Weeks it ran.
+        scenario: The scenario as given (a preset, a file, ``NAME@culture``).
+        overrides: The overrides as given (``--set``, ``--culture``).
+        out: The file the weekly KPIs were written to (its name and format are recorded).
     """
     import time
 
-    return {
+    manifest = {
+        "kind": "run",
         "scenario": scenario,
         "overrides": overrides,
         "weeks": weeks,
         "seed": model.seed,
         "seats": model.org.n_seats,
-        "params": model.params.model_dump(mode="json"),
+        "params": model.params.model_dump(mode="json", exclude_none=True),
+        "data_files": data_files(model.params),
         "environment": environment(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+    if out is not None:
+        manifest["output"] = {"file": out.name, "format": out.suffix.lower().lstrip(".")}
+    return without_none(manifest)
 
 
 def manifest_path(out: Path) -> Path:

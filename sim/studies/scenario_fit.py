@@ -20,8 +20,13 @@ target kinds name, or any numeric parameters given with bounds. It runs in three
    the figure's 95% margin); every trial's loss is recomputed and the best trial's parameters
    recorded. The 5th-95th percentile of those is the parameter's 90% interval: the values
    consistent with the figures, their precision and the simulation's own noise. A parameter
-   the targets do not determine (more free parameters than targets) shows a wide interval; too
-   few trials near the best show a narrow one, so the interval is only as good as the budget.
+   the targets do not determine (more free parameters than targets) shows a wide interval.
+   The interval is only as good as the trials near the best: when the bootstrap's best moves
+   among fewer than :data:`MIN_INTERVAL_TRIALS` different trials, or stays on one trial in more
+   than 90% of the draws, the trials do not cover the best's neighbourhood, and a "90%
+   interval" would merely span the few trials there are (often the base scenario's values and
+   the fit) or shrink to a point; then no interval is given, and the fit says that its budget
+   was too small and how many trials would do.
 
 The result is a scenario file that ``extends`` the base (so the client's chart, survey and
 settings stay where they are) with the fitted values, and a header saying how it was made.
@@ -54,6 +59,10 @@ DEFAULT_REPS = 4
 BOOTSTRAP_DRAWS = 200
 BOOTSTRAP_STREAM = 2  # the bootstrap's random stream under the fit's seed (0, 1: replications)
 CHECK_REPS = 2  # replications per point of the reach check
+# For a 90% interval the bootstrap's best must move among this many different trials, and no
+# trial may be the best in more than 90% of the draws (module docstring).
+MIN_INTERVAL_TRIALS = 3
+TRIALS_PER_PARAMETER = 20  # the budget suggested when that is not met: per free parameter
 # Paths a fit never moves: the organization is the client's (the chart) or the preset's, and
 # the horizon and warm-up are how the model is run, not what it is.
 NOT_FITTED = ("org.", "weeks", "warmup_weeks")
@@ -499,7 +508,9 @@ class ScenarioFit:
         plan: What was fitted.
         result: The engine's result (every trial, the best, its figures).
         values: The fitted values to write, by path (rounded; the revenue scale when solved).
-        intervals: Per fitted path, the 90% bootstrap interval over the replications.
+        intervals: Per fitted path, the 90% bootstrap interval over the replications; empty
+            when the budget was too small for one (then ``interval_note`` says so).
+        interval_note: Why there is no interval (the budget), or None.
         measured: The best trial's figures, by target name.
         reach: What the model reaches (the check before the fit).
         trials: The budget the fit ran with.
@@ -515,6 +526,7 @@ class ScenarioFit:
     trials: int
     seconds: float = 0.0
     missed: list[str] = field(default_factory=list)
+    interval_note: str | None = None
 
     @property
     def reached(self) -> bool:
@@ -582,16 +594,19 @@ def run_scenario_fit(
         for f in plan.figures
         if not abs(measured[f.name] - f.value) <= f.tolerance
     ]
+    chosen, scales = bootstrap_choices(plan, result)
+    note = interval_shortfall(plan, chosen, len(result.trials))
     return ScenarioFit(
         plan=plan,
         result=result,
         values=values,
-        intervals=bootstrap_intervals(plan, result),
+        intervals={} if note else intervals_of(plan, result, chosen, scales),
         measured=measured,
         reach=reach,
         trials=trials,
         seconds=time.perf_counter() - started,
         missed=missed,
+        interval_note=note,
     )
 
 
@@ -599,11 +614,19 @@ def bootstrap_intervals(
     plan: FitPlan, result: FitResult, draws: int = BOOTSTRAP_DRAWS
 ) -> dict[str, tuple[float, float]]:
     """Per fitted path, the 5th-95th percentile of the best trial's value over bootstrap draws
-    (see the module docstring): each draw resamples the replications with replacement and
-    moves each observed figure by a normal error of half its tolerance (the tolerance read as
-    the figure's 95% margin), then picks the trial with the least loss."""
+    (see the module docstring), whatever the budget (:func:`interval_shortfall` judges it)."""
+    chosen, scales = bootstrap_choices(plan, result, draws)
+    return intervals_of(plan, result, chosen, scales)
+
+
+def bootstrap_choices(
+    plan: FitPlan, result: FitResult, draws: int = BOOTSTRAP_DRAWS
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The trial each bootstrap draw picks as best (row of ``result.trials``), and with a
+    solved revenue the scale it solves to: each draw resamples the replications with
+    replacement and moves each observed figure by a normal error of half its tolerance (the
+    tolerance read as the figure's 95% margin), then picks the trial with the least loss."""
     table = result.trials
-    paths = [p.path for p in plan.free]
     rng = np.random.default_rng([plan.seed, BOOTSTRAP_STREAM])
     raw = {}
     for f in plan.figures:
@@ -613,10 +636,9 @@ def bootstrap_intervals(
             if all(c in table for c in columns)
             else np.full((len(table), plan.reps), np.nan)
         )
-    chosen: dict[str, list[float]] = {p: [] for p in paths}
-    if plan.solves_revenue:
-        chosen[REVENUE_SCALE] = []
-    for _ in range(draws):
+    chosen = np.empty(draws, dtype=np.int64)
+    scales = np.empty(draws) if plan.solves_revenue else None
+    for d in range(draws):
         idx = rng.integers(0, plan.reps, plan.reps)
         means = {name: values[:, idx].mean(axis=1) for name, values in raw.items()}
         targets = []
@@ -630,15 +652,49 @@ def bootstrap_intervals(
                 target, means["revenue_per_employee"]
             )
         losses = total_losses(targets, means)
-        best = int(np.argmin(np.where(np.isfinite(losses), losses, np.inf)))
-        for p in paths:
-            chosen[p].append(float(table[p].iloc[best]))
-        if scale is not None:
-            chosen[REVENUE_SCALE].append(float(scale[best]))
+        chosen[d] = int(np.argmin(np.where(np.isfinite(losses), losses, np.inf)))
+        if scales is not None and scale is not None:
+            scales[d] = float(scale[chosen[d]])
+    return chosen, scales
+
+
+def intervals_of(
+    plan: FitPlan, result: FitResult, chosen: np.ndarray, scales: np.ndarray | None
+) -> dict[str, tuple[float, float]]:
+    """The 5th-95th percentile of each fitted value over the bootstrap's choices."""
+    values = {p.path: result.trials[p.path].to_numpy(dtype=float)[chosen] for p in plan.free}
+    if scales is not None:
+        values[REVENUE_SCALE] = scales
     return {
         p: (float(np.nanpercentile(v, 5)), float(np.nanpercentile(v, 95)))
-        for p, v in chosen.items()
+        for p, v in values.items()
     }
+
+
+def interval_shortfall(plan: FitPlan, chosen: np.ndarray, trials: int) -> str | None:
+    """Why the budget is too small for a 90% interval, or None when it is not.
+
+    The bootstrap's best must move among at least :data:`MIN_INTERVAL_TRIALS` different trials,
+    none of them the best in more than 90% of the draws (else its 5th-95th percentile is one
+    trial's value): otherwise the trials do not cover the neighbourhood of the best.
+    """
+    if not plan.free:
+        return None
+    _, counts = np.unique(chosen, return_counts=True)
+    top_share = counts.max() / chosen.size
+    if counts.size >= MIN_INTERVAL_TRIALS and top_share <= 0.9:
+        return None
+    suggested = max(2 * trials, TRIALS_PER_PARAMETER * len(plan.free))
+    if counts.size < MIN_INTERVAL_TRIALS:
+        among = "one trial" if counts.size == 1 else f"{counts.size} trials"
+        why = f"the bootstrap's best moved among {among} only"
+    else:
+        why = f"one trial was the bootstrap's best in {top_share:.0%} of the draws"
+    return (
+        f"no 90% interval: the budget of {trials} trials is too small for one ({why}, so an "
+        f"interval would just span the trials there are); rerun with --trials {suggested} or "
+        "more (the study resumes)"
+    )
 
 
 def _round(value: float) -> float:
@@ -755,10 +811,16 @@ def header_lines(fit: ScenarioFit, command: str, study: str | None) -> list[str]
         if f.source:
             lines.append(f"      source: {f.source}")
     lines.append("Parameter                              fitted   90% interval (bootstrap)")
+    searched = {p.path for p in plan.free} | ({REVENUE_SCALE} if plan.solves_revenue else set())
     for path, value in fit.values.items():
         lo_hi = fit.intervals.get(path)
-        shown = f"{lo_hi[0]:.4g} to {lo_hi[1]:.4g}" if lo_hi else "the culture of the base"
+        if lo_hi is not None:
+            shown = f"{lo_hi[0]:.4g} to {lo_hi[1]:.4g}"
+        else:
+            shown = "none (see below)" if path in searched else "the culture of the base"
         lines.append(f"  {path:36s} {value:>8.4g}   {shown}")
+    if fit.interval_note:
+        lines.append(fit.interval_note[0].upper() + fit.interval_note[1:] + ".")
     return lines
 
 
@@ -864,10 +926,12 @@ __all__ = [
     "ScenarioFit",
     "Simulator",
     "UnreachableTarget",
+    "bootstrap_choices",
     "bootstrap_intervals",
     "check_reach",
     "extends_reference",
     "free_parameters",
+    "interval_shortfall",
     "plan_fit",
     "reach_budget",
     "run_scenario_fit",

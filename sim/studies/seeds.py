@@ -2,9 +2,11 @@
 
 The root seed's :class:`numpy.random.SeedSequence` spawns two children. Child 0 seeds samplers
 (Latin hypercube, Sobol, Morris designs); child 1 spawns one child per replication, whose first
-64-bit word, shifted to 63 bits (it fits parquet's int64), is that replication's model seed.
-So the same root seed gives the same replication seeds in every study: replication ``r`` of
-``sim.compare(..., seed=S)`` and of a sweep with ``seed = S`` run the same random stream.
+64-bit word, cut to 53 bits (:func:`sim.model.seed_from`, the package's one derivation of a
+seed), is that replication's model seed: below 2^53, it is exact in a double, so a seed read
+back through pandas, a spreadsheet or R reruns the same model. So the same root seed gives the
+same replication seeds in every study: replication ``r`` of ``sim.compare(..., seed=S)`` and of
+a sweep with ``seed = S`` run the same random stream.
 
 Example:
     >>> from sim.studies.seeds import replication_seeds
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model import seed_from
+
 
 def replication_seeds(root: int, replications: int) -> list[int]:
     """The model seed of each replication 0..replications-1 (common to every scenario or point).
@@ -25,13 +29,11 @@ def replication_seeds(root: int, replications: int) -> list[int]:
         replications: Number of replications.
 
     Returns:
-        One non-negative 63-bit integer per replication; replication r's seed does not depend on
+        One integer from 0 to 2^53 - 1 per replication; replication r's seed does not depend on
         how many replications there are.
     """
     reps = np.random.SeedSequence(root).spawn(2)[1]
-    return [
-        int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in reps.spawn(replications)
-    ]
+    return [seed_from(child) for child in reps.spawn(replications)]
 
 
 def sampler_seed(root: int) -> int:

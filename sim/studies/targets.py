@@ -340,9 +340,9 @@ def read_targets_file(path: Path) -> list[ObservedFigure]:
     """
     from sim.scenario import read_toml
 
-    if not path.is_file():
+    if not path.exists():
         raise ParameterError(f"--targets {path}: file not found")
-    data = read_toml(path)
+    data = read_toml(path)  # refuses a folder, a FIFO or a device, saying which
     unknown = [k for k in data if k != "targets"]
     if unknown or not isinstance(data.get("targets"), dict) or not data["targets"]:
         raise ParameterError(

@@ -31,8 +31,14 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """A spawn-based process pool whose workers exit when this process dies.
 
     Spawn explicitly: mesa switches to it anyway, and forking a process with numpy threads is
-    unsafe on some platforms. Workers import sim once (about 2 s) and then run many tasks.
+    unsafe on some platforms. Workers import sim once (about 2 s) and then run many tasks. The
+    kernels are compiled here first (:func:`sim.precompile.precompile`; a moment when numba's
+    cache is warm), so that the workers load them from the cache instead of each compiling
+    them at once on a cold one.
     """
+    from sim.precompile import precompile
+
+    precompile()
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),

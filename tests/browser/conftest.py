@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-SERVER_LOG = ARTIFACTS / "server.log"
+# One server per test process: pytest-xdist's workers each start their own, with their own log.
+SERVER_LOG = ARTIFACTS / f"server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 # Lines of the server log that are errors (a traceback, or an error Solara logged).
 ERROR_MARKERS = ("Traceback", "ERROR:", "Exception in")
 
@@ -51,24 +53,18 @@ def server_log_size() -> int:
     return SERVER_LOG.stat().st_size
 
 
-@pytest.fixture(scope="session")
-def dashboard_url():
-    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
-    port = _free_port()
+@contextmanager
+def served(command: list[str], log: Path, url: str, what: str):
+    """Run a server ``command`` with its output in ``log``; yield its process once ``url``
+    answers; stop it at the end."""
     env = {**os.environ, **dashboard_env()}
     ARTIFACTS.mkdir(exist_ok=True)
-    log = SERVER_LOG
     with open(log, "w") as fh:
-        proc = subprocess.Popen(
-            solara_command("127.0.0.1", port), cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh
-        )
-        url = f"http://127.0.0.1:{port}/"
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=fh, stderr=fh)
         try:
             if not wait_until_up(url, proc, timeout=90):
-                pytest.fail(
-                    f"dashboard server did not start; see {log}:\n{log.read_text()[-2000:]}"
-                )
-            yield url
+                pytest.fail(f"{what} did not start; see {log}:\n{log.read_text()[-2000:]}")
+            yield proc
         finally:
             proc.terminate()
             try:
@@ -76,6 +72,23 @@ def dashboard_url():
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@contextmanager
+def dashboard_server(log: Path):
+    """A dashboard server (``solara run dashboards.app``, the launcher's settings) on a free
+    port, logging to ``log``; yields ``(process, url)`` and stops it at the end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with served(solara_command("127.0.0.1", port), log, url, "dashboard server") as proc:
+        yield proc, url
+
+
+@pytest.fixture(scope="session")
+def dashboard_url():
+    """Start ``solara run dashboards.app`` on a free port; yield its URL; stop it at the end."""
+    with dashboard_server(SERVER_LOG) as (_proc, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

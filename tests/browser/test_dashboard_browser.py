@@ -75,6 +75,13 @@ class Watched:
         self.page.locator(".sc-runto-go").click()
         self.wait_week(week)
 
+    def upload_picker(self):
+        """Open "Your organization (upload)" and return its file input."""
+        self.page.get_by_text("Your organization (upload)").click()
+        picker = self.page.locator(".sc-upload-picker input[type=file]")
+        picker.wait_for(state="attached", timeout=20_000)
+        return picker
+
     def play_label(self) -> str:
         return self.page.locator(".sc-play").inner_text().strip().upper()
 

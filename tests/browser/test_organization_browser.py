@@ -54,7 +54,7 @@ def test_organization_tab(browser, dashboard_url, artifacts, front_file):
     # Building the two runs of compare mode (a warm-up each) takes a while on a busy machine.
     page.locator(".sc-compare-run").nth(1).wait_for(timeout=120_000)
     page.wait_for_function(
-        "() => document.querySelector('.sc-main').innerText.includes('_point_')", timeout=30_000
+        "() => document.querySelector('.sc-main').innerText.includes(' point ')", timeout=30_000
     )
     page.screenshot(path=str(artifacts / "dashboard_organization.png"))
     w.assert_clean()

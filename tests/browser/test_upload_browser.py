@@ -11,13 +11,13 @@ import re
 
 import pytest
 
-from sim.cli.dashboard import REPO_ROOT
+from sim.shipped import EXAMPLE_CLIENT_DIR
 from tests.browser.conftest import server_errors, server_log_size
 from tests.browser.test_dashboard_browser import Watched
 
 pytestmark = pytest.mark.browser
 
-CHART = REPO_ROOT / "examples" / "client" / "chart.csv"
+CHART = EXAMPLE_CLIENT_DIR / "chart.csv"
 BROKEN = (
     "employee_id,manager_id,department,frontline\nA,,exec,false\nB,A,front,true\nB,A,front,true\n"
 )
@@ -28,9 +28,7 @@ def test_upload_a_broken_then_a_valid_org_chart(browser, dashboard_url, tmp_path
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     w = Watched(ctx, dashboard_url)
     page = w.page
-    page.get_by_text("Your organization (upload)").click()
-    picker = page.locator(".sc-upload-picker input[type=file]")
-    picker.wait_for(state="attached", timeout=20_000)
+    picker = w.upload_picker()
 
     broken = tmp_path / "broken.csv"
     broken.write_text(BROKEN)
