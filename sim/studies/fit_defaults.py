@@ -57,27 +57,27 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("behaviour.morale_base", 0.5, 0.9, 0.76),
     FreeParameter("behaviour.service_weight", 0.2, 1.5, 0.3618),
     FreeParameter("behaviour.pressure_weight", 0.05, 0.8, 0.2444),
-    FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.06214),
-    FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.4575),
+    FreeParameter("behaviour.feedback_weight", 0.02, 0.6, 0.03),
+    FreeParameter("behaviour.complaint_weight", 0.1, 1.5, 0.3),
     # How much more the service one asks of one's own manager counts (Gallup: managers account
     # for about 70% of the variance in their teams' engagement; the size is not published).
     FreeParameter("behaviour.manager_service_weight", 1.0, 5.0, 3.0),
-    FreeParameter("workforce.quit_base_weekly", 0.003, 0.08, 0.025, log=True),
+    FreeParameter("workforce.quit_base_weekly", 0.003, 0.08, 0.028, log=True),
     # Harter et al.'s unit correlation of engagement with turnover (-0.36) needs morale to
     # matter for quitting; below about 3.5 a team's morale hardly moves its quits.
-    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 15.0, 7.5),
+    FreeParameter("workforce.quit_morale_sensitivity", 3.5, 15.0, 10.0),
     FreeParameter("workforce.quit_propensity_sd", 0.3, 2.0, 0.6864),
     # Units' lasting differences that morale does not explain: their labour market (quits),
     # their margin per occasion (profit), their customers and location (satisfaction) and their
     # tools and processes (productivity); the unit correlations pin them down.
-    FreeParameter("workforce.local_labour_market_sd", 0.05, 1.5, 0.6),
-    FreeParameter("economics.local_price_sd", 0.05, 0.8, 0.5),
-    FreeParameter("customers.local_conditions_sd", 0.01, 0.4, 0.25),
-    FreeParameter("workforce.local_process_sd", 0.02, 0.5, 0.2),
+    FreeParameter("workforce.local_labour_market_sd", 0.05, 1.5, 1.3),
+    FreeParameter("economics.local_price_sd", 0.05, 1.0, 1.0),
+    FreeParameter("customers.local_conditions_sd", 0.01, 0.5, 0.5),
+    FreeParameter("workforce.local_process_sd", 0.02, 0.5, 0.35),
     FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 8.794),
     FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.1399, log=True),
     FreeParameter("customers.satisfaction_purchase_effect", 0.1, 1.5, 0.7675),
-    FreeParameter("customers.weight_morale", 0.1, 0.8, 0.2117),
+    FreeParameter("customers.weight_morale", 0.05, 0.8, 0.13),
     FreeParameter("customers.input_weight", 0.05, 0.6, 0.25),
     FreeParameter("behaviour.diligence_weight", 0.1, 0.6, 0.126),
 )

@@ -143,14 +143,20 @@ def band_scale(low: float, high: float, aim: float | None) -> float:
 
 
 def band_loss(
-    measured: float | None, low: float, high: float, aim: float | None, weight: float
+    measured: float | None,
+    low: float,
+    high: float,
+    aim: float | None,
+    weight: float,
+    scale: float | None = None,
 ) -> float:
     """One target's share of the loss: ``weight x ((measured - aim) / scale)^2`` plus
     :data:`OUTSIDE_PENALTY` x (distance outside the band / scale)^2, with the scale of
-    :func:`band_scale`; :data:`MISSING_LOSS` x weight when the figure is missing (NaN)."""
+    :func:`band_scale` unless ``scale`` is given; :data:`MISSING_LOSS` x weight when the figure
+    is missing (NaN)."""
     if measured is None or not math.isfinite(measured):
         return MISSING_LOSS * weight
-    scale = band_scale(low, high, aim)
+    scale = band_scale(low, high, aim) if scale is None else scale
     total = 0.0
     if aim is not None:
         total += ((measured - aim) / scale) ** 2
