@@ -49,8 +49,9 @@ test: $(STAMP) chromium
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)" $(PYTEST_ARGS)
 
-## test-py312: the non-browser tests again on Python 3.12 with the newest Mesa 3.x, Mesa's
-## deprecation warnings as errors (PY312=/path/to/python3.12; .ci/run finds one when present)
+## test-py312: the test-fast selection again on Python 3.12 with the newest Mesa 3.x, Mesa's
+## deprecation warnings as errors (the unit, property, kernel, golden and direction tests: what a
+## new interpreter or Mesa can change; PY312=/path/to/python3.12; .ci/run finds one)
 PY312 ?= python3.12
 VENV312 := .venv312
 $(VENV312)/.installed: pyproject.toml
@@ -62,7 +63,7 @@ $(VENV312)/.installed: pyproject.toml
 
 test-py312: $(VENV312)/.installed
 	$(VENV312)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
-	$(VENV312)/bin/python -m pytest $(XDIST) -m "not browser" -p no:cacheprovider \
+	$(VENV312)/bin/python -m pytest $(XDIST) -m "$(FAST)" -p no:cacheprovider \
 	  -W error::DeprecationWarning -W error::FutureWarning $(PYTEST_ARGS)
 
 ## test-py313: a third pass on Python 3.13 with the newest Mesa 3.x, deprecation warnings as

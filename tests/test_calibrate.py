@@ -195,7 +195,7 @@ def test_default_free_parameters_follow_the_targets_and_start_at_the_scenarios_v
     )
     assert [(p.path, p.low, p.high) for p in plan.free] == [
         ("behaviour.morale_base", 0.3, 0.6),
-        ("culture.care_gap", 0.0, 0.5),  # the schema's range
+        ("culture.care_gap", 0.0, 0.3),  # the schema's range
     ]
 
 

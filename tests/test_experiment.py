@@ -58,7 +58,7 @@ def test_bad_files_give_clear_errors():
             "design": {
                 "kind": "sobol",
                 "samples": 10,
-                "parameters": {"culture.care_gap": [0, 0.5], "culture.service_direction": [-1, 1]},
+                "parameters": {"culture.care_gap": [0, 0.3], "culture.service_direction": [-1, 1]},
             }
         },
         "power of 2",
@@ -74,7 +74,7 @@ def test_bad_files_give_clear_errors():
         "bool fields",
     )
     bad(
-        {"design": {"kind": "lhs", "samples": 4, "parameters": {"culture.care_gap": [0.4, 0.1]}}},
+        {"design": {"kind": "lhs", "samples": 4, "parameters": {"culture.care_gap": [0.3, 0.1]}}},
         "low must be below high",
     )
     bad({"outputs": {"kpis": ["proft"]}}, "outputs.kpis", "Did you mean 'profit'")
@@ -95,7 +95,7 @@ def test_empty_and_oversized_experiments_are_refused_before_expansion():
     bad({}, "experiment is empty", "scenario")
     values = {
         "culture.service_direction": [i / 50 - 1 for i in range(100)],
-        "culture.care_gap": [i / 200 for i in range(100)],
+        "culture.care_gap": [i / 400 for i in range(100)],
         "org.headcount": list(range(100, 200)),
         "workforce.initial_morale": [i / 100 for i in range(100)],
     }
@@ -105,7 +105,7 @@ def test_empty_and_oversized_experiments_are_refused_before_expansion():
         "100,000,000 design points",
         "beyond the limit of 1,000,000 runs",
     )
-    two = {"culture.care_gap": [0, 0.5], "culture.service_direction": [-1, 1]}
+    two = {"culture.care_gap": [0, 0.3], "culture.service_direction": [-1, 1]}
     bad({"design": {"kind": "sobol", "samples": 2**40, "parameters": two}}, "beyond the limit")
     bad({"design": {"kind": "lhs", "samples": 10**9, "parameters": two}}, "beyond the limit")
 

@@ -63,15 +63,15 @@ def test_empty_experiment_is_refused(tmp_path: Path, capsys):
             f'"{p}" = [{", ".join(str(lo + i * step) for i in range(100))}]\n'
             for p, lo, step in (
                 ("culture.service_direction", -1.0, 0.02),
-                ("culture.care_gap", 0.0, 0.005),
+                ("culture.care_gap", 0.0, 0.003),
                 ("behaviour.service_weight", 0.3, 0.01),
                 ("workforce.initial_morale", 0.0, 0.01),
             )
         ),
         '[design]\nkind = "lhs"\nsamples = 1000000000\n'
-        '[design.parameters]\n"culture.care_gap" = [0.0, 0.5]\n',
+        '[design.parameters]\n"culture.care_gap" = [0.0, 0.3]\n',
         '[design]\nkind = "sobol"\nsamples = 1099511627776\n[design.parameters]\n'
-        '"culture.care_gap" = [0.0, 0.5]\n"culture.service_direction" = [-1.0, 1.0]\n',
+        '"culture.care_gap" = [0.0, 0.3]\n"culture.service_direction" = [-1.0, 1.0]\n',
     ],
     ids=["grid-100^4", "lhs-1e9", "sobol-2^40"],
 )

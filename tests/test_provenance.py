@@ -25,7 +25,7 @@ EXP = {
     "replications": 2,
     "seed": 21,
     "overrides": {"org.headcount": 50},
-    "design": {"kind": "grid", "parameters": {"culture.care_gap": [0.1, 0.4]}},
+    "design": {"kind": "grid", "parameters": {"culture.care_gap": [0.1, 0.3]}},
     "outputs": {"kpis": ["morale_mean", "profit", "customers_active"], "window": 4},
 }
 

@@ -267,14 +267,15 @@ def culture_tasks(
 
 
 # ----------------------------------------------------------------------------- the link sweep
-# Organizations of the link sweep: each parameter drawn by Latin hypercube over these bounds.
+# Organizations of the link sweep: each parameter drawn by Latin hypercube over these bounds
+# (around the defaults, within the schema's ranges).
 LINK_SWEEP_BOUNDS: dict[str, tuple[float, float]] = {
     "culture.service_direction": (-1.0, 1.0),
-    "culture.care_gap": (0.0, 0.5),
+    "culture.care_gap": (0.0, 0.3),
     "behaviour.service_weight": (0.3, 1.5),
-    "requests.to_manager_rate": (0.4, 1.2),
-    "workforce.internal_share_manager": (0.35, 0.65),
-    "customers.local_conditions_sd": (0.05, 0.3),
+    "requests.to_manager_rate": (0.6, 1.8),
+    "workforce.internal_share_manager": (0.25, 0.5),
+    "customers.local_conditions_sd": (0.1, 0.5),
 }
 LINK_YEARS = 3  # each organization runs three years and is measured over the last
 LINK_WINDOW = Window((LINK_YEARS - 1) * UNIT_WINDOW + 1, LINK_YEARS * UNIT_WINDOW)
