@@ -447,7 +447,9 @@ def org(
             "merger ...) have acted; 0 = the organization as built.",
         ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of that simulation.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of that simulation.")
+    ] = 0,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the spans-and-layers table (.csv).")
     ] = None,
@@ -524,7 +526,7 @@ def explain(
         int, typer.Option("--weeks", "-w", min=2, max=MAX_WEEKS, help="Weeks per run.")
     ] = 260,
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Root seed of the replications (0 or more).")
+        int, typer.Option("--seed", min=0, max=MAX_SEED, help="Root seed of the replications.")
     ] = 0,
     channels: Annotated[
         str | None,
@@ -838,7 +840,7 @@ def plan(
     max_dose: Annotated[
         float, typer.Option("--max-dose", help="Highest dose tried per lever (above 0, up to 8).")
     ] = 3.0,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed (0 or more).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Root seed.")] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", "-j", min=1, help="Processes (default: all cores).")
     ] = None,

@@ -83,6 +83,21 @@ class CustomerParams(_Section):
         "fraction",
         "Share of a vacant frontline seat's usual encounters that colleagues can cover.",
     )
+    rebalance_rate: float = _f(
+        0.5,
+        0.0,
+        1.0,
+        "fraction/week",
+        "Share of a customer book's excess over the frontline's average (beyond book_slack) "
+        "moved each week to colleagues with room.",
+    )
+    book_slack: float = _f(
+        0.1,
+        0.0,
+        5.0,
+        "fraction",
+        "How far above the frontline's average a customer book may grow before it is balanced.",
+    )
     week_noise: float = _f(
         0.05, 0.0, 0.5, "quality", "Spread of a seat's encounter quality from week to week."
     )

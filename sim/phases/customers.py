@@ -16,13 +16,22 @@ Rules (Heskett et al. 1994, loyalty, referrals and lifetime value):
   New customers start at ``initial_satisfaction`` with a frontline employee drawn at random
   among those in post, smaller customer books more likely (see :func:`routing`): the
   organization routes new customers to the people with room for them.
+- Caseload balancing (Gans, Koole & Mandelbaum 2003: service operations route work to balance
+  load across servers; branch and account managers' books are rebalanced when they outgrow a
+  person's time): a book more than ``book_slack`` above the frontline's average loses, each
+  week, a share ``rebalance_rate`` of that excess to colleagues whose books are below it (in
+  proportion to their room), each moved customer keeping their satisfaction. Without it, a
+  unit that serves well keeps its customers, its books grow without bound and the pressure of
+  its own success drags its morale down: the units' morale would correlate negatively with
+  their customers' satisfaction, against every field study.
 - Complaints reach the frontline: each frontline seat remembers (exponential memory,
   ``behaviour.received_memory``) the unhappy share of its customers, each customer counting how
   far below ``satisfaction_reference`` they are (scaled to 0-1); the employees update turns
   it into morale.
 
-Drawn per cohort: churn is binomial per (seat, band) and new customers are spread over seats by
-one multinomial draw, exactly as if each customer were drawn alone.
+Drawn per cohort: churn is binomial per (seat, band), new customers are spread over seats by
+one multinomial draw, and balanced customers leave their seat binomially per (seat, band) and
+are spread by one multinomial draw per band, exactly as if each customer were drawn alone.
 """
 
 from __future__ import annotations
@@ -101,6 +110,35 @@ def routing(counts: np.ndarray, filled: np.ndarray) -> np.ndarray:
     return weight / weight.sum()
 
 
+def rebalance_books(counts: np.ndarray, filled: np.ndarray, params: Params, rng) -> int:
+    """Move customers from books above ``(1 + book_slack)`` x the average of the seats in post to
+    seats below it, in place (see the module docstring); returns how many moved.
+
+    Args:
+        counts: Customers per (frontline seat, satisfaction band), changed in place.
+        filled: Whether each frontline seat is in post (vacant seats neither give nor take: a
+            vacant seat's customers are covered by colleagues in the encounters phase).
+        params: The parameters (``customers.rebalance_rate``, ``customers.book_slack``).
+        rng: The model's generator.
+    """
+    c = params.customers
+    if c.rebalance_rate <= 0.0 or not filled.any():
+        return 0
+    books = counts.sum(axis=1)
+    ceiling = (1.0 + c.book_slack) * books[filled].mean()
+    excess = np.where(filled, np.maximum(books - ceiling, 0.0), 0.0)
+    room = np.where(filled, np.maximum(ceiling - books, 0.0), 0.0)
+    if not excess.any() or room.sum() <= 0.0:
+        return 0
+    share = c.rebalance_rate * excess / np.maximum(books, 1)
+    moved = rng.binomial(counts, share[:, None])
+    counts -= moved
+    to = room / room.sum()
+    for band in np.flatnonzero(moved.sum(axis=0)):  # ten bands at most: not a loop over people
+        counts[:, band] += multinomial(int(moved[:, band].sum()), to, rng)
+    return int(moved.sum())
+
+
 def acquisition_probability(params: Params, multiplier: float) -> float:
     """Weekly probability that marketing wins one prospect (needs demand: no occasion, no win)."""
     c = params.customers
@@ -143,6 +181,9 @@ def update_customers(
     if won:
         to = routing(counts, state.filled[front])
         counts[:, band_of(c.initial_satisfaction)] += multinomial(won, to, rng)
+        state.customers[front] = counts
+
+    if rebalance_books(counts, state.filled[front], params, rng):
         state.customers[front] = counts
 
     n = counts.sum(axis=1)

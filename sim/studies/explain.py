@@ -327,6 +327,7 @@ def plan_explain(
     overrides: Mapping[str, Any] | None = None,
 ) -> ExplainPlan:
     """Every run :func:`explain` needs, validated (the arguments are :func:`explain`'s)."""
+    from sim.arguments import check_overrides, check_reps, check_seed, check_weeks
     from sim.overrides import apply_overrides
     from sim.studies.compare import resolve_scenarios
 
@@ -340,12 +341,10 @@ def plan_explain(
         raise ParameterError(
             f"explain: give 1 to {MAX_CHANNELS} different channels, got {', '.join(names)}"
         )
-    if reps < 1:
-        raise ParameterError(f"explain: reps = {reps}; allowed: a whole number >= 1")
-    if seed < 0:
-        raise ParameterError(f"explain: seed = {seed}; allowed: a whole number >= 0")
-    if not 2 <= weeks <= 5200:
-        raise ParameterError(f"explain: weeks = {weeks}; allowed: a whole number from 2 to 5200")
+    reps = check_reps(reps, "explain: reps")
+    seed = check_seed(seed, "explain: seed")
+    weeks = check_weeks(weeks, "explain: weeks", low=2)
+    overrides = check_overrides(overrides, "explain: overrides")
     chosen = tuple(CHANNEL_BY_NAME[n] for n in names)
     params_a, params_b = resolve_scenarios([str(a), str(b)], overrides)
     reference = params_a.culture.service_direction

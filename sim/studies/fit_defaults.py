@@ -62,7 +62,7 @@ FREE: tuple[FreeParameter, ...] = (
     # How much more the service one asks of one's own manager counts (Gallup: managers account
     # for about 70% of the variance in their teams' engagement; the size is not published).
     FreeParameter("behaviour.manager_service_weight", 1.0, 5.0, 3.0),
-    FreeParameter("workforce.quit_base_weekly", 0.003, 0.08, 0.028, log=True),
+    FreeParameter("workforce.quit_base_weekly", 0.003, 0.08, 0.035, log=True),
     # Harter et al.'s unit correlation of engagement with turnover (-0.36) needs morale to
     # matter for quitting; below about 3.5 a team's morale hardly moves its quits.
     FreeParameter("workforce.quit_morale_sensitivity", 3.5, 15.0, 10.0),
@@ -72,7 +72,7 @@ FREE: tuple[FreeParameter, ...] = (
     # tools and processes (productivity); the unit correlations pin them down.
     FreeParameter("workforce.local_labour_market_sd", 0.05, 1.5, 1.3),
     FreeParameter("economics.local_price_sd", 0.05, 1.0, 1.0),
-    FreeParameter("customers.local_conditions_sd", 0.01, 0.5, 0.5),
+    FreeParameter("customers.local_conditions_sd", 0.01, 0.5, 0.1),
     FreeParameter("workforce.local_process_sd", 0.02, 0.5, 0.35),
     FreeParameter("customers.churn_sensitivity", 2.0, 12.0, 8.794),
     FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.1399, log=True),

@@ -256,8 +256,14 @@ def plan_spec(
             f"budget = {budget}: must be a number of 0 or more (currency per year the levers "
             "may cost)"
         )
-    if reps < 2:
-        raise ParameterError(f"reps = {reps}: at least 2 replications (a CI needs two)")
+    from sim.arguments import check_overrides, check_reps, check_seed, check_weeks
+
+    # Replications: at least 2 (a CI needs two).
+    reps = check_reps(reps, "plan: reps", low=2)
+    seed = check_seed(seed, "plan: seed")
+    overrides = check_overrides(overrides, "plan: overrides")
+    if weeks is not None:
+        weeks = check_weeks(weeks, "plan: weeks", low=1)
     if not 0 < max_dose <= 8:
         raise ParameterError(f"max_dose = {max_dose}: must be above 0 and at most 8")
     objs = objectives_from(objectives)
