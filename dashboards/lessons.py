@@ -692,10 +692,10 @@ def figure(key: str, runs: list[Mapping[str, list[float]]]) -> dict[str, Any]:
     percent = column in ("service_level_down", "quality_standard")
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 13}, "x": 0.01},
-        "margin": {"t": 32, "b": 30, "l": 56, "r": 36},
-        "height": 260,
+        "margin": {"t": 32, "b": 64, "l": 56, "r": 16},
+        "height": 290,
         "font": {"family": FONT, "size": 12},
-        "legend": {"orientation": "h", "y": -0.14, "x": 0},
+        "legend": {"orientation": "h", "y": -0.3, "x": 0},
         "yaxis": {"tickformat": ".1%" if percent else ".3~f"},
     }
     if key == "dose":
@@ -734,20 +734,8 @@ def figure(key: str, runs: list[Mapping[str, list[float]]]) -> dict[str, Any]:
                 "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
             }
         )
-    layout["xaxis"] = {"ticksuffix": "", "title": {"text": ""}}
-    layout["annotations"] = [
-        {
-            "x": 1,
-            "y": 0,
-            "xref": "paper",
-            "yref": "paper",
-            "text": "week",
-            "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "top",
-            "font": {"size": 11, "color": "#607d8b"},
-        }
-    ]
+    layout["xaxis"] = {"title": {"text": "week", "standoff": 4}}
+    layout["annotations"] = []
     if key == "surge":
         layout["shapes"] = [
             {

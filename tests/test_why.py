@@ -31,7 +31,7 @@ from dashboards.why import (
 )
 from sim.studies.explain import CHANNEL_BY_NAME, explain
 
-SMALL = {"org.headcount": 60}
+SMALL = {"org.headcount": 60, "warmup_weeks": 26}  # quick runs: the rules, not the numbers
 # A number an audience reads as thousands (as tests/browser/test_legibility_browser.py).
 MISREAD = re.compile(r"(?<![\d.])-?[1-9]\d*\.\d{3}(?!\d)|\d,\d{3}\.\d")
 CODE_NAMES = re.compile(r"@|\b[a-z]+_[a-z_]+\b|:mod:|:func:|\bPhase \d|service_direction")
@@ -119,7 +119,7 @@ def test_the_waterfall_ends_on_the_whole_difference(result):
 def test_the_runner_works_in_another_process_caches_and_redraws():
     updates = []
     runner = WhyRunner(on_update=lambda: updates.append(1))
-    request = _small(seed=11)
+    request = _small(seed=11, reps=1, channels=("queue",))
     runner.start(request)
     job = runner._job
     assert job.pid != os.getpid()

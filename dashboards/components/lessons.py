@@ -182,12 +182,13 @@ def Handout(ui: Ui, tick: int) -> None:
             def page() -> str:
                 return handout_html({k: book.reading(k) for k in (x.key for x in LESSONS)})
 
-            solara.FileDownload(
-                page,
-                filename="servicechain_lessons_handout.html",
-                label="Class handout (HTML)",
-                mime_type="text/html",
-            )
+            with solara.Div(classes=["sc-handout-download"]):
+                solara.FileDownload(
+                    page,
+                    filename="servicechain_lessons_handout.html",
+                    label="Class handout (HTML)",
+                    mime_type="text/html",
+                )
         elif book.handout_requested:
             solara.Text(
                 f"Preparing the class handout: {ready} of {len(LESSONS)} lessons run…",
