@@ -7,6 +7,9 @@ starts one spawned process (``multiprocessing``, spawn like ``sim.studies.worker
 CPU priority (``nice`` +10: on a busy machine the live runs go first), sends it the runs, and
 reads each result back in a thread of its own as it comes, so the page can show progress.
 
+At most ``dashboards.limits.MAX_BACKGROUND`` workers run at once across all sessions; a job
+beyond them waits for a slot (:attr:`Job.waiting`) before it starts its process.
+
 :meth:`Job.cancel` ends the process at once (a comparison changed, the session closed); the
 worker also exits by itself when the server dies (``sim.studies.workers``'s watchdog). The
 tasks are ``(function, args)`` pairs of module-level functions (picklable), run in order.
@@ -21,6 +24,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from dashboards.limits import BACKGROUND_SLOTS
 
 WORKER_NICE = 10  # the worker's CPU priority below the server's (Unix nice increment)
 POLL_S = 0.5  # how often the reader checks that the worker is still alive
@@ -60,8 +65,10 @@ class Job:
         rows: Each task's result (None until it arrives).
         state: ``"running"``, ``"done"``, ``"error"`` or ``"cancelled"``.
         error: The worker's error message, when ``state == "error"``.
-        started: ``time.monotonic()`` at start; ``finished`` when it ended (else None).
-        pid: The worker's process id.
+        started: ``time.monotonic()`` when the worker started (or the job was made, while it
+            waits); ``finished`` when it ended (else None).
+        waiting: True while the job waits for a free worker slot.
+        pid: The worker's process id (None while it waits).
     """
 
     def __init__(
@@ -76,22 +83,43 @@ class Job:
         self.error = ""
         self.started = time.monotonic()
         self.finished: float | None = None
+        self.waiting = True
+        self.pid: int | None = None
         self.on_update = on_update
-        self._lock = threading.Lock()
-        ctx = multiprocessing.get_context("spawn")
-        self._queue = ctx.Queue()
-        self._process = ctx.Process(
-            target=_serve,
-            args=(list(tasks), self._queue, os.getpid()),
-            name="servicechain-background",
-            daemon=True,
-        )
-        self._process.start()
-        self.pid = self._process.pid
+        self._tasks = list(tasks)
+        self._lock = threading.RLock()
+        self._process: Any = None
+        self._queue: Any = None
         self._reader = threading.Thread(
-            target=self._read, name="servicechain-background-reader", daemon=True
+            target=self._work, name="servicechain-background-reader", daemon=True
         )
         self._reader.start()
+
+    def _work(self) -> None:
+        """Wait for a worker slot, start the worker, read its results, free the slot."""
+        while not BACKGROUND_SLOTS.acquire(timeout=POLL_S):
+            if self.state != "running":
+                return  # cancelled while waiting
+        try:
+            with self._lock:
+                if self.state != "running":
+                    return
+                ctx = multiprocessing.get_context("spawn")
+                self._queue = ctx.Queue()
+                self._process = ctx.Process(
+                    target=_serve,
+                    args=(self._tasks, self._queue, os.getpid()),
+                    name="servicechain-background",
+                    daemon=True,
+                )
+                self._process.start()
+                self.pid = self._process.pid
+                self.started = time.monotonic()
+                self.waiting = False
+            self._notify()
+            self._read()
+        finally:
+            BACKGROUND_SLOTS.release()
 
     @property
     def running(self) -> bool:
@@ -138,9 +166,11 @@ class Job:
         self._process.join(timeout=JOIN_S)
 
     def cancel(self) -> None:
-        """Stop the worker now (its results so far stay in :attr:`rows`)."""
-        self._end("cancelled")
-        if self._process.is_alive():
+        """Stop the worker now, or before it starts (its results so far stay in
+        :attr:`rows`)."""
+        with self._lock:
+            self._end("cancelled")
+        if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout=JOIN_S)
             if self._process.is_alive():  # pragma: no cover - terminate ignored

@@ -852,6 +852,11 @@ class LessonBook:
         """The last error of a lesson's runs ("" = none)."""
         return self._errors.get(key, "")
 
+    def waiting(self, key: str) -> bool:
+        """True while a lesson's runs wait for a free worker (other sessions' work)."""
+        job = self._jobs.get(key)
+        return job is not None and job.running and job.waiting
+
     def progress(self, key: str) -> tuple[int, int]:
         """Runs done and needed for a lesson running now."""
         job = self._jobs.get(key)

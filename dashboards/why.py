@@ -162,6 +162,7 @@ class WhyState:
         elapsed: Seconds so far (or taken).
         result: The decomposition, once done.
         error: A one-line message, when it failed.
+        waiting: True while the runs wait for a free worker (other sessions' work).
     """
 
     request: WhyRequest
@@ -171,11 +172,12 @@ class WhyState:
     elapsed: float = 0.0
     result: ExplainResult | None = None
     error: str = ""
+    waiting: bool = False
 
     @property
     def remaining(self) -> float | None:
         """Seconds left at the pace so far (None before the first run finished)."""
-        if self.state != "running" or self.done == 0:
+        if self.state != "running" or self.waiting or self.done == 0:
             return None
         return self.elapsed / self.done * (self.total - self.done)
 
@@ -208,7 +210,9 @@ class WhyRunner:
             return WhyState(request, "done", total, total, elapsed, result)
         if job is None:
             return WhyState(request, "error" if error else "cancelled", error=error)
-        return WhyState(request, job.state, job.done, job.total, job.elapsed, None, job.error)
+        return WhyState(
+            request, job.state, job.done, job.total, job.elapsed, None, job.error, job.waiting
+        )
 
     def start(self, request: WhyRequest) -> None:
         """Run ``request`` unless its result is cached or it is running already; a different

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from dashboards.background import WORKER_NICE, Job
+from dashboards.limits import MAX_BACKGROUND
 from dashboards.why import (
     CHANNELS,
     REPLICATIONS,
@@ -121,7 +122,7 @@ def test_the_runner_works_in_another_process_caches_and_redraws():
     runner = WhyRunner(on_update=lambda: updates.append(1))
     request = _small(seed=11, reps=1, channels=("queue",))
     runner.start(request)
-    job = runner._job
+    job = _started(runner._job)
     assert job.pid != os.getpid()
     assert job.wait(timeout=180)
     state = runner.state()
@@ -136,7 +137,7 @@ def test_cancel_ends_the_worker_at_once_and_a_change_of_comparison_cancels():
     runner = WhyRunner()
     request = _small(seed=12, weeks=400, reps=4, channels=("queue", "care", "careers"))
     runner.start(request)
-    job = runner._job
+    job = _started(runner._job)
     lower = min(_nice(os.getpid()) + WORKER_NICE, 19)
     deadline = time.monotonic() + 30
     while _nice(job.pid) < lower and time.monotonic() < deadline:
@@ -147,7 +148,7 @@ def test_cancel_ends_the_worker_at_once_and_a_change_of_comparison_cancels():
     assert time.monotonic() - started < 5
     assert not job._process.is_alive() and runner.state().state == "cancelled"
     runner.start(request)
-    second = runner._job
+    second = _started(runner._job)
     runner.keep_if(lambda r: r.key != request.key)  # the comparison on screen changed
     assert not second._process.is_alive() and runner.state() is None
 
@@ -156,6 +157,31 @@ def test_a_failing_task_is_an_error_message_not_a_traceback():
     job = Job([(divmod, (7, 2)), (int, ("seven",))])
     assert job.wait(timeout=60)
     assert job.state == "error" and "ValueError" in job.error and job.rows[0] == (3, 1)
+
+
+def test_at_most_two_workers_run_at_once_and_the_rest_wait():
+    jobs = [Job([(time.sleep, (20,))]) for _ in range(MAX_BACKGROUND + 1)]
+    try:
+        deadline = time.monotonic() + 30
+        while sum(j.pid is not None for j in jobs) < MAX_BACKGROUND:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.5)
+        assert [j.waiting for j in jobs] == [False] * MAX_BACKGROUND + [True]
+        jobs[0].cancel()
+        _started(jobs[-1])  # the freed slot goes to the job that waited
+    finally:
+        for j in jobs:
+            j.cancel()
+    assert all(j.wait(timeout=10) for j in jobs)
+
+
+def _started(job: Job) -> Job:
+    deadline = time.monotonic() + 30
+    while job.pid is None:
+        assert time.monotonic() < deadline, "the worker did not start"
+        time.sleep(0.02)
+    return job
 
 
 def _nice(pid: int) -> int:

@@ -109,7 +109,9 @@ def LessonView(ui: Ui, lesson: Lesson, index: int, tick: int) -> None:
                     done, total = book.progress(lesson.key)
                     solara.HTML(tag="span", unsafe_innerHTML="", classes=["sc-spinner"])
                     solara.Text(
-                        f"Running the model: {done} of {total} runs done…",
+                        "Waiting for a free worker (other runs on this server)…"
+                        if book.waiting(lesson.key)
+                        else f"Running the model: {done} of {total} runs done…",
                         classes=["sc-lesson-progress"],
                     )
                 elif state == "error":

@@ -16,6 +16,7 @@ from dashboards.components.compare_mode import quick_pair
 from dashboards.components.context import Ui
 from dashboards.components.plot import FigureBox, Plot
 from dashboards.controls_spec import CULTURE_PATH
+from dashboards.limits import MAX_BACKGROUND
 from dashboards.session import HORIZON_PATH, DashboardSession
 from dashboards.why import (
     CHANNELS,
@@ -159,6 +160,18 @@ def WhyBody(ui: Ui, state, outcome: str, request: WhyRequest) -> None:
         return
     if state.state == "error":
         solara.Error(f"The explanation could not be run: {state.error}", dense=True)
+        return
+    if state.state == "running" and state.waiting:
+        with solara.Div(classes=["sc-why-status", "sc-loading"]):
+            solara.HTML(tag="span", unsafe_innerHTML="", classes=["sc-spinner"])
+            solara.Text(
+                f"Waiting for a free worker: this server runs at most {MAX_BACKGROUND} "
+                "explanations or lessons at once, and others are running.",
+                classes=["sc-why-progress-text"],
+            )
+            solara.Button(
+                "Stop", on_click=ui.why.cancel, small=True, text=True, classes=["sc-why-stop"]
+            )
         return
     if state.state == "running":
         share = 100.0 * state.done / max(state.total, 1)
