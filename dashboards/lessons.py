@@ -126,6 +126,10 @@ def _lessons() -> tuple[Lesson, ...]:
     saturation = defaults.interventions.saturation
     dose2 = dose_response(2.0, saturation)
     customers_off = CHANNEL_BY_NAME["customers"].off(0.0)
+    frontline = (
+        "frontline",
+        "the people at the bottom of customer-facing departments, who serve the external customers",
+    )
     on_time = (
         "on time",
         "served within the service standard, the time colleagues expect an answer in",
@@ -195,11 +199,7 @@ def _lessons() -> tuple[Lesson, ...]:
                 "customers?"
             ),
             terms=(
-                (
-                    "frontline",
-                    "the people at the bottom of customer-facing departments, who serve the "
-                    "external customers",
-                ),
+                frontline,
                 (
                     "back office",
                     "departments that serve colleagues, not customers (here operations and "
@@ -353,11 +353,7 @@ def _lessons() -> tuple[Lesson, ...]:
             ),
             terms=(
                 ("morale", "how people feel about their work, from 0 to 1"),
-                (
-                    "frontline",
-                    "the people at the bottom of customer-facing departments, who serve the "
-                    "external customers",
-                ),
+                frontline,
                 (
                     "switched off",
                     "a thought experiment only a model allows: the same organization where "
@@ -470,6 +466,15 @@ def _pct(value: float) -> str:
     return format_kpi(value, "internal_on_time")
 
 
+def _reading(
+    observed: str, sentence: str, lesson: Lesson, first: str, columns: dict[str, list[str]]
+) -> Reading:
+    """A :class:`Reading` whose table has one row per run: the run's name (under ``first``),
+    then each column's formatted values."""
+    rows = zip(*([arm.label for arm in lesson.arms], *columns.values()), strict=True)
+    return Reading(observed, sentence, (first, *columns), tuple(tuple(r) for r in rows))
+
+
 def _pts(value: float) -> str:
     text = format_kpi(value, "internal_on_time", change=True)
     return text if value < 0 else "+" + text
@@ -496,12 +501,12 @@ def _read_priority(lesson: Lesson, runs: list) -> Reading:
         f"gap {change} to {_pts(gap[1])} ({_pct(up[1])} up, {_pct(down[1])} down): the "
         "culture decides who waits."
     )
-    table = tuple(
-        (arm.label, _pct(u), _pct(d), _pts(g))
-        for arm, u, d, g in zip(lesson.arms, up, down, gap, strict=True)
-    )
-    header = ("Culture", "Served up, on time", "Served down, on time", "Gap")
-    return Reading(observed, sentence, header, table)
+    columns = {
+        "Served up, on time": [_pct(v) for v in up],
+        "Served down, on time": [_pct(v) for v in down],
+        "Gap": [_pts(v) for v in gap],
+    }
+    return _reading(observed, sentence, lesson, "Culture", columns)
 
 
 def _read_weakest(lesson: Lesson, runs: list) -> Reading:
@@ -522,24 +527,15 @@ def _read_weakest(lesson: Lesson, runs: list) -> Reading:
         f"changed. Weekly profit: {format_kpi(profit[0], 'profit')} against "
         f"{format_kpi(profit[1], 'profit')}."
     )
-    table = tuple(
-        (
-            arm.label,
-            _pct(o),
-            format_kpi(q, "encounter_quality"),
-            format_kpi(s, "customer_satisfaction"),
-            format_kpi(p, "profit"),
-        )
-        for arm, o, q, s, p in zip(lesson.arms, on_time, quality, satisfaction, profit, strict=True)
-    )
-    header = (
-        "Run",
-        "Requests on time",
-        "Quality of visits (0-1)",
-        "Customer satisfaction (0-1)",
-        "Weekly profit",
-    )
-    return Reading(observed, sentence, header, table)
+    columns = {
+        "Requests on time": [_pct(v) for v in on_time],
+        "Quality of visits (0-1)": [format_kpi(v, "encounter_quality") for v in quality],
+        "Customer satisfaction (0-1)": [
+            format_kpi(v, "customer_satisfaction") for v in satisfaction
+        ],
+        "Weekly profit": [format_kpi(v, "profit") for v in profit],
+    }
+    return _reading(observed, sentence, lesson, "Run", columns)
 
 
 def _read_surge(lesson: Lesson, runs: list) -> Reading:
@@ -569,17 +565,13 @@ def _read_surge(lesson: Lesson, runs: list) -> Reading:
         f"{'below' if dip < 0 else 'above'} the run without a rush; {AFTER_WEEKS} weeks "
         f"later (week {later}) it was {still}{kept}."
     )
-    table = tuple(
-        (arm.label, *(_pct(v) for v in values))
-        for arm, values in zip(lesson.arms, standard, strict=True)
-    )
-    header = (
-        "Run",
-        f"Week {before} (before)",
-        f"Week {end} (rush ends)",
-        f"Week {later} (26 weeks later)",
-    )
-    return Reading(observed, sentence, header, table)
+    columns = {
+        f"Week {week} ({when})": [_pct(values[i]) for values in standard]
+        for i, (week, when) in enumerate(
+            ((before, "before"), (end, "rush ends"), (later, f"{AFTER_WEEKS} weeks later"))
+        )
+    }
+    return _reading(observed, sentence, lesson, "Run", columns)
 
 
 def _lever_cost(lesson: Lesson, runs: list) -> list[float]:
@@ -611,26 +603,14 @@ def _read_dose(lesson: Lesson, runs: list) -> Reading:
         f"with the dose: {format_kpi(cost[1], 'cost')} a week at dose 1, "
         f"{format_kpi(cost[3], 'cost')} at dose 4."
     )
-    table = tuple(
-        (
-            arm.label,
-            format_kpi(w, "backlog_hours"),
-            format_kpi(waiting[0] - w, "backlog_hours"),
-            _pct(o),
-            format_kpi(c, "cost"),
-            format_kpi(p, "profit"),
-        )
-        for arm, w, o, c, p in zip(lesson.arms, waiting, on_time, cost, profit, strict=True)
-    )
-    header = (
-        "Dose",
-        "Hours waiting",
-        "Cut against dose 0",
-        "Requests on time",
-        "The lever's weekly cost",
-        "Weekly profit",
-    )
-    return Reading(observed, sentence, header, table)
+    columns = {
+        "Hours waiting": [format_kpi(v, "backlog_hours") for v in waiting],
+        "Cut against dose 0": [format_kpi(waiting[0] - v, "backlog_hours") for v in waiting],
+        "Requests on time": [_pct(v) for v in on_time],
+        "The lever's weekly cost": [format_kpi(v, "cost") for v in cost],
+        "Weekly profit": [format_kpi(v, "profit") for v in profit],
+    }
+    return _reading(observed, sentence, lesson, "Dose", columns)
 
 
 def _read_customers(lesson: Lesson, runs: list) -> Reading:
@@ -655,17 +635,12 @@ def _read_customers(lesson: Lesson, runs: list) -> Reading:
         f"morale: {format_kpi(rest[0], 'morale_mean')} against "
         f"{format_kpi(rest[1], 'morale_mean')}."
     )
-    table = tuple(
-        (
-            arm.label,
-            format_kpi(f, "morale_mean"),
-            format_kpi(r, "morale_mean"),
-            format_kpi(s, "customer_satisfaction"),
-        )
-        for arm, f, r, s in zip(lesson.arms, front, rest, satisfaction, strict=True)
-    )
-    header = ("Run", "Frontline morale", "Everyone else's morale", "Customer satisfaction")
-    return Reading(observed, sentence, header, table)
+    columns = {
+        "Frontline morale": [format_kpi(v, "morale_mean") for v in front],
+        "Everyone else's morale": [format_kpi(v, "morale_mean") for v in rest],
+        "Customer satisfaction": [format_kpi(v, "customer_satisfaction") for v in satisfaction],
+    }
+    return _reading(observed, sentence, lesson, "Run", columns)
 
 
 READERS: dict[str, Callable[[Lesson, list], Reading]] = {
