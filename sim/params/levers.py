@@ -40,8 +40,10 @@ class ServiceStandards(_Lever):
     the published standard holds people's quality standard up."""
 
     cost_per_employee_week: float = _f(2.0, 0.0, 1e5, "currency/employee/week", "Running cost.")
+    # 1: a request at its deadline outranks a fresh one from one level higher (levels are
+    # 1 / (levels - 1) apart in rank), which is what a published response target asks for.
     age_priority: float = _f(
-        0.5, 0.0, 1.0, "priority", "Priority a request gains as its response deadline nears."
+        1.0, 0.0, 1.0, "priority", "Priority a request gains as its response deadline nears."
     )
     standard_support: float = _f(
         1.0,

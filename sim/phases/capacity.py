@@ -5,11 +5,13 @@ Rules:
   ``workforce.effort_max`` (morale 1): low-morale employees "perform as well as necessary to keep
   their jobs" and skip the extra mile (Harter, Schmidt & Hayes 2002, engagement and
   productivity). Performance management lifts the floor.
-- Each role keeps a share of its contracted ``weekly_hours`` for internal requests (frontline,
-  support, manager: ``internal_share_*``, times the department's ``internal_hours``); the rest
-  is own work (customer encounters for the frontline). Internal hours = weekly hours x that
-  share x effort, minus hours spent in lever
-  activities (training, job swap, improvement teams). When work piles up people add up to
+- Each role keeps a share of its working hours for internal requests (frontline, support,
+  manager: ``internal_share_*``, times the department's ``internal_hours``); the rest is own
+  work (customer encounters for the frontline). Working hours are the contracted
+  ``weekly_hours`` minus the hours spent in lever activities (training, job swap, improvement
+  teams): time in a course or a project team comes out of the whole working week, own work and
+  colleagues' requests alike, not out of the hours kept for colleagues alone. Internal hours =
+  working hours x that share x effort. When work piles up people add up to
   ``overtime_max`` of those hours and then rush (see the service and encounter phases), so a
   lost hour costs some slack and pressure before it costs service.
 - Onboarding: a new hire works at half capacity while onboarding, and each onboarding report
@@ -71,9 +73,17 @@ def discretionary_effort(morale: np.ndarray, params: Params, levers: LeverEffect
     return low + (wf.effort_max - low) * morale
 
 
-def own_work_hours(org: Organization, params: Params, effort: np.ndarray) -> np.ndarray:
-    """Hours per seat for own work (the frontline's customer encounters): the non-internal share."""
-    return params.workforce.weekly_hours * (1.0 - role_internal_share(org, params)) * effort
+def working_hours(params: Params, levers: LeverEffects) -> float:
+    """Hours of a working week left after lever activities (contracted hours minus hours off)."""
+    return max(params.workforce.weekly_hours - levers.hours_off, 0.0)
+
+
+def own_work_hours(
+    org: Organization, params: Params, effort: np.ndarray, levers: LeverEffects
+) -> np.ndarray:
+    """Hours per seat for own work (the frontline's customer encounters): the non-internal share
+    of the working hours."""
+    return working_hours(params, levers) * (1.0 - role_internal_share(org, params)) * effort
 
 
 def capacity_hours(
@@ -84,7 +94,7 @@ def capacity_hours(
     share = role_internal_share(org, params)
     if org.internal_hours is not None:
         share = share * org.internal_hours[org.dept]
-    cap = wf.weekly_hours * share * effort - levers.hours_off
+    cap = working_hours(params, levers) * share * effort
     onboarding = state.filled & (state.onboarding_left > 0)
     cap = np.where(onboarding, 0.5 * cap, cap)
     n_onboarding = np.bincount(org.manager[org.has_manager & onboarding], minlength=org.n_seats)
@@ -110,7 +120,7 @@ def plan_capacity(
 ) -> Capacity:
     """The capacity phase: effort from morale, hours per seat, work quality from inputs."""
     effort = discretionary_effort(state.morale, params, conditions.levers)
-    own = np.where(state.filled, own_work_hours(org, params, effort), 0.0)
+    own = np.where(state.filled, own_work_hours(org, params, effort, conditions.levers), 0.0)
     return Capacity(
         effort=effort,
         hours=capacity_hours(state, org, params, conditions.levers, effort),

@@ -78,7 +78,7 @@ FREE: tuple[FreeParameter, ...] = (
     FreeParameter("customers.acquisition_rate", 0.01, 0.15, 0.1399, log=True),
     FreeParameter("customers.satisfaction_purchase_effect", 0.1, 1.5, 0.7675),
     FreeParameter("customers.weight_morale", 0.05, 0.8, 0.13),
-    FreeParameter("customers.input_weight", 0.05, 0.6, 0.25),
+    FreeParameter("customers.input_weight", 0.02, 0.6, 0.05),
     FreeParameter("behaviour.diligence_weight", 0.1, 0.6, 0.126),
 )
 # The revenue per occasion only sets the scale of revenue against costs (nothing in the model's
