@@ -112,7 +112,12 @@ class Job:
                     name="servicechain-background",
                     daemon=True,
                 )
-                self._process.start()
+                try:
+                    self._process.start()
+                except Exception as err:  # e.g. no process can be made: a message, not a hang
+                    self._end("error", f"the background worker could not start: {err}")
+                    self._notify()
+                    return
                 self.pid = self._process.pid
                 self.started = time.monotonic()
                 self.waiting = False
