@@ -126,6 +126,10 @@ def test_the_why_tab_beside_compare_at_1280(browser, dashboard_url, artifacts):
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(artifacts / "compare_why_1280x720.png"))
     print(f"the Why tab answered in {took:.0f} s")
+    page.keyboard.press("p")  # the presentation layout: larger type, nothing cut off either
+    time.sleep(1.5)
+    assert clipped(page) == []
+    page.keyboard.press("p")
     # Another outcome is the same runs read again: no new work.
     page.locator(".sc-why-outcome .v-select").click()
     page.locator(".v-menu__content .v-list-item", has_text="Turnover").first.click()
@@ -159,6 +163,10 @@ def test_a_lesson_at_1280_its_progress_and_the_handout(browser, dashboard_url, a
     assert CODE_NAMES.findall(text) == []
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(artifacts / "lesson_1280x720.png"))
+    page.keyboard.press("p")
+    time.sleep(1.5)
+    assert clipped(page) == []
+    page.keyboard.press("p")
     # A reload of the tab keeps the progress (the browser's session storage).
     page.reload()
     page.locator(".sc-week").wait_for(timeout=60_000)
