@@ -355,12 +355,13 @@ def summary(result: ExplainResult, outcome: str, title_a: str, title_b: str) -> 
     direction = "higher" if total.value > 0 else "lower"
     verdict = "better" if better(outcome, total.value) else "worse"
     biggest = max(parts, key=lambda r: abs(r.value))
-    same_sign = [r for r in parts if r.value * total.value > 0]
+    # A share reads as "of it" only for a part that pushes the same way as the whole.
+    of_it = biggest.share_text and biggest.value * total.value > 0
     text = (
         f"Over weeks {result.first}-{result.weeks}, {title_b} has {direction} {word} than "
         f"{title_a} ({verdict}), by {total.value_text} on average over {result.reps} paired "
         f"runs. The largest part, {biggest.value_text}"
-        + (f" ({biggest.share_text} of it)" if biggest.share_text and len(same_sign) > 0 else "")
+        + (f" ({biggest.share_text} of it)" if of_it else " (against the whole)")
         + f", comes from “{biggest.label}”: {biggest.sentence[0].lower()}{biggest.sentence[1:]}"
     )
     reps = result.contributions
