@@ -2,7 +2,8 @@
 
 Layout: the sidebar (preset and culture, shocks, interventions, parameters, about the preset)
 and the main area: the run bar, then tabs for the live run (chain strip, pyramid, KPI charts,
-one employee, department flows), compare mode, export and the explain panel. A guide overlay,
+one employee, department flows), compare mode, "Why" (where the comparison's difference comes
+from), the lessons for students, export, the explain panel and the organization. A guide overlay,
 story mode and a presentation layout (large type, sidebar hidden) serve consultants and
 students; keys: Space, arrows, P, Esc, ?.
 
@@ -26,26 +27,29 @@ import solara.lab
 from dashboards.components.chain import Causes, ChainStrip
 from dashboards.components.charts import KpiCharts
 from dashboards.components.compare_mode import ComparePanel
-from dashboards.components.context import KEYS, Ui, log
+from dashboards.components.context import KEYS, TABS, Ui, log
 from dashboards.components.controls import Sidebar
 from dashboards.components.employee import EmployeePanel
 from dashboards.components.explain import ExplainPanel
 from dashboards.components.export import ExportPanel
 from dashboards.components.guide import GuideOverlay
+from dashboards.components.lessons import LessonsPanel
 from dashboards.components.organization import OrganizationPanel
 from dashboards.components.pyramid import DeptFlows, PyramidView
 from dashboards.components.runbar import LoadingState, RunBar
 from dashboards.components.story import StoryBar
+from dashboards.components.why import WhyPanel, still_current
+from dashboards.lessons import LessonBook
 from dashboards.limits import SESSIONS
 from dashboards.runner import FrameGate, Runner
 from dashboards.session import DashboardSession
 from dashboards.snapshot import Snapshot
-from dashboards.widgets import KeyListener, PendingHint, ScreenWeek, serve_plotly_js
+from dashboards.why import WhyRunner
+from dashboards.widgets import KeyListener, PendingHint, ScreenWeek, SessionMemory, serve_plotly_js
 
 MAX_FPS = 5.0  # frames per second at most while playing
 SWITCH_INTERVAL_S = 0.001  # Python's default is 0.005
 DEFAULT_SPEED = 12  # weeks per second when Play starts
-TABS = ("Live run", "Compare", "Export", "Explain", "Organization")
 
 serve_plotly_js()
 # The server's threads (simulation, frame pacer, painters) share one interpreter lock; a
@@ -179,6 +183,51 @@ html, body { overflow-x: hidden; }
   .sc-live { grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr) minmax(0, 0.75fr); }
   .sc-app { grid-template-columns: 320px minmax(0, 1fr); }
 }
+.sc-why-question { font-size: 14px; margin: 6px 0 2px; }
+.sc-why-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 4px 0; }
+.sc-why-pick { min-width: 240px; max-width: 360px; } .sc-why-outcome { width: 240px; }
+.sc-why-reps { width: 120px; }
+.sc-why-status { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.sc-why-answer { font-size: 14px; line-height: 1.4; background: #f1f8f6; margin: 6px 0;
+  border-left: 4px solid #2a9d8f; padding: 6px 10px; }
+.sc-why-grid { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr);
+  gap: 12px; align-items: start; }
+.sc-why-table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
+.sc-why-table th { text-align: left; font-weight: 500; color: #546e7a;
+  border-bottom: 1px solid #cfd8dc; }
+.sc-why-table td { padding: 3px 6px 3px 0; border-bottom: 1px solid #eceff1;
+  vertical-align: top; }
+.sc-why-sentence { color: #546e7a; font-size: 12px; line-height: 1.3; }
+.sc-why-value { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.sc-why-row-total td { font-weight: 600; border-bottom: none; }
+.sc-compare-why.v-btn { text-transform: none; letter-spacing: 0; margin-left: 8px; }
+.sc-lessons-nav { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0 8px; }
+.sc-lessons .v-btn { text-transform: none; letter-spacing: 0; }
+.sc-lesson { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 16px;
+  align-items: start; }
+.sc-lesson-col { min-width: 0; }
+.sc-lesson-title { font-size: 16px; font-weight: 500; margin: 2px 0 4px; }
+.sc-question { font-size: 14px; line-height: 1.4; margin-bottom: 4px; }
+.sc-terms { font-size: 12px; color: #455a64; margin: 0 0 6px; line-height: 1.3; }
+.sc-terms dt { font-weight: 600; display: inline; }
+.sc-terms dt::after { content: ": "; }
+.sc-terms dd { display: inline; margin: 0; }
+.sc-terms dd::after { content: ""; display: block; margin-bottom: 2px; }
+.sc-choices { margin: 2px 0 8px !important; padding-top: 0 !important; }
+.sc-choices .v-radio { margin-bottom: 2px !important; align-items: flex-start; }
+.sc-choices label { white-space: normal; font-size: 13px; line-height: 1.3;
+  color: #263238 !important; }
+.sc-lesson-setup { display: block; font-size: 12.5px; color: #37474f; margin: 2px 0 6px; }
+.sc-lesson-run { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.sc-lesson-verdict { padding: 5px 8px; border-radius: 6px; margin: 4px 0; font-size: 13px; }
+.sc-right { background: #e8f5e9; border: 1px solid #66bb6a; }
+.sc-wrong { background: #fff3e0; border: 1px solid #ffa726; }
+.sc-lesson-sentence, .sc-lesson-why { display: block; font-size: 13px; line-height: 1.4;
+  margin: 4px 0; }
+.sc-lesson-table { font-size: 12px; }
+.sc-lesson-table th { font-weight: 500; color: #546e7a; text-align: left; padding-right: 8px; }
+.sc-lesson-footer { display: flex; gap: 12px; align-items: center; flex-wrap: wrap;
+  margin: 10px 0 16px; border-top: 1px solid #eceff1; padding-top: 6px; }
 .sc-org-table td, .sc-org-table th { text-align: right; padding: 1px 8px; }
 .sc-org-table td:first-child, .sc-org-table th:first-child { text-align: left; }
 .sc-org-flags { font-size: 12.5px; margin: 4px 0 8px 16px; }
@@ -224,6 +273,9 @@ def Dashboard() -> None:
     closed = solara.use_memo(solara.kernel_closed_event, [])
     runner = solara.use_memo(lambda: Runner(session, closed), [])
     gate = solara.use_memo(FrameGate, [])
+    why = solara.use_memo(WhyRunner, [])
+    book = solara.use_memo(LessonBook, [])
+    memory = solara.use_memo(SessionMemory, [])
     ui = solara.use_memo(
         lambda: Ui(
             session=session,
@@ -239,15 +291,29 @@ def Dashboard() -> None:
             guide=solara.reactive(False),
             tab=solara.reactive(0),
             closed=closed,
+            why=why,
+            lessons=book,
         ),
         [],
     )
+    # The background studies redraw their tabs as they progress (from their reader threads);
+    # the lessons' progress also goes to the browser's session storage.
+    why.on_update = lambda: ui.why_tick.set(ui.why_tick.value + 1)
+
+    def lessons_changed() -> None:
+        memory.value = book.to_json()
+        ui.lessons_tick.set(ui.lessons_tick.value + 1)
+
+    book.on_update = lessons_changed
+    memory.on_restore = book.load_json
     # Touch every reactive, so that Page re-renders when one changes.
     _ = (ui.frame.value, ui.settings.value, ui.error.value, ui.playing.value, ui.tab.value)
     _ = (ui.present.value, ui.story.value, ui.guide.value, ui.speed.value, ui.busy.value)
 
     def lifecycle():
         def cleanup() -> None:
+            why.close()
+            book.close()
             runner.close()
             session.close()
             SESSIONS.leave()
@@ -277,6 +343,9 @@ def Dashboard() -> None:
         threading.Thread(target=pacer, name="servicechain-pacer", daemon=True).start()
 
     solara.use_effect(start_pacer, [])
+    settings_now = ui.settings.value
+    # A decomposition for a comparison or settings no longer on screen stops (its process too).
+    solara.use_effect(lambda: why.keep_if(lambda r: still_current(session, r)), [settings_now])
 
     keys = solara.use_memo(lambda: KeyListener(shortcuts=KEYS), [])
     hint = solara.use_memo(PendingHint, [])
@@ -296,7 +365,7 @@ def Dashboard() -> None:
         with solara.Div(classes=["sc-side"]):
             Sidebar(ui, settings)
         with solara.Div(classes=["sc-main"]):
-            solara.Div(children=[keys, hint, ui.screen], style={"display": "none"})
+            solara.Div(children=[keys, hint, ui.screen, memory], style={"display": "none"})
             RunBar(ui, snap.week, snap.horizon, ui.playing.value, settings)
             LoadingState(ui, ui.busy.value)
             if ui.error.value:
@@ -316,7 +385,8 @@ def Dashboard() -> None:
 @solara.component
 def TabContent(ui: Ui, tab: int, snap: Snapshot, settings: int) -> None:
     """The open tab's content."""
-    if tab == 0:
+    name = TABS[tab]
+    if name == "Live run":
         if snap.compare:
             solara.Text(
                 "Compare mode is on: the live run waits. See the Compare tab, or go back to the "
@@ -325,11 +395,15 @@ def TabContent(ui: Ui, tab: int, snap: Snapshot, settings: int) -> None:
             )
             return
         LiveView(ui, snap)
-    elif tab == 1:
+    elif name == "Compare":
         ComparePanel(ui, snap, settings)
-    elif tab == 2:
+    elif name == "Why":
+        WhyPanel(ui, settings)
+    elif name == "Lessons":
+        LessonsPanel(ui)
+    elif name == "Export":
         ExportPanel(ui, settings)
-    elif tab == 3:
+    elif name == "Explain":
         ExplainPanel()
     else:
         OrganizationPanel(ui, snap, settings)

@@ -9,6 +9,8 @@
 - ``SIM_SLOTS``: simulations stepping at once across all sessions (one per core); a session's
   Play, "run to week" and story steps queue for a slot week by week, so heavy work from one
   session slows, but cannot stall, the others.
+- ``BACKGROUND_SLOTS``: worker processes of the Why tab and the lessons at once across all
+  sessions (``dashboards.background``); a job beyond them waits for a slot, and says so.
 - ``MAX_UPLOAD_BYTES`` and ``MAX_UPLOAD_FILES``: what one upload of your own organization may
   hold (an org chart of 100,000 people is about 6 MB; the headcount cap applies after reading).
 - ``MAX_DEPARTMENTS`` and ``MAX_CUSTOMERS``: what one organization may hold in the dashboard.
@@ -53,6 +55,8 @@ MAX_SESSIONS = _env_int(SESSIONS_ENV, DEFAULT_MAX_SESSIONS)
 MAX_CUSTOMERS = CUSTOMERS_PER_SEAT_CAP * MAX_HEADCOUNT
 COMPARE_FACTOR = 4
 SIM_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+MAX_BACKGROUND = 2
+BACKGROUND_SLOTS = threading.BoundedSemaphore(MAX_BACKGROUND)
 
 
 def check_departments(departments: int, what: str) -> None:

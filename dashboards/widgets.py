@@ -132,3 +132,27 @@ def serve_plotly_js() -> None:
         )
 
     routes.insert(0, Route(PLOTLY_ROUTE, endpoint=plotly_js))
+
+
+class SessionMemory(anywidget.AnyWidget):
+    """A text kept in the browser's session storage under ``key`` (``js/session_memory.js``):
+    it outlives a reload of the tab, not the tab.
+
+    Attributes:
+        key: The storage key.
+        value: The text to keep (set by the server).
+    """
+
+    _esm = (JS / "session_memory.js").read_text(encoding="utf-8")
+    key = traitlets.Unicode("servicechain-lessons").tag(sync=True)
+    value = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.on_restore: Callable[[str], None] | None = None
+        self.on_msg(self._message)
+
+    def _message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and isinstance(content.get("restore"), str):
+            if self.on_restore is not None:
+                self.on_restore(content["restore"][:20_000])

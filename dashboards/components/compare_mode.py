@@ -5,7 +5,7 @@ from __future__ import annotations
 import solara
 
 from dashboards.components.chain import ChainStrip
-from dashboards.components.context import Ui
+from dashboards.components.context import Ui, tab_index
 from dashboards.components.plot import FigureBox, Plot
 from dashboards.components.pyramid import PyramidView, legend_html
 from dashboards.figures.differences import diff_figure, headline
@@ -120,6 +120,14 @@ def ComparePanel(ui: Ui, snap: Snapshot, settings: int) -> None:
                 else ""
             ),
             classes=["sc-headline-title"],
+        )
+        solara.Button(
+            "Why this difference?",
+            icon_name="mdi-help-circle-outline",
+            on_click=lambda: ui.tab.set(tab_index("Why")),
+            small=True,
+            outlined=True,
+            classes=["sc-compare-why"],
         )
         with solara.Div(classes=["sc-headline-cards"]):
             for d in diffs:

@@ -20,6 +20,13 @@ from dashboards.session import DashboardSession
 from sim.params import ParameterError
 
 log = logging.getLogger("servicechain.dashboard")
+# The main area's tabs, in order.
+TABS = ("Live run", "Compare", "Why", "Lessons", "Export", "Explain", "Organization")
+
+
+def tab_index(name: str) -> int:
+    """The position of a tab by its name."""
+    return TABS.index(name)
 
 
 @dataclass(eq=False)
@@ -46,6 +53,10 @@ class Ui:
         busy_target: The organization being opened while busy (the picker shows it at once).
         busy_drawn: Set once the loading state is on the page (the slow work waits for it).
         screen: The page's report of the week it shows (``widgets.ScreenWeek``), or None.
+        why: The session's decomposition runner (``dashboards.why.WhyRunner``), or None.
+        why_tick: Bumped when the decomposition progresses (the Why tab redraws).
+        lessons: The session's lessons (``dashboards.lessons.LessonBook``), or None.
+        lessons_tick: Bumped when a lesson's runs progress or its progress changes.
     """
 
     session: DashboardSession
@@ -67,6 +78,10 @@ class Ui:
     busy_target: str = ""
     busy_drawn: threading.Event = field(default_factory=threading.Event)
     screen: Any = None
+    why: Any = None
+    why_tick: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
+    lessons: Any = None
+    lessons_tick: solara.Reactive[int] = field(default_factory=lambda: solara.reactive(0))
 
     # ------------------------------------------------------------------ redraws
     def redraw(self) -> None:
