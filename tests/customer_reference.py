@@ -155,6 +155,25 @@ def serve_customers(state, org, params, conditions, capacity, demand, service, r
     )
 
 
+def rebalance_individuals(ind, org, params, filled, front, rng) -> None:
+    """Caseload balancing customer by customer: each customer of a book above the ceiling moves
+    with the seat's share; each mover picks a seat with room in proportion to its room."""
+    c = params.customers
+    if c.rebalance_rate <= 0.0 or not filled.any():
+        return
+    books = np.bincount(ind.seat, minlength=org.n_seats)[front].astype(float)
+    ceiling = (1.0 + c.book_slack) * books[filled].mean()
+    excess = np.where(filled, np.maximum(books - ceiling, 0.0), 0.0)
+    room = np.where(filled, np.maximum(ceiling - books, 0.0), 0.0)
+    if not excess.any() or room.sum() <= 0.0:
+        return
+    share = np.zeros(org.n_seats)
+    share[front] = c.rebalance_rate * excess / np.maximum(books, 1)
+    moves = rng.random(ind.seat.size) < share[ind.seat]
+    ind.seat = ind.seat.copy()
+    ind.seat[moves] = front[rng.choice(front.size, size=int(moves.sum()), p=room / room.sum())]
+
+
 def update_customers(state, org, params, conditions, encounters, rng) -> CustomerOutcome:
     """Churn, word of mouth, acquisition and complaints, customer by customer."""
     c = params.customers
@@ -183,6 +202,7 @@ def update_customers(state, org, params, conditions, encounters, rng) -> Custome
         ind.seat = np.concatenate([ind.seat, seats])
         ind.band = np.concatenate([ind.band, np.full(won, band_of(c.initial_satisfaction))])
         ind.came = np.concatenate([ind.came, np.zeros(won, dtype=bool)])
+    rebalance_individuals(ind, org, params, state.filled[front], front, rng)
     state.customers[:] = ind.cohorts(org.n_seats)
 
     n = np.bincount(ind.seat, minlength=org.n_seats)[front]

@@ -220,7 +220,7 @@ class WorkforceParams(_Section):
         "(log sd of a unit factor of mean 1: outside offers differ by location).",
     )
     local_process_sd: float = _f(
-        0.1,
+        fitted("workforce.local_process_sd"),
         0.0,
         1.0,
         "log-multiplier",
@@ -470,7 +470,7 @@ class BehaviourParams(_Section):
     )
     noise: float = _f(0.015, 0.0, 0.2, "fraction", "Weekly random shock to morale and mindset.")
     manager_service_weight: float = _f(
-        3.0,
+        fitted("behaviour.manager_service_weight"),
         0.0,
         20.0,
         "weight",
