@@ -667,10 +667,10 @@ def validate(
 def fit_defaults(
     trials: Annotated[
         int, typer.Option("--trials", "-t", min=1, max=10_000, help="Trials of the optimizer.")
-    ] = 120,
+    ] = 40,
     reps: Annotated[
         int, typer.Option("--reps", "-r", min=2, max=50, help="Replications per culture.")
-    ] = 8,
+    ] = 6,
     seed: Annotated[
         int, typer.Option("--seed", min=0, max=MAX_SEED, help="Seed of the optimizer.")
     ] = 0,
@@ -686,7 +686,7 @@ def fit_defaults(
         typer.Option("--write/--no-write", help="Write the result to sim/fitted.toml."),
     ] = False,
 ) -> None:
-    """Refit the shipped defaults to the published patterns (about 32 minutes on 2 idle cores).
+    """Refit the shipped defaults to the published patterns (about 22 minutes on 2 idle cores).
 
     The free parameters, their bounds and the targets with their sources are in
     sim/studies/fit_defaults.py; the result and its figures go to sim/fitted.toml, which the

@@ -166,8 +166,8 @@ def measure(
 
 # ----------------------------------------------------------------------------- the fit
 def fit_defaults(
-    trials: int = 120,
-    reps: int = 8,
+    trials: int = 40,
+    reps: int = 6,
     seed: int = 0,
     workers: int | None = None,
     storage: str | None = None,
