@@ -535,6 +535,19 @@ def update_customers(
         to = routing(counts, state.filled[front])
         counts[:, band_of(c.initial_satisfaction)] += rng.multinomial(won, to)
     state.customers[front] = counts
+    # Caseload balancing (sim.phases.customers.rebalance_books), NumPy's multinomial.
+    filled = state.filled[front]
+    if c.rebalance_rate > 0.0 and filled.any():
+        books = counts.sum(axis=1)
+        ceiling = (1.0 + c.book_slack) * books[filled].mean()
+        excess = np.where(filled, np.maximum(books - ceiling, 0.0), 0.0)
+        room = np.where(filled, np.maximum(ceiling - books, 0.0), 0.0)
+        if excess.any() and room.sum() > 0.0:
+            moved = rng.binomial(counts, (c.rebalance_rate * excess / np.maximum(books, 1))[:, None])
+            counts -= moved
+            for band in np.flatnonzero(moved.sum(axis=0)):
+                counts[:, band] += rng.multinomial(int(moved[:, band].sum()), room / room.sum())
+            state.customers[front] = counts
 
     n = counts.sum(axis=1)
     unhappy = np.where(
