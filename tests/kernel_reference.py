@@ -543,7 +543,9 @@ def update_customers(
         excess = np.where(filled, np.maximum(books - ceiling, 0.0), 0.0)
         room = np.where(filled, np.maximum(ceiling - books, 0.0), 0.0)
         if excess.any() and room.sum() > 0.0:
-            moved = rng.binomial(counts, (c.rebalance_rate * excess / np.maximum(books, 1))[:, None])
+            moved = rng.binomial(
+                counts, (c.rebalance_rate * excess / np.maximum(books, 1))[:, None]
+            )
             counts -= moved
             for band in np.flatnonzero(moved.sum(axis=0)):
                 counts[:, band] += rng.multinomial(int(moved[:, band].sum()), room / room.sum())
