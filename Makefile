@@ -44,7 +44,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff format --check sim dashboards tests benchmarks
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-## test-fast: the inner loop, about 2 minutes on 2 cores: the unit, property, kernel, golden and
+## test-fast: the inner loop, about 4 minutes on 2 cores: the unit, property, kernel, golden and
 ## direction tests (no lint; leaves the slow, browser and integration tests to `make test`)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)" $(PYTEST_ARGS)
