@@ -29,9 +29,11 @@ def test_two_way_beats_pyramid_with_separate_confidence_intervals():
             f"{label:22s} pyramid {p[0]:.4g} [{p[1]:.4g}, {p[2]:.4g}]  "
             f"two_way {t[0]:.4g} [{t[1]:.4g}, {t[2]:.4g}]"
         )
-        if sign > 0:
-            assert t[1] > p[2], label
-        else:
-            assert t[2] < p[1], label
+        # Outcomes vary more between seeds than between cultures on one seed: the cultures run
+        # on the same seeds (common random numbers), so the separation is judged on the paired
+        # differences (their 95% CI on the side the chain predicts).
+        pairs = zip(runs["two_way"], runs["pyramid"], strict=True)
+        paired = mean_ci([sign * (measure(t) - measure(p)) for t, p in pairs])
+        assert paired[1] > 0, label
         if label == "annual turnover":
             assert 0.25 <= p[0] <= 0.45
