@@ -181,9 +181,8 @@ def update_customers(
     if won:
         to = routing(counts, state.filled[front])
         counts[:, band_of(c.initial_satisfaction)] += multinomial(won, to, rng)
-        state.customers[front] = counts
-
-    if rebalance_books(counts, state.filled[front], params, rng):
+    moved = rebalance_books(counts, state.filled[front], params, rng)
+    if won or moved:  # counts is a copy of the front rows: write it back once
         state.customers[front] = counts
 
     n = counts.sum(axis=1)
