@@ -154,7 +154,7 @@ def test_live_demo(browser, dashboard_url, artifacts):
     box = dot.bounding_box()
     t0 = time.monotonic()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.locator(".sc-employee-state").wait_for(timeout=10_000)
+    page.locator(".sc-employee-state").wait_for(timeout=30_000)
     print(f"Dot click to employee panel: {time.monotonic() - t0:.2f} s")
     assert "Seat" in page.locator(".sc-employee-state").inner_text()
 
@@ -216,11 +216,11 @@ def test_play_stops_at_the_horizon(browser, dashboard_url):
     time.sleep(0.5)
     assert w.week() == 260 and "/ 260" in page.locator(".sc-week").inner_text()
     page.locator(".sc-play").click()  # at the horizon: Play explains instead of running on
-    page.locator(".sc-error").wait_for(timeout=10_000)
+    page.locator(".sc-error").wait_for(timeout=30_000)
     assert "horizon" in page.locator(".sc-error").inner_text()
     page.locator(".sc-extend").click()
     page.wait_for_function(
-        "() => document.querySelector('.sc-week').innerText.includes('/ 312')", timeout=10_000
+        "() => document.querySelector('.sc-week').innerText.includes('/ 312')", timeout=30_000
     )
     w.assert_clean()
     ctx.close()
@@ -319,7 +319,7 @@ def test_screenshots_at_both_sizes(browser, dashboard_url, artifacts):
         dot = page.locator(".sc-pyramid-plot .scatterlayer .trace").first.locator(".point").nth(40)
         box = dot.bounding_box()
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.locator(".sc-employee-state").wait_for(timeout=10_000)
+        page.locator(".sc-employee-state").wait_for(timeout=30_000)
         page.mouse.move(width - 5, height - 5)  # no hover label in the picture
         time.sleep(1.5)
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")

@@ -134,7 +134,7 @@ def test_no_rendered_number_reads_as_thousands(browser, dashboard_url):
     dot = page.locator(".sc-pyramid-plot .scatterlayer .trace").first.locator(".point").nth(5)
     box = dot.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.locator(".sc-employee-state").wait_for(timeout=10_000)
+    page.locator(".sc-employee-state").wait_for(timeout=30_000)
     time.sleep(1.0)
     texts = [page.evaluate(PAGE_TEXT)]
     start_compare(w)
@@ -234,7 +234,7 @@ def test_a_preset_change_shows_a_loading_state_at_once_and_play_waits(browser, d
     assert seen["disabled"] - seen["click"] <= 300
     assert "Insurance claims centre" in page.locator(".sc-loading").first.inner_text()
     server = page.locator(".sc-loading:not(.sc-loading-local)")
-    server.wait_for(timeout=10_000)  # the server's own loading state takes over
+    server.wait_for(timeout=30_000)  # the server's own loading state takes over
     assert "Insurance claims centre" in server.inner_text()
     page.locator(".sc-week").click()  # out of the picker, whose field keeps the keys
     page.keyboard.press(" ")  # Play while it loads: told, not dropped
@@ -272,7 +272,7 @@ def test_lever_and_culture_changes_are_marked_on_the_charts(browser, dashboard_u
     page.wait_for_function(
         "() => document.querySelector('.sc-param-interventions-training-intensity "
         ".sc-param-value').innerText.includes('1.0')",
-        timeout=10_000,
+        timeout=30_000,
     )
     page.locator(".sc-step").click()
     w.wait_week(5)
@@ -307,7 +307,7 @@ def test_the_employee_chart_has_a_line_after_5_weeks(browser, dashboard_url):
     dot = page.locator(".sc-pyramid-plot .scatterlayer .trace").first.locator(".point").nth(8)
     box = dot.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.locator(".sc-employee-state").wait_for(timeout=10_000)
+    page.locator(".sc-employee-state").wait_for(timeout=30_000)
     w.run_to(5)
     page.wait_for_function(f"() => ({EMPLOYEE_WEEKS})() >= 6", timeout=15_000)  # weeks 0-5
     assert page.locator(".sc-employee .js-line").count() >= 3  # morale, mindset, skill
@@ -316,7 +316,7 @@ def test_the_employee_chart_has_a_line_after_5_weeks(browser, dashboard_url):
     page.locator(".sc-seat-input input").press("Enter")
     page.wait_for_function(
         "() => document.querySelector('.sc-employee-state').innerText.includes('Seat 3')",
-        timeout=10_000,
+        timeout=30_000,
     )
     page.wait_for_function(f"() => ({EMPLOYEE_WEEKS})() >= 31", timeout=15_000)
     w.assert_clean()
@@ -423,7 +423,7 @@ def test_slider_values_show_and_no_bubble_covers_the_culture_label_at_1920(brows
     assert overlapping == []
     page.wait_for_function(
         "() => !document.querySelector('.sc-culture-value').innerText.includes('-1.00')",
-        timeout=10_000,
+        timeout=30_000,
     )
     w.assert_clean()
     ctx.close()

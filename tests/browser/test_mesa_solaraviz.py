@@ -70,7 +70,7 @@ def test_mesa_solaraviz_renders_controls_steps_and_resets_the_model(browser, viz
         page.get_by_role("button", name="Step").click()
         wait_steps(page, 2)
         # Mesa's own step display agrees (Mesa 3.3 shows "Step: n", 3.5 "Time: n").
-        page.get_by_text(re.compile(r"^(Step|Time): 2(\.0)?$")).wait_for(timeout=10_000)
+        page.get_by_text(re.compile(r"^(Step|Time): 2(\.0)?$")).wait_for(timeout=30_000)
         # Reset rebuilds the model from model_params: back to step 0, no error.
         page.get_by_role("button", name="Reset").click()
         wait_steps(page, 0)

@@ -111,7 +111,7 @@ def _busy_session(browser, url: str, upload: bool) -> object:
 @pytest.mark.slow
 def test_memory_returns_within_25_percent_6_minutes_after_8_sessions_close(browser):
     """Eight sessions (comparisons with 10 replications, the client's uploaded chart), closed:
-    6 minutes later (the idle timeout is 5) the server is within 25% of its size at start.
+    within 6 minutes (the idle timeout is 5) the server is within 25% of its size at start.
     Before, every session stayed in memory for good (a Solara task kept its page alive)."""
     with dashboard_server(ARTIFACTS / "memory_server.log") as (proc, url):
         first = browser.new_context(viewport={"width": 1280, "height": 720})
@@ -122,10 +122,16 @@ def test_memory_returns_within_25_percent_6_minutes_after_8_sessions_close(brows
         peak = _rss_mb(proc.pid)
         for ctx in [*sessions, first]:
             ctx.close()
-        time.sleep(6 * 60)
+        # Closed tabs free their sessions at once, disconnected ones after the idle timeout:
+        # watch the size for up to 6 minutes and stop as soon as it is back.
+        closed = time.monotonic()
         after = _rss_mb(proc.pid)
+        while after > 1.25 * start and time.monotonic() - closed < 6 * 60:
+            time.sleep(5.0)
+            after = _rss_mb(proc.pid)
+        took = time.monotonic() - closed
         print(f"server memory: {start:.0f} MB at start, {peak:.0f} MB with 9 sessions, "
-              f"{after:.0f} MB 6 minutes after they closed")  # fmt: skip
+              f"{after:.0f} MB {took:.0f} s after they closed")  # fmt: skip
         assert peak > 1.25 * start, "the sessions are heavy enough for the check to mean much"
         assert after <= 1.25 * start
 
@@ -171,7 +177,7 @@ def test_heavy_and_broken_uploads_get_a_message_at_once(browser, dashboard_url, 
         assert took < 30
         assert "Something went wrong" not in page.locator("body").inner_text()
         assert "Top-down pyramid" in page.locator(".sc-pyramid-caption").inner_text()
-    page.locator(".sc-loading").first.wait_for(state="detached", timeout=10_000)
+    page.locator(".sc-loading").first.wait_for(state="detached", timeout=30_000)
     assert page.locator(".sc-play").is_enabled()
     w.assert_clean()
     assert server_errors(log0) == []

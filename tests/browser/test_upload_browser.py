@@ -52,7 +52,11 @@ def test_upload_a_broken_then_a_valid_org_chart(browser, dashboard_url, tmp_path
     people, vacant = re.search(r"([\d,]+) people, ([\d,]+) vacant", caption.inner_text()).groups()
     assert int(people.replace(",", "")) + int(vacant.replace(",", "")) == 385  # seats = people
     page.screenshot(path=str(artifacts / "upload_chart_1280x720.png"))
-    assert page.locator(".sc-preset").inner_text().find("chart") >= 0
+    # The sidebar's organization picker re-renders after the pyramid: wait for it too.
+    page.wait_for_function(
+        "() => document.querySelector('.sc-preset').innerText.includes('chart')",
+        timeout=30_000,
+    )
     w.assert_clean()
     assert server_errors(log0) == []
     ctx.close()

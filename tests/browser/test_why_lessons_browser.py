@@ -147,7 +147,7 @@ def test_a_lesson_at_1280_its_progress_and_the_handout(browser, dashboard_url, a
     page = w.page
     open_tab(page, "lessons")
     page.locator(".sc-lesson-pick-surge").click()
-    page.locator(".sc-lesson-surge").wait_for(timeout=10_000)
+    page.locator(".sc-lesson-surge").wait_for(timeout=30_000)
     assert page.locator(".sc-lesson-go").is_disabled()  # a prediction first
     page.locator(".sc-choice-back").click()
     page.locator(".sc-lesson-go").click()
