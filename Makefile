@@ -49,11 +49,18 @@ test: $(STAMP) chromium
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) -m "$(FAST)" $(PYTEST_ARGS)
 
-## test-py312: the test-fast selection again on Python 3.12 with the newest Mesa 3.x, Mesa's
-## deprecation warnings as errors (the unit, property, kernel, golden and direction tests: what a
-## new interpreter or Mesa can change; PY312=/path/to/python3.12; .ci/run finds one)
+## test-py312: what a new interpreter or library can change, again on Python 3.12 with the newest
+## Mesa 3.x, EMA Workbench and Solara, their deprecation warnings as errors: the compiled kernels
+## against their NumPy reference, the golden outputs bit for bit, the model's and the API's faces,
+## Mesa's and EMA Workbench's interfaces and the dashboard's logic (about a minute on 2 cores;
+## PY312=/path/to/python3.12; .ci/run finds one)
 PY312 ?= python3.12
 VENV312 := .venv312
+PY313_TESTS := tests/test_kernels.py tests/test_golden.py tests/test_model.py \
+  tests/test_mesa_conventions.py tests/test_rerun.py tests/test_hostile_input.py
+PY312_TESTS := $(PY313_TESTS) tests/test_mesa_integration.py tests/test_ema.py \
+  tests/test_dashboard_logic.py tests/test_params.py tests/test_scenarios.py \
+  tests/test_reproducible_faces.py
 $(VENV312)/.installed: pyproject.toml
 	$(PY312) -m venv $(VENV312)
 	$(VENV312)/bin/python -m pip install --quiet --upgrade pip
@@ -64,16 +71,14 @@ $(VENV312)/.installed: pyproject.toml
 test-py312: $(VENV312)/.installed
 	$(VENV312)/bin/python -c "import sys, mesa; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__)"
 	$(VENV312)/bin/python -m pytest $(XDIST) -m "$(FAST)" -p no:cacheprovider \
-	  -W error::DeprecationWarning -W error::FutureWarning $(PYTEST_ARGS)
+	  -W error::DeprecationWarning -W error::FutureWarning $(PY312_TESTS) $(PYTEST_ARGS)
 
 ## test-py313: a third pass on Python 3.13 with the newest Mesa 3.x, deprecation warnings as
-## errors: a subset that covers what a new interpreter can change (the compiled kernels against
-## their NumPy reference, the golden outputs bit for bit, the model's and the API's faces), to
-## keep CI's time budget (PY313=/path/to/python3.13; .ci/run finds one when present)
+## errors: the core of test-py312 (the compiled kernels against their NumPy reference, the golden
+## outputs bit for bit, the model's and the API's faces), to keep CI's time budget
+## (PY313=/path/to/python3.13; .ci/run finds one when present)
 PY313 ?= python3.13
 VENV313 := .venv313
-PY313_TESTS := tests/test_kernels.py tests/test_golden.py tests/test_model.py \
-  tests/test_mesa_conventions.py tests/test_rerun.py tests/test_hostile_input.py
 $(VENV313)/.installed: pyproject.toml
 	$(PY313) -m venv $(VENV313)
 	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
