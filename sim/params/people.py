@@ -198,11 +198,12 @@ class WorkforceParams(_Section):
     job_finding_rate: float = _f(
         0.025,
         0.001,
-        0.028,
+        0.025,
         "1/week",
         "Weekly chance that someone who wants to leave lands an outside job: the quit hazard "
         "saturates at it (employed job seekers find one within a month about a tenth of the "
-        "time; the range ends where no more than 150% a year could leave).",
+        "time; the range ends where at most about 135% a year could leave, so that a year's "
+        "chance stays below 150%).",
     )
     quit_insecurity_sensitivity: float = _f(
         0.7,

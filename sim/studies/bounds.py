@@ -109,8 +109,14 @@ def bounds_run(label: str, overrides: dict[str, Any], seed: int, weeks: int) -> 
     }
 
 
-def bounds_tasks(n: int, seed: int, weeks: int = 156) -> list[tuple[Callable[..., dict], dict]]:
-    """The runs of the bounds check: ``n`` hypercube settings and every extreme."""
+def bounds_tasks(n: int, seed: int, weeks: int = 260) -> list[tuple[Callable[..., dict], dict]]:
+    """The runs of the bounds check: ``n`` hypercube settings and every extreme.
+
+    Each runs ``weeks`` (default five years, the horizon of every other experiment) and is
+    measured after its first year: four years of quits, because the check is of the rate, and
+    a small organization's count over two years is too noisy for it (a 55-person organization
+    at the job-finding cap has a standard error of about 8% of its rate over two years).
+    """
     from sim.studies.seeds import replication_seeds
 
     settings = hypercube_settings(n, seed)
