@@ -98,3 +98,43 @@ def test_the_command_prints_the_table_and_writes_the_report(tmp_path: Path, caps
     printed, err = capsys.readouterr()
     assert code == 2 and "unknown channel" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.integration
+def test_validate_prints_and_writes_the_decomposition_of_its_explain_runs() -> None:
+    """Issue 27: `validate` shows two-way against the pyramid decomposed into the culture's
+    channels, the same numbers `explain` gives for the same runs."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from sim.studies.explain import explain_cells
+    from sim.studies.runs import EXPLAIN_CHANNELS
+    from sim.studies.validate import ValidationReport
+    from sim.studies.validation_report import (
+        culture_decomposition,
+        decomposition_section,
+        print_report,
+    )
+
+    result = explain(
+        "pyramid", "two_way", reps=2, weeks=30, seed=0, channels=list(EXPLAIN_CHANNELS),
+        overrides=SMALL,
+    )  # fmt: skip
+    report = ValidationReport(verdicts=[], frames={"explain": result.runs}, reps=2, seed=0)
+    again = culture_decomposition(report)
+    assert again is not None
+    for kpi in ("profit", "morale"):
+        assert again.share("queue", kpi) == pytest.approx(result.share("queue", kpi))
+    cells = explain_cells(result)
+    assert list(cells.index)[-1] == "The whole difference"
+    lines = "\n".join(decomposition_section(report))
+    assert "## Why two-way beats the pyramid" in lines
+    for label, row in cells.iterrows():
+        assert f"| {label} | " + " | ".join(row.tolist()) + " |" in lines
+    out = StringIO()
+    print_report(report, Console(file=out, width=250))
+    assert "Why two_way differs from pyramid" in out.getvalue()
+    assert cells.iloc[0, 0] in out.getvalue()
+    # Without the explain runs there is nothing to show, and no error.
+    assert decomposition_section(ValidationReport([], {}, 2)) == []

@@ -526,31 +526,48 @@ def _fmt(kpi: str, value: float) -> str:
     return f"{value:+.3f}"
 
 
+def explain_title(result: ExplainResult) -> str:
+    """What the decomposition's table shows, in one line."""
+    return (
+        f"Why {result.b} differs from {result.a} (weeks {result.first}-{result.weeks}, "
+        f"{result.reps} replications, root seed {result.seed}): Shapley shares of each difference"
+    )
+
+
+def explain_cells(result: ExplainResult) -> pd.DataFrame:
+    """The decomposition as text: one row per channel (by label, then what no channel reaches
+    and the whole difference), one column per outcome, each cell a mean [95% interval] with its
+    share of the difference."""
+    names = [c.name for c in result.channels] + ["other", "total"]
+    rows = {}
+    for name in names:
+        cells = {}
+        for kpi, title in OUTCOMES.items():
+            row = result.table(kpi).loc[name]
+            share = "" if name == "total" else f" ({row['share']:.0%})"
+            cells[title] = (
+                f"{_fmt(kpi, row['value'])} [{_fmt(kpi, row['ci_low'])}, "
+                f"{_fmt(kpi, row['ci_high'])}]{share}"
+            )
+        rows[result.table("profit").loc[name, "label"]] = cells
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "channel"
+    return frame
+
+
 def print_explain(result: ExplainResult, console: Any) -> None:
     """The decomposition as a table: one row per channel, one column per outcome, each a mean
     [95% interval] with its share of the difference."""
     from rich.table import Table
 
-    table = Table(
-        title=f"Why {result.b} differs from {result.a} (weeks {result.first}-{result.weeks}, "
-        f"{result.reps} replications, root seed {result.seed}): Shapley shares of each difference",
-        show_lines=False,
-    )
+    table = Table(title=explain_title(result), show_lines=False)
     table.add_column("channel", no_wrap=True)
     for kpi in OUTCOMES:
         table.add_column(OUTCOMES[kpi], justify="right")
-    names = [c.name for c in result.channels] + ["other", "total"]
-    for name in names:
-        cells = []
-        for kpi in OUTCOMES:
-            row = result.table(kpi).loc[name]
-            share = "" if name == "total" else f" ({row['share']:.0%})"
-            cells.append(
-                f"{_fmt(kpi, row['value'])} [{_fmt(kpi, row['ci_low'])}, "
-                f"{_fmt(kpi, row['ci_high'])}]{share}"
-            )
-        label = result.table("profit").loc[name, "label"]
-        table.add_row(f"[bold]{label}[/]" if name == "total" else label, *cells)
+    cells = explain_cells(result)
+    for i, (label, row) in enumerate(cells.iterrows()):
+        total = i == len(cells) - 1
+        table.add_row(f"[bold]{label}[/]" if total else str(label), *row.tolist())
     console.print(table)
     for channel in result.channels:
         console.print(f"[bold]{channel.label}[/]: {channel.sentence}")

@@ -322,11 +322,48 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
             markdown_table(changes, index=True),
             "",
         ]
+    lines += decomposition_section(report)
     lines += dose_response_section(report)
     lines += ["Calibration notes are in [MODEL.md](MODEL.md#calibration).", ""]
     path.write_text("\n".join(lines))
     files.append(path)
     return files
+
+
+def culture_decomposition(report: ValidationReport):
+    """Two-way against the pyramid decomposed into the culture's channels, from the ``explain``
+    experiment's runs (:class:`sim.studies.explain.ExplainResult`; None when it did not run)."""
+    from sim.studies.explain import explain_result, plan_explain
+    from sim.studies.runs import EXPLAIN_CHANNELS
+
+    rows = report.frame("explain")
+    if rows.empty:
+        return None
+    reps = int(rows["rep"].nunique())
+    plan = plan_explain("pyramid", "two_way", reps, RUN_WEEKS, report.seed, EXPLAIN_CHANNELS)
+    return explain_result(plan, rows.to_dict("records"))
+
+
+def decomposition_section(report: ValidationReport) -> list[str]:
+    """The decomposition of two-way against the pyramid as Markdown lines (none when the
+    ``explain`` experiment did not run)."""
+    from sim.studies.explain import explain_cells, explain_title
+
+    result = culture_decomposition(report)
+    if result is None:
+        return []
+    return [
+        "## Why two-way beats the pyramid: the culture's channels",
+        "",
+        f"{explain_title(result)}, as `servicechain explain pyramid two_way` computes them: each "
+        "channel's Shapley value (its effect switched on, averaged over the orders of the "
+        "others), with its share of the whole difference. The queue's order must carry at "
+        "least a fifth of the profit and morale differences (`queue_share_profit`, "
+        "`queue_share_morale`).",
+        "",
+        markdown_table(explain_cells(result), index=True),
+        "",
+    ]
 
 
 def dose_response_section(report: ValidationReport) -> list[str]:
@@ -376,6 +413,11 @@ def print_report(report: ValidationReport, console: Any) -> None:
                 f"[{style}]{row['result']}[/]",
             )
         console.print(table)
+    decomposition = culture_decomposition(report)
+    if decomposition is not None:
+        from sim.studies.explain import print_explain
+
+        print_explain(decomposition, console)
     levers = report.frame("levers")
     if not levers.empty:
         curves = dose_response_table(levers)
@@ -390,6 +432,8 @@ def print_report(report: ValidationReport, console: Any) -> None:
 
 __all__ = [
     "COLUMNS",
+    "culture_decomposition",
+    "decomposition_section",
     "dose_response_section",
     "dose_response_table",
     "markdown_table",
