@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,9 @@ from sim.studies.verdicts import (
     link_correlations,
     stationary_changes,
 )
+
+if TYPE_CHECKING:
+    from sim.studies.explain import ExplainResult
 
 
 class ValidationReport(Protocol):
@@ -330,7 +333,7 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
     return files
 
 
-def culture_decomposition(report: ValidationReport):
+def culture_decomposition(report: ValidationReport) -> ExplainResult | None:
     """Two-way against the pyramid decomposed into the culture's channels, from the ``explain``
     experiment's runs (:class:`sim.studies.explain.ExplainResult`; None when it did not run)."""
     from sim.studies.explain import explain_result, plan_explain
