@@ -335,16 +335,12 @@ def write_markdown(report: ValidationReport, path: Path) -> list[Path]:
 
 def culture_decomposition(report: ValidationReport) -> ExplainResult | None:
     """Two-way against the pyramid decomposed into the culture's channels, from the ``explain``
-    experiment's runs (:class:`sim.studies.explain.ExplainResult`; None when it did not run)."""
-    from sim.studies.explain import explain_result, plan_explain
-    from sim.studies.runs import EXPLAIN_CHANNELS
+    experiment's runs (:func:`sim.studies.verdicts.culture_decomposition`; None when it did not
+    run)."""
+    from sim.studies.verdicts import culture_decomposition as decompose
 
     rows = report.frame("explain")
-    if rows.empty:
-        return None
-    reps = int(rows["rep"].nunique())
-    plan = plan_explain("pyramid", "two_way", reps, RUN_WEEKS, report.seed, EXPLAIN_CHANNELS)
-    return explain_result(plan, rows.to_dict("records"))
+    return None if rows.empty else decompose({"explain": rows}, report.seed)
 
 
 def decomposition_section(report: ValidationReport) -> list[str]:

@@ -638,14 +638,35 @@ def _culture_pool_drift(frames: Frames) -> Figure:
 
 
 # ----------------------------------------------------------------------------- why it differs
-def explain_frame(frames: Frames):
-    """The decomposition of two-way against the pyramid from the ``explain`` experiment."""
-    from sim.studies.explain import CHANNEL_BY_NAME, _contributions
+def culture_decomposition(frames: Frames, seed: int = 0):
+    """Two-way against the pyramid decomposed into the culture's channels, from the ``explain``
+    experiment's runs (a :class:`sim.studies.explain.ExplainResult`; ``seed`` is the root seed
+    the runs derive from, for its title)."""
+    from sim.studies.explain import CHANNEL_BY_NAME, ExplainResult, _contributions, _summarize
+    from sim.studies.measures import RUN_WEEKS, WINDOW
     from sim.studies.runs import EXPLAIN_CHANNELS
 
     chosen = [CHANNEL_BY_NAME[c] for c in EXPLAIN_CHANNELS]
     mechanisms = [c.name for c in chosen if not c.culture]
-    return _contributions(frames["explain"], chosen, mechanisms)
+    runs = frames["explain"]
+    contributions = _contributions(runs, chosen, mechanisms)
+    return ExplainResult(
+        a="pyramid",
+        b="two_way",
+        channels=chosen,
+        reps=int(runs["rep"].nunique()),
+        weeks=RUN_WEEKS,
+        seed=seed,
+        contributions=contributions,
+        summary=_summarize(contributions, chosen),
+        runs=runs,
+        first=WINDOW.first,
+    )
+
+
+def explain_frame(frames: Frames):
+    """The decomposition's contributions: one row per (rep, kpi, channel)."""
+    return culture_decomposition(frames).contributions
 
 
 def _queue_share(frames: Frames, kpi: str) -> Figure:
