@@ -103,6 +103,11 @@ class _Stopped(Exception):
 
 
 def _raise_stopped(signum: int, _frame) -> None:
+    # One stop is enough: a second signal (``kill`` twice, a supervisor repeating itself) while
+    # the server child is being stopped must not interrupt the stopping with a traceback. The
+    # launcher restores the previous handlers when it returns.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
     raise _Stopped(signum)
 
 
@@ -167,6 +172,8 @@ def serve(
         return proc.wait()
     except KeyboardInterrupt:
         err_console.print("stopping the dashboard ...")
+        # A second Ctrl-C while the server stops would otherwise end in a traceback.
+        previous.setdefault(signal.SIGINT, signal.signal(signal.SIGINT, signal.SIG_IGN))
         stop_child(proc, signal.SIGINT)
         return 0
     except _Stopped:
