@@ -1,8 +1,8 @@
 """One organization size in a fresh process: build time, run time and peak memory.
 
-Run as ``python -m benchmarks.size_run HEADCOUNT WEEKS SEED [CUSTOMER_MULTIPLE]``; prints one JSON
-object. A fresh process per size makes ``ru_maxrss`` (the process's peak resident set) belong to
-that size alone.
+Run as ``python -m benchmarks.size_run HEADCOUNT WEEKS SEED [CUSTOMER_MULTIPLE [WORK_MULTIPLE]]``;
+prints one JSON object. A fresh process per size makes ``ru_maxrss`` (the process's peak resident
+set) belong to that size alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ def measure(
     seed: int = 1,
     scenario: str = "pyramid",
     customer_multiple: float = 1.0,
+    work_multiple: float = 1.0,
 ) -> dict:
     """Build and run one model; return timings (s), throughput and this process's peak RSS (MB).
 
@@ -34,6 +35,12 @@ def measure(
         seed: Model seed.
         scenario: Preset name.
         customer_multiple: Multiplier on the preset's ``customers.per_frontline``.
+        work_multiple: Multiplier on the encounters each frontline seat is asked for: the
+            occasion rate is scaled by ``work_multiple / customer_multiple``. At 1 (the
+            default) ten times the customers come ten times less often, so the cost measured is
+            that of the customers themselves; at ``customer_multiple`` they come as often as
+            before and the frontline has ten times the work (a different, overloaded
+            organization, whose longer queues cost time of their own).
     """
     import sim
 
@@ -43,7 +50,12 @@ def measure(
 
     base = sim.ServiceCultureModel(scenario, overrides={"org.headcount": 30, "warmup_weeks": 0})
     per_frontline = base.params.customers.per_frontline * customer_multiple
-    overrides = {"org.headcount": headcount, "customers.per_frontline": per_frontline}
+    occasion_rate = base.params.customers.occasion_rate * work_multiple / customer_multiple
+    overrides = {
+        "org.headcount": headcount,
+        "customers.per_frontline": per_frontline,
+        "customers.occasion_rate": occasion_rate,
+    }
 
     t0 = time.perf_counter()
     bare = sim.ServiceCultureModel(scenario, overrides={**overrides, "warmup_weeks": 0}, seed=seed)
@@ -68,7 +80,9 @@ def measure(
         "seed": seed,
         "scenario": scenario,
         "customer_multiple": customer_multiple,
+        "work_multiple": work_multiple,
         "per_frontline": per_frontline,
+        "occasion_rate": occasion_rate,
         "warmup_weeks": model.params.warmup_weeks,
         "kernels_load_s": kernels_s,
         "build_without_warmup_s": build_bare_s,
@@ -91,4 +105,5 @@ def measure(
 if __name__ == "__main__":
     n, w, s = (int(a) for a in sys.argv[1:4])
     multiple = float(sys.argv[4]) if len(sys.argv) > 4 else 1.0
-    print(json.dumps(measure(n, w, s, customer_multiple=multiple)))
+    work = float(sys.argv[5]) if len(sys.argv) > 5 else 1.0
+    print(json.dumps(measure(n, w, s, customer_multiple=multiple, work_multiple=work)))

@@ -118,3 +118,26 @@ def test_benchmark_phase_timer_covers_every_phase() -> None:
     for label in ("Demand", "Request generation", "Internal service", "Customers update"):
         assert phases[label] > 0.0, label
     assert phases[OTHER] < 0.25 * prof["total_ms_per_week"], phases
+
+
+def test_customers_at_volume_ask_the_frontline_for_the_same_encounters() -> None:
+    # The benchmark's "x10 customers" is ten times the customers coming ten times less often:
+    # the same expected encounters per frontline seat, so it measures the cost of the customers
+    # themselves; "x10 work" keeps the occasion rate and overloads the frontline.
+    from benchmarks.size_run import measure
+    from benchmarks.suite import _size, _variant
+
+    base = measure(200, 4, seed=3)
+    volume = measure(200, 4, seed=3, customer_multiple=10.0)
+    work = measure(200, 4, seed=3, customer_multiple=10.0, work_multiple=10.0)
+    assert volume["per_frontline"] == pytest.approx(10 * base["per_frontline"])
+    assert volume["occasion_rate"] == pytest.approx(base["occasion_rate"] / 10)
+    assert work["occasion_rate"] == pytest.approx(base["occasion_rate"])
+    assert volume["customers_active_end"] > 5 * base["customers_active_end"]
+    assert _variant(volume) == "x10 customers"
+    assert _variant(work) == "x10 customers, x10 work"
+    doc = {"sizes": [base, volume, work]}
+    assert _size(doc, 200, 10.0) is volume and _size(doc, 200, 10.0, 10.0) is work
+    # A file written before the variants scaled the work with the customers.
+    old = {k: v for k, v in work.items() if k != "work_multiple"}
+    assert _size({"sizes": [old]}, 200, 10.0, 10.0) is old
