@@ -1,4 +1,4 @@
-"""Regenerate the figures of docs/ORG_DESIGN.md from real runs (about 40 minutes on 2 cores).
+"""Regenerate the figures of docs/ORG_DESIGN.md from real runs (about 10 minutes on 2 cores).
 
     python examples/client/org_design.py --write docs/ORG_DESIGN.md   # replace the figures
     python examples/client/org_design.py                              # print them
