@@ -5,12 +5,38 @@ on a point that opens a compare run of that portfolio against the organization a
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sim.studies.plan import plan_spec, run_plan, write_outputs
 from tests.browser.conftest import server_errors, server_log_size
 from tests.browser.test_dashboard_browser import Watched, open_tab
 
 pytestmark = pytest.mark.browser
+
+
+# What the page shows once a click on a point has been taken: the loading state of the
+# comparison, or the comparison itself.
+STARTED = (
+    "() => document.body.innerText.includes('Starting the comparison')"
+    " || document.querySelectorAll('.sc-compare-run').length > 0"
+)
+
+
+def _click_until_the_comparison_starts(page, dot, attempts: int = 3) -> None:
+    """Click a point of the front until the comparison starts. On a loaded machine the figure
+    can still be redrawn (and the point moved) when the first click lands; a click that was taken
+    is never repeated (a second one would be refused as busy)."""
+    for _ in range(attempts):
+        page.locator(".sc-org-front").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # the figure settles before the click
+        box = dot.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        try:
+            page.wait_for_function(STARTED, timeout=15_000)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"{attempts} clicks on a point of the front did not start a comparison")
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +73,9 @@ def test_organization_tab(browser, dashboard_url, artifacts, front_file):
     page.locator(".sc-org-front .js-plotly-plot").wait_for(timeout=20_000)
     dot = page.locator(".sc-org-front .scatterlayer .trace").first.locator(".point").last
     dot.wait_for(timeout=20_000)
-    page.locator(".sc-org-front").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)  # the figure settles before the click
-    box = dot.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _click_until_the_comparison_starts(page, dot)
     # Building the two runs of compare mode (a warm-up each) takes a while on a busy machine.
-    page.locator(".sc-compare-run").nth(1).wait_for(timeout=120_000)
+    page.locator(".sc-compare-run").nth(1).wait_for(timeout=180_000)
     page.wait_for_function(
         "() => document.querySelector('.sc-main').innerText.includes(' point ')", timeout=30_000
     )
