@@ -146,10 +146,16 @@ def run_sweep(runs: int, workers: int, weeks: int) -> dict[str, object]:
     return {**result, "wall_s": time.perf_counter() - t0}
 
 
+def _work_multiple(res: dict) -> float:
+    """A size result's work multiple; files written before it existed scaled the work with the
+    customers."""
+    return res.get("work_multiple", res.get("customer_multiple", 1.0))
+
+
 def _variant(res: dict) -> str:
     """``x10 customers`` (same work per seat) or ``x10 customers, x10 work``."""
     text = f"x{res['customer_multiple']:g} customers"
-    work = res.get("work_multiple", res["customer_multiple"])  # older files: work scaled too
+    work = _work_multiple(res)
     return text if work == 1.0 else f"{text}, x{work:g} work"
 
 
@@ -280,9 +286,7 @@ def run_suite(
 
 def _size(doc: dict, n: int, multiple: float = 1.0, work: float = 1.0) -> dict | None:
     for r in doc.get("sizes", []):
-        # Older files scaled the work with the customers.
-        done = r.get("work_multiple", r.get("customer_multiple", 1.0))
-        same = r.get("customer_multiple", 1.0) == multiple and done == work
+        same = r.get("customer_multiple", 1.0) == multiple and _work_multiple(r) == work
         if r["headcount"] == n and same and "error" not in r:
             return r
     return None
